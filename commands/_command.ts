@@ -1,0 +1,133 @@
+/**
+ * What a command is: its name, arguments, options, help text and handler, as data. The CLI,
+ * the shell and `help` are all built from these declarations.
+ */
+import { parseArgs } from "node:util";
+import type { Session } from "./_session.ts";
+
+/** Where a verb can be used: on the command line, at the `join` prompt, or both. */
+export type Scope = "cli" | "shell";
+
+export interface ArgSpec {
+  name: string;
+  description: string;
+  optional?: boolean;
+}
+
+export interface OptionSpec {
+  type: "string" | "boolean";
+  description: string;
+  short?: string;
+  /** Shown in help as the value's placeholder. */
+  value?: string;
+  default?: string | boolean;
+}
+
+/** Parsed input for a command. */
+export interface Input {
+  /** Positional arguments, in order. */
+  args: string[];
+  options: Record<string, string | boolean | undefined>;
+}
+
+/** What a command can reach while it runs. */
+export interface Context {
+  /** Prints a line of normal output. */
+  out(line: string): void;
+  /** Prints a line for the user that is not the command's result (notes, warnings). */
+  note(line: string): void;
+  /** The running peer, at the `join` prompt. */
+  session?: Session;
+  /** The verbs of the scope being run, for `help`. */
+  commands: readonly Command[];
+  scope: Scope;
+  /** Aborted when the user presses Ctrl-C during the command. */
+  signal: AbortSignal;
+}
+
+export interface Command {
+  name: string;
+  aliases?: string[];
+  scopes: Scope[];
+  /** One line, for listings. */
+  summary: string;
+  /** Longer help, shown by `help <verb>`. */
+  description?: string;
+  args: ArgSpec[];
+  /** The last argument takes any number of values. */
+  variadic?: boolean;
+  options?: Record<string, OptionSpec>;
+  examples?: string[];
+  /** Runs the command; the number returned is the exit status when it is not 0. */
+  run(input: Input, ctx: Context): Promise<number | void>;
+}
+
+/** A mistake in how a command was called: shown with the command's usage. */
+export class UsageError extends Error {
+  readonly command?: Command;
+
+  constructor(message: string, command?: Command) {
+    super(message);
+    this.name = "UsageError";
+    this.command = command;
+  }
+}
+
+/** The usage line of a command, e.g. `get <peer> <file>...`. */
+export function usage(cmd: Command): string {
+  const args = cmd.args.map((a, i) => {
+    const dots = cmd.variadic && i === cmd.args.length - 1 ? "..." : "";
+    return a.optional ? `[${a.name}${dots}]` : `<${a.name}>${dots}`;
+  });
+  const opts = cmd.options && Object.keys(cmd.options).length ? ["[options]"] : [];
+  return [cmd.name, ...args, ...opts].join(" ");
+}
+
+/**
+ * Parses an argument list against a command's declaration.
+ *
+ * @throws {UsageError} for unknown options, missing values, or a wrong number of arguments.
+ */
+export function parseInput(cmd: Command, argv: string[]): Input {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      options: Object.fromEntries(
+        Object.entries(cmd.options ?? {}).map(([k, o]) => [
+          k,
+          {
+            type: o.type,
+            ...(o.short ? { short: o.short } : {}),
+            ...(o.default !== undefined ? { default: o.default } : {}),
+          },
+        ]),
+      ),
+      allowPositionals: true,
+      strict: true,
+    });
+  } catch (err) {
+    throw new UsageError(tidyParseError((err as Error).message), cmd);
+  }
+  const args = parsed.positionals;
+  const required = cmd.args.filter((a) => !a.optional).length;
+  if (args.length < required) {
+    const missing = cmd.args[args.length];
+    throw new UsageError(`Missing argument <${missing.name}>`, cmd);
+  }
+  if (!cmd.variadic && args.length > cmd.args.length) {
+    const extra = args[cmd.args.length];
+    throw new UsageError(
+      `Unexpected argument '${extra}'${/\s/.test(extra) ? "" : " (quote names with spaces)"}`,
+      cmd,
+    );
+  }
+  return { args, options: parsed.values as Input["options"] };
+}
+
+function tidyParseError(message: string): string {
+  const unknown = /Unknown option '([^']+)'/.exec(message);
+  if (unknown) return `Unknown option '${unknown[1]}'`;
+  const first = message.split("\n")[0].replace(/\. To specify.*$/, "");
+  return first.replace(/^Option '([^']+)'.*argument missing$/, "Option '$1' needs a value");
+}

@@ -1,0 +1,86 @@
+/**
+ * The state of a `join` shell: the running peer and what the user saw last, so that row
+ * numbers from `peers` can name a peer in `ls` and `get`.
+ */
+import { RedeError } from "../net/errors.ts";
+import type { Peer } from "../net/peer.ts";
+import type { PeerInfo } from "../net/protocol.ts";
+import { type Address, formatAddress, parseHostPort } from "../net/transport.ts";
+
+export class Session {
+  readonly peer: Peer;
+  readonly verbose: boolean;
+  /** The rows of the last `peers` listing. */
+  lastPeers: PeerInfo[] = [];
+  quitRequested = false;
+
+  constructor(peer: Peer, verbose: boolean) {
+    this.peer = peer;
+    this.verbose = verbose;
+  }
+
+  /** Whether a listed peer is this one. */
+  isSelf(p: PeerInfo): boolean {
+    const self = this.peer.tracker.self;
+    return !!self && self.ip === p.ip && self.port === p.port;
+  }
+
+  /** Asks the tracker for the peers and remembers them for row numbers. */
+  async refreshPeers(): Promise<PeerInfo[]> {
+    this.lastPeers = await this.peer.tracker.peers();
+    return this.lastPeers;
+  }
+
+  /**
+   * Resolves what the user typed to name a peer: `#N` or `N` (a row of `peers`), `IP:PORT`,
+   * or an IP (with `port` given apart, or found through the tracker).
+   *
+   * @param pick When several peers share the IP, chooses among them, or returns undefined.
+   * @throws {RedeError} when nothing, or more than one peer, fits.
+   */
+  async resolvePeer(
+    text: string,
+    port?: number,
+    pick?: (candidates: PeerInfo[]) => Promise<PeerInfo | undefined>,
+  ): Promise<Address> {
+    const row = /^#?(\d{1,4})$/.exec(text);
+    if (row && port === undefined) {
+      if (this.lastPeers.length === 0) await this.refreshPeers();
+      const n = Number(row[1]);
+      const p = this.lastPeers[n - 1];
+      if (!p) {
+        throw new RedeError(
+          "NOT_FOUND",
+          `No peer #${n}: 'peers' lists ${this.lastPeers.length} peer(s)`,
+        );
+      }
+      return { host: p.ip, port: p.port };
+    }
+    const parsed = parseHostPort(text);
+    if (parsed.port !== undefined && port !== undefined && parsed.port !== port) {
+      throw new RedeError("BAD_REQUEST", `Two ports given: '${text}' and '${port}'`);
+    }
+    const known = parsed.port ?? port;
+    if (known !== undefined) return { host: parsed.host, port: known };
+    const peers = await this.refreshPeers();
+    let here = peers.filter((p) => p.ip === parsed.host);
+    // An IP alone means another peer: leave this one out when others share the IP.
+    if (here.length > 1) here = here.filter((p) => !this.isSelf(p));
+    if (here.length === 1) return { host: here[0].ip, port: here[0].port };
+    if (here.length === 0) {
+      throw new RedeError(
+        "NOT_FOUND",
+        `No peer at ${parsed.host} is registered with the tracker; see 'peers'`,
+      );
+    }
+    const chosen = await pick?.(here);
+    if (chosen) return { host: chosen.ip, port: chosen.port };
+    const list = here.map((p) => `${formatAddress({ host: p.ip, port: p.port })} (${p.name})`);
+    throw new RedeError(
+      "BAD_REQUEST",
+      `Several peers at ${parsed.host}: ${
+        list.join(", ")
+      }; name one as IP:PORT or by its # in 'peers'`,
+    );
+  }
+}

@@ -1,0 +1,159 @@
+/**
+ * The `join` shell: reads verbs line by line from a terminal (with line editing, history and
+ * completion) or from a pipe (each line run to completion before the next), and runs them.
+ */
+import * as readline from "node:readline";
+import process from "node:process";
+import { parseArgsStringToArgv } from "string-argv";
+import { errorLine, RedeError } from "../net/errors.ts";
+import { type Command, type Context, parseInput, usage, UsageError } from "./_command.ts";
+import { helpFor } from "./help.ts";
+import type { Session } from "./_session.ts";
+
+export const PROMPT = "rede-p2p> ";
+
+/** The session of a shell verb; verbs only run inside `join`. */
+export function needSession(ctx: Context): Session {
+  if (!ctx.session) throw new UsageError("This verb works at the 'join' prompt");
+  return ctx.session;
+}
+
+/** Finds a verb by name or alias. */
+export function findCommand(commands: readonly Command[], name: string): Command | undefined {
+  return commands.find((c) => c.name === name || c.aliases?.includes(name));
+}
+
+/** Prints an error as one line (two for a usage mistake), with the stack only when verbose. */
+export function reportError(err: unknown, verbose: boolean, prefix = "error: "): void {
+  console.error(`${prefix}${errorLine(err)}`);
+  if (err instanceof UsageError && err.command) {
+    console.error(`usage: ${usage(err.command)}   (see 'help ${err.command.name}')`);
+  }
+  if (verbose && !(err instanceof UsageError)) {
+    const cause = err instanceof RedeError ? err.cause ?? err : err;
+    if (cause instanceof Error && cause.stack) console.error(cause.stack);
+  }
+}
+
+export interface ShellOptions {
+  session: Session;
+  commands: readonly Command[];
+  interactive: boolean;
+  /** Lets the shell take over how background events are printed. */
+  setLog: (log: (line: string) => void) => void;
+}
+
+/**
+ * Runs the shell until `quit`, Ctrl-D, end of input, or SIGTERM.
+ *
+ * @returns The exit status: 1 when input came from a pipe and a command failed, else 0.
+ */
+export async function runShell(opts: ShellOptions): Promise<number> {
+  const { session, commands, interactive } = opts;
+  const names = commands.flatMap((c) => [c.name, ...(c.aliases ?? [])]).sort();
+  const rl = readline.createInterface({
+    input: process.stdin,
+    output: interactive ? process.stdout : undefined,
+    terminal: interactive,
+    prompt: PROMPT,
+    historySize: 1000,
+    completer: (line: string) => {
+      const words = line.split(/\s+/);
+      const pool = words.length === 1 ? names : words[0] === "help" ? names : [];
+      const last = words[words.length - 1];
+      const hits = pool.filter((n) => n.startsWith(last));
+      return [hits.map((h) => (words.length === 1 ? `${h} ` : h)), last];
+    },
+  });
+  let current: AbortController | undefined;
+  let failed = false;
+  const leave = () => {
+    session.quitRequested = true;
+    current?.abort();
+    rl.close();
+  };
+  const onInterrupt = () => {
+    if (current) current.abort();
+    else if (interactive) {
+      process.stdout.write("\n(To leave, type 'quit' or press Ctrl-D)\n");
+      rl.prompt();
+    } else leave();
+  };
+  rl.on("SIGINT", onInterrupt);
+  const signals = listenSignals({ SIGINT: onInterrupt, SIGTERM: leave });
+  opts.setLog((line) => {
+    if (interactive && !current) {
+      readline.clearLine(process.stdout, 0);
+      readline.cursorTo(process.stdout, 0);
+      console.log(line);
+      rl.prompt(true);
+    } else console.log(line);
+  });
+  if (interactive) rl.prompt();
+  try {
+    for await (const line of rl) {
+      current = new AbortController();
+      const ok = await runLine(line, {
+        out: (s) => console.log(s),
+        note: (s) => console.log(s),
+        session,
+        commands,
+        scope: "shell",
+        signal: current.signal,
+      });
+      current = undefined;
+      if (!ok) failed = true;
+      if (session.quitRequested) break;
+      if (interactive) rl.prompt();
+    }
+  } finally {
+    signals();
+    rl.close();
+  }
+  return failed && !interactive ? 1 : 0;
+}
+
+/** Runs one line of input; false when it failed. */
+export async function runLine(line: string, ctx: Context): Promise<boolean> {
+  let argv: string[];
+  try {
+    argv = parseArgsStringToArgv(line);
+  } catch {
+    reportError(new UsageError("Cannot parse that line (check the quotes)"), false);
+    return false;
+  }
+  if (argv.length === 0) return true;
+  const [verb, ...rest] = argv;
+  const cmd = findCommand(ctx.commands, verb);
+  if (!cmd) {
+    reportError(new UsageError(`Unknown verb '${verb}'; type 'help' for the list`), false);
+    return false;
+  }
+  if (rest.includes("--help") || rest.includes("-h")) {
+    ctx.out(helpFor(cmd, ctx.scope));
+    return true;
+  }
+  try {
+    const status = await cmd.run(parseInput(cmd, rest), ctx);
+    return !status;
+  } catch (err) {
+    reportError(err, ctx.session?.verbose ?? false);
+    return false;
+  }
+}
+
+/** Adds signal listeners where the platform has them; returns a function that removes them. */
+export function listenSignals(handlers: Partial<Record<Deno.Signal, () => void>>): () => void {
+  const added: [Deno.Signal, () => void][] = [];
+  for (const [sig, fn] of Object.entries(handlers) as [Deno.Signal, () => void][]) {
+    try {
+      Deno.addSignalListener(sig, fn);
+      added.push([sig, fn]);
+    } catch {
+      // Not on this platform (SIGTERM on Windows).
+    }
+  }
+  return () => {
+    for (const [sig, fn] of added) Deno.removeSignalListener(sig, fn);
+  };
+}

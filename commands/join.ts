@@ -1,0 +1,117 @@
+import { join as joinPath } from "node:path";
+import { errorLine } from "../net/errors.ts";
+import { Peer } from "../net/peer.ts";
+import { formatAddress, parseHostPort, parsePort } from "../net/transport.ts";
+import { type Command, UsageError } from "./_command.ts";
+import { listenSignals, runShell } from "./_shell.ts";
+import { Session } from "./_session.ts";
+import { DEFAULT_TRACKER_PORT } from "./serve.ts";
+import { SHELL_COMMANDS } from "./mod.ts";
+
+export const join: Command = {
+  name: "join",
+  scopes: ["cli"],
+  summary: "Join a tracker as a peer, share your folder, and open the shell",
+  description: "Opens a listener for other peers (a free port unless --listen-port), registers\n" +
+    "it with the tracker at HOST (port 9450 unless HOST:PORT; IPv6 as [::1]:9450), shares the\n" +
+    "files listed in the manifest, and opens a shell. With a pipe as input, runs one command a\n" +
+    "line and exits at the end, with status 1 if any failed.",
+  args: [{ name: "tracker", description: "HOST or HOST:PORT of the tracker" }],
+  options: {
+    dir: {
+      type: "string",
+      value: "DIR",
+      description: "shared folder; downloads land here",
+      default: "./arquivos_compartilhaveis",
+    },
+    manifest: {
+      type: "string",
+      value: "FILE",
+      description: "list of shared files, one 'NAME PATH' a line",
+      default: "./meus_arquivos.txt",
+    },
+    name: {
+      type: "string",
+      value: "NAME",
+      description: "name shown to others (default: host name)",
+    },
+    "listen-port": { type: "string", value: "PORT", description: "port to serve peers on" },
+    "listen-host": {
+      type: "string",
+      value: "HOST",
+      description: "address to serve peers on",
+      default: "0.0.0.0",
+    },
+    "no-shell": { type: "boolean", description: "share only, no prompt, until Ctrl-C" },
+    verbose: { type: "boolean", short: "v", description: "log refused requests and error details" },
+  },
+  examples: [
+    "join 192.168.0.10",
+    "join 192.168.0.10:9450 --name ana",
+    "join [::1]:9450 --dir ./shared --manifest ./shared.txt",
+  ],
+  async run({ args, options }, ctx) {
+    const { host, port } = parseHostPort(args[0], DEFAULT_TRACKER_PORT);
+    let listenPort = 0;
+    if (options["listen-port"] !== undefined) {
+      const p = parsePort(options["listen-port"] as string);
+      if (p === undefined) {
+        throw new UsageError(`Invalid port '${options["listen-port"]}'`, join);
+      }
+      listenPort = p;
+    }
+    let log = (line: string) => ctx.out(line);
+    const peer = await Peer.start({
+      tracker: { host, port: port! },
+      dir: options.dir as string,
+      manifest: options.manifest as string,
+      name: options.name as string | undefined,
+      listenHost: options["listen-host"] as string,
+      listenPort,
+      verbose: options.verbose === true,
+      log: (line) => log(line),
+    });
+    const report = peer.firstReport;
+    const manifestName = options.manifest as string;
+    for (const p of report.problems) ctx.note(`warning: ${manifestName}: ${p}`);
+    ctx.out(
+      report.mode === "manifest"
+        ? `Sharing ${peer.index.count} file(s) listed in ${manifestName}`
+        : `No manifest at ${manifestName}: sharing every file in ${
+          joinPath(options.dir as string)
+        } (${peer.index.count} file(s))`,
+    );
+    ctx.out(`Serving peers on ${formatAddress(peer.server.address)} as "${peer.name}"`);
+    await peer.tracker.start();
+    const session = new Session(peer, options.verbose === true);
+    let status = 0;
+    try {
+      if (options["no-shell"]) {
+        let stop = () => {};
+        await new Promise<void>((resolve) => {
+          stop = listenSignals({ SIGINT: resolve, SIGTERM: resolve });
+          ctx.out("Sharing until Ctrl-C (SIGINT) or SIGTERM.");
+        });
+        stop();
+      } else {
+        const interactive = Deno.stdin.isTerminal();
+        if (interactive) ctx.out("Type 'help' for the verbs, 'quit' or Ctrl-D to leave.");
+        status = await runShell({
+          session,
+          commands: SHELL_COMMANDS,
+          interactive,
+          setLog: (fn) => (log = fn),
+        });
+      }
+    } finally {
+      log = (line) => ctx.out(line);
+      try {
+        await peer.close();
+        ctx.out("Left the tracker. Bye.");
+      } catch (err) {
+        ctx.note(`warning: leaving: ${errorLine(err)}`);
+      }
+    }
+    return status;
+  },
+};

@@ -1,0 +1,34 @@
+import { listFiles } from "../net/peer_client.ts";
+import { formatAddress, parsePort } from "../net/transport.ts";
+import { type Command, UsageError } from "./_command.ts";
+import { needSession } from "./_shell.ts";
+import { bytes, shortHash, table } from "./_ui.ts";
+
+export const ls: Command = {
+  name: "ls",
+  scopes: ["shell"],
+  summary: "List the files a peer shares",
+  description: "Names the peer as 'IP PORT', 'IP:PORT', the '#' of a row from 'peers', or an IP\n" +
+    "alone when only one peer uses it. Shows each file's name, size and short SHA-256.",
+  args: [
+    { name: "peer", description: "IP, IP:PORT or # from 'peers'" },
+    { name: "port", description: "the peer's port, when given apart", optional: true },
+  ],
+  examples: ["ls 192.168.0.7 50123", "ls 192.168.0.7:50123", "ls 2"],
+  async run({ args }, ctx) {
+    const session = needSession(ctx);
+    let port: number | undefined;
+    if (args[1] !== undefined) {
+      port = parsePort(args[1]);
+      if (port === undefined) throw new UsageError(`Invalid port '${args[1]}'`, ls);
+    }
+    const addr = await session.resolvePeer(args[0], port);
+    const files = await listFiles(addr);
+    ctx.out(table(
+      ["Name", "Size", "SHA-256"],
+      files.map((f) => [f.name, bytes(f.size), shortHash(f.sha256)]),
+    ));
+    const total = files.reduce((s, f) => s + f.size, 0);
+    ctx.out(`${files.length} file(s), ${bytes(total)} at ${formatAddress(addr)}`);
+  },
+};

@@ -1,0 +1,30 @@
+import type { Command } from "./_command.ts";
+import { needSession } from "./_shell.ts";
+import { table } from "./_ui.ts";
+
+export const peers: Command = {
+  name: "peers",
+  scopes: ["shell"],
+  summary: "List the peers connected to the tracker",
+  description:
+    "Shows every peer the tracker knows: row number, IP, listening port, name and number of\n" +
+    "shared files. Your own row is marked with '*'. The row numbers can name a peer in 'ls'\n" +
+    "and 'get'.",
+  args: [],
+  examples: ["peers"],
+  async run(_input, ctx) {
+    const session = needSession(ctx);
+    const list = await session.refreshPeers();
+    ctx.out(table(
+      ["#", "IP", "Port", "Name", "Files"],
+      list.map((p, i) => [
+        `${i + 1}${session.isSelf(p) ? " *" : ""}`,
+        p.ip,
+        p.port,
+        p.name,
+        p.files,
+      ]),
+    ));
+    ctx.out(`${list.length} peer(s) connected; * marks you`);
+  },
+};

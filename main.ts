@@ -1,0 +1,72 @@
+/**
+ * rede-p2p: share files peer to peer on one network.
+ *
+ * The entry point: builds the command line from the registry and dispatches to a verb.
+ * Errors become one line on stderr: exit status 2 for a usage mistake, 1 for a failure.
+ */
+import { type Context, parseInput, usage, UsageError } from "./commands/_command.ts";
+import { findCommand, reportError } from "./commands/_shell.ts";
+import { helpFor, overview } from "./commands/help.ts";
+import { CLI_COMMANDS } from "./commands/mod.ts";
+import denoJson from "./deno.json" with { type: "json" };
+
+export const VERSION: string = denoJson.version;
+
+/**
+ * Runs the program with a command line.
+ *
+ * @param argv The arguments after the program name.
+ * @returns The exit status.
+ */
+export async function main(argv: string[]): Promise<number> {
+  const verbose = argv.includes("--verbose") || argv.includes("-v");
+  const ctx: Context = {
+    out: (line) => console.log(line),
+    note: (line) => console.error(line),
+    commands: CLI_COMMANDS,
+    scope: "cli",
+    signal: new AbortController().signal,
+  };
+  const [verb, ...rest] = argv;
+  if (verb === undefined) {
+    console.error(overview(ctx));
+    return 2;
+  }
+  if (verb === "--help" || verb === "-h") {
+    ctx.out(overview(ctx));
+    return 0;
+  }
+  if (verb === "--version" || verb === "-V") {
+    ctx.out(`rede-p2p ${VERSION}`);
+    return 0;
+  }
+  const cmd = findCommand(CLI_COMMANDS, verb);
+  if (!cmd) {
+    console.error(`rede-p2p: unknown verb '${verb}'`);
+    console.error(`Verbs: ${CLI_COMMANDS.map((c) => c.name).join(", ")}; see 'rede-p2p help'`);
+    return 2;
+  }
+  if (rest.includes("--help") || rest.includes("-h")) {
+    ctx.out(helpFor(cmd, "cli"));
+    return 0;
+  }
+  try {
+    return (await cmd.run(parseInput(cmd, rest), ctx)) ?? 0;
+  } catch (err) {
+    reportError(err, verbose, "rede-p2p: ");
+    if (err instanceof UsageError) {
+      if (!err.command) console.error(`Usage: rede-p2p ${usage(cmd)}`);
+      return 2;
+    }
+    return 1;
+  }
+}
+
+if (import.meta.main) {
+  // A last guard: whatever escapes becomes one line, never a stack trace.
+  globalThis.addEventListener("unhandledrejection", (e) => {
+    e.preventDefault();
+    reportError(e.reason, Deno.args.includes("--verbose"), "rede-p2p: ");
+  });
+  Deno.exit(await main(Deno.args));
+}

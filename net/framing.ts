@@ -1,0 +1,145 @@
+/**
+ * Framing: every control message travels as one frame, `"RP"` (2 bytes), the payload length
+ * (unsigned 32-bit big-endian) and the payload. The length is checked against
+ * {@link MAX_FRAME_BYTES} before a byte of the payload is buffered.
+ * After some replies (a file header) raw bytes follow; {@link FrameReader.readRaw} reads them
+ * through the same buffer so nothing read ahead is lost.
+ */
+import { RedeError } from "./errors.ts";
+import { FRAME_HEADER_BYTES, FRAME_MAGIC, MAX_FRAME_BYTES } from "./limits.ts";
+
+/** Anything bytes can be read from, `Deno.Conn` among them. */
+export interface ByteReader {
+  read(p: Uint8Array): Promise<number | null>;
+}
+
+/** Anything bytes can be written to, `Deno.Conn` among them. */
+export interface ByteWriter {
+  write(p: Uint8Array): Promise<number>;
+}
+
+/**
+ * Builds one frame around a payload.
+ *
+ * @param payload The bytes to carry.
+ * @param maxBytes The largest payload allowed.
+ * @returns The frame: header then payload.
+ * @example
+ * ```ts
+ * import { encodeFrame } from "./framing.ts";
+ * encodeFrame(new Uint8Array([1, 2])); // Uint8Array [0x52, 0x50, 0, 0, 0, 2, 1, 2]
+ * ```
+ */
+export function encodeFrame(payload: Uint8Array, maxBytes = MAX_FRAME_BYTES): Uint8Array {
+  if (payload.length > maxBytes) {
+    throw new RedeError(
+      "FRAME_TOO_LARGE",
+      `Cannot encode frame: length '${payload.length}' exceeds the limit of '${maxBytes}' bytes`,
+    );
+  }
+  const frame = new Uint8Array(FRAME_HEADER_BYTES + payload.length);
+  frame[0] = FRAME_MAGIC[0];
+  frame[1] = FRAME_MAGIC[1];
+  new DataView(frame.buffer).setUint32(2, payload.length);
+  frame.set(payload, FRAME_HEADER_BYTES);
+  return frame;
+}
+
+/** Writes all of `data`, however many calls the writer needs. */
+export async function writeAll(w: ByteWriter, data: Uint8Array): Promise<void> {
+  let off = 0;
+  while (off < data.length) off += await w.write(data.subarray(off));
+}
+
+/** Reads frames, and raw bytes between them, from a byte source through one growing buffer. */
+export class FrameReader {
+  #src: ByteReader;
+  #max: number;
+  #buf = new Uint8Array(16 * 1024);
+  #start = 0;
+  #end = 0;
+
+  constructor(src: ByteReader, maxBytes = MAX_FRAME_BYTES) {
+    this.#src = src;
+    this.#max = maxBytes;
+  }
+
+  /** Bytes read from the source but not yet consumed. */
+  get buffered(): number {
+    return this.#end - this.#start;
+  }
+
+  /**
+   * Reads the next frame's payload.
+   *
+   * @returns The payload, or `null` when the source ended cleanly between frames.
+   * @throws {RedeError} `BAD_FRAME` on wrong magic or a source that ends inside a frame,
+   * `FRAME_TOO_LARGE` when the announced length exceeds the limit.
+   */
+  async readFrame(): Promise<Uint8Array | null> {
+    if (!(await this.#fill(FRAME_HEADER_BYTES))) {
+      if (this.buffered === 0) return null;
+      throw new RedeError("BAD_FRAME", "Cannot decode frame: the stream ended inside a header");
+    }
+    const b = this.#buf;
+    const s = this.#start;
+    if (b[s] !== FRAME_MAGIC[0] || b[s + 1] !== FRAME_MAGIC[1]) {
+      throw new RedeError("BAD_FRAME", "Cannot decode frame: bad magic bytes");
+    }
+    const len = new DataView(b.buffer, b.byteOffset + s + 2, 4).getUint32(0);
+    if (len > this.#max) {
+      throw new RedeError(
+        "FRAME_TOO_LARGE",
+        `Cannot decode frame: length '${len}' exceeds the limit of '${this.#max}' bytes`,
+      );
+    }
+    if (!(await this.#fill(FRAME_HEADER_BYTES + len))) {
+      throw new RedeError("BAD_FRAME", "Cannot decode frame: the stream ended inside a payload");
+    }
+    const start = this.#start + FRAME_HEADER_BYTES;
+    const payload = this.#buf.slice(start, start + len);
+    this.#start = start + len;
+    return payload;
+  }
+
+  /**
+   * Reads raw bytes that follow a frame, first from what was already buffered.
+   *
+   * @param p Where to put them.
+   * @returns How many bytes were read, or `null` at the end of the source.
+   */
+  async readRaw(p: Uint8Array): Promise<number | null> {
+    const have = this.buffered;
+    if (have > 0) {
+      const n = Math.min(have, p.length);
+      p.set(this.#buf.subarray(this.#start, this.#start + n));
+      this.#start += n;
+      return n;
+    }
+    return await this.#src.read(p);
+  }
+
+  /** Makes at least `need` bytes available; false if the source ends first. */
+  async #fill(need: number): Promise<boolean> {
+    if (this.buffered >= need) return true;
+    if (this.#start > 0) {
+      this.#buf.copyWithin(0, this.#start, this.#end);
+      this.#end -= this.#start;
+      this.#start = 0;
+    }
+    while (this.#end < need) {
+      if (this.#end === this.#buf.length) {
+        // Grow only as data arrives, so a large announced length costs nothing until it is sent.
+        const grown = new Uint8Array(
+          Math.min(this.#buf.length * 2, FRAME_HEADER_BYTES + this.#max),
+        );
+        grown.set(this.#buf.subarray(0, this.#end));
+        this.#buf = grown;
+      }
+      const n = await this.#src.read(this.#buf.subarray(this.#end));
+      if (n === null) return false;
+      this.#end += n;
+    }
+    return true;
+  }
+}

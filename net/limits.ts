@@ -1,0 +1,46 @@
+/**
+ * Every limit and timeout of the wire protocol and its servers, in one place.
+ * docs/PROTOCOL.md quotes these values; keep the two in step.
+ */
+
+/** Largest frame payload accepted, in bytes. Checked before anything is allocated. */
+export const MAX_FRAME_BYTES = 8 * 1024 * 1024;
+/** Bytes of a frame header: 2 magic bytes and a 32-bit big-endian payload length. */
+export const FRAME_HEADER_BYTES = 6;
+/** Magic bytes that open every frame: ASCII "RP". */
+export const FRAME_MAGIC = [0x52, 0x50] as const;
+
+/** Version of the protocol spoken; a hello with another major version is refused. */
+export const PROTOCOL_VERSION = 1;
+/** Application name carried in every hello. */
+export const PROTOCOL_APP = "rede-p2p";
+
+/** Time a new connection has to send its hello. */
+export const HELLO_TIMEOUT_MS = 10_000;
+/** Time a server waits for the next request on an idle connection before closing it. */
+export const IDLE_TIMEOUT_MS = 120_000;
+/** Time a client waits for a reply to a request. */
+export const REPLY_TIMEOUT_MS = 15_000;
+/** Time a TCP connect may take. */
+export const CONNECT_TIMEOUT_MS = 5_000;
+/** Longest pause allowed in the middle of a file transfer before it is abandoned. */
+export const TRANSFER_STALL_MS = 30_000;
+
+/** How often a peer tells the tracker it is alive. */
+export const HEARTBEAT_INTERVAL_MS = 5_000;
+/** Heartbeats a peer may miss before the tracker drops it. */
+export const HEARTBEAT_MISSES = 3;
+/** Delays between attempts to reach a tracker that went away (the last repeats). */
+export const RECONNECT_DELAYS_MS = [250, 500, 1_000, 2_000] as const;
+
+/** Connections a tracker serves at once; more are refused with BUSY. */
+export const TRACKER_MAX_CONNECTIONS = 1024;
+/** Connections a peer serves at once; more are refused with BUSY. */
+export const PEER_MAX_CONNECTIONS = 64;
+/** Longest peer name kept by the tracker (longer names are cut). */
+export const MAX_PEER_NAME_CHARS = 64;
+/** Longest shared file name, in UTF-8 bytes. */
+export const MAX_FILE_NAME_BYTES = 255;
+
+/** Size of the buffers that carry file data. */
+export const IO_BUFFER_BYTES = 1024 * 1024;

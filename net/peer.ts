@@ -1,0 +1,74 @@
+/**
+ * A peer: its share index, the listener that serves it, and its registration with the tracker.
+ */
+import { hostname } from "node:os";
+import { MAX_PEER_NAME_CHARS } from "./limits.ts";
+import { PeerServer } from "./peer_server.ts";
+import { TrackerClient } from "./tracker_client.ts";
+import type { Address } from "./transport.ts";
+import { type IndexReport, ShareIndex } from "../storage/share_index.ts";
+
+export interface PeerOptions {
+  tracker: Address;
+  dir: string;
+  manifest: string;
+  name?: string;
+  listenHost: string;
+  listenPort: number;
+  /** Receives background events (tracker lost and back, refused requests). */
+  log: (line: string) => void;
+  /** Also logs each refused request. */
+  verbose?: boolean;
+}
+
+/** A running peer. */
+export class Peer {
+  readonly index: ShareIndex;
+  readonly server: PeerServer;
+  readonly tracker: TrackerClient;
+  readonly name: string;
+  readonly firstReport: IndexReport;
+
+  private constructor(opts: PeerOptions, index: ShareIndex, report: IndexReport) {
+    this.index = index;
+    this.firstReport = report;
+    this.name = (opts.name ?? defaultName()).slice(0, MAX_PEER_NAME_CHARS);
+    this.server = new PeerServer({
+      host: opts.listenHost,
+      port: opts.listenPort,
+      index,
+      log: opts.verbose ? opts.log : undefined,
+    });
+    this.tracker = new TrackerClient({
+      tracker: opts.tracker,
+      port: this.server.address.port,
+      name: this.name,
+      files: () => index.count,
+      log: opts.log,
+    });
+  }
+
+  /**
+   * Indexes the share and opens the listener; `tracker.start()` then registers it.
+   */
+  static async start(opts: PeerOptions): Promise<Peer> {
+    const index = new ShareIndex(opts.dir, opts.manifest);
+    const report = await index.refresh();
+    return new Peer(opts, index, report);
+  }
+
+  /** Leaves the tracker, closes the listener. */
+  async close(): Promise<void> {
+    await this.tracker.close();
+    this.server.close();
+    await this.server.done;
+  }
+}
+
+function defaultName(): string {
+  try {
+    return hostname() || "peer";
+  } catch {
+    return "peer";
+  }
+}

@@ -1,0 +1,139 @@
+/**
+ * The tracker side: keeps the list of connected peers, keyed by (address seen, listening port).
+ * A peer leaves the list when it says bye, when its connection drops, and when it misses
+ * {@link HEARTBEAT_MISSES} heartbeats in a row.
+ */
+import { errorLine, RedeError } from "./errors.ts";
+import {
+  HEARTBEAT_INTERVAL_MS,
+  HEARTBEAT_MISSES,
+  IDLE_TIMEOUT_MS,
+  MAX_PEER_NAME_CHARS,
+  TRACKER_MAX_CONNECTIONS,
+} from "./limits.ts";
+import type { PeerInfo } from "./protocol.ts";
+import { type Address, type Channel, formatAddress, listen, serveConnections } from "./transport.ts";
+import { printable } from "../storage/names.ts";
+
+export interface TrackerOptions {
+  host: string;
+  port: number;
+  /** Interval peers are told to send heartbeats at. */
+  heartbeatMs?: number;
+  /** Receives one line per event (join, leave, errors). */
+  log: (line: string) => void;
+}
+
+interface Entry {
+  info: PeerInfo;
+  channel: Channel;
+}
+
+/** A running tracker. */
+export class Tracker {
+  readonly address: Address;
+  readonly done: Promise<void>;
+  #listener: Deno.TcpListener;
+  #peers = new Map<string, Entry>();
+  #heartbeatMs: number;
+  #log: (line: string) => void;
+
+  constructor(opts: TrackerOptions) {
+    this.#listener = listen(opts.host, opts.port);
+    this.#heartbeatMs = opts.heartbeatMs ?? HEARTBEAT_INTERVAL_MS;
+    this.#log = opts.log;
+    const addr = this.#listener.addr as Deno.NetAddr;
+    this.address = { host: addr.hostname, port: addr.port };
+    this.done = serveConnections(
+      this.#listener,
+      TRACKER_MAX_CONNECTIONS,
+      (ch) => this.#handle(ch),
+      (err, ch) => {
+        if (!(err instanceof RedeError && (err.code === "CLOSED" || err.code === "TIMEOUT"))) {
+          this.#log(`client ${formatAddress(ch.remote)}: ${errorLine(err)}`);
+        }
+      },
+    );
+  }
+
+  /** The peers now connected, sorted by address and port. */
+  peers(): PeerInfo[] {
+    return [...this.#peers.values()].map((e) => e.info).sort((a, b) =>
+      a.ip.localeCompare(b.ip) || a.port - b.port
+    );
+  }
+
+  /** Stops accepting, drops every connection. */
+  close(): void {
+    try {
+      this.#listener.close();
+    } catch {
+      // Already closed.
+    }
+    for (const e of this.#peers.values()) e.channel.close();
+  }
+
+  async #handle(ch: Channel): Promise<void> {
+    await ch.accept("tracker", ["peer", "client"]);
+    let key: string | undefined;
+    let reason = "connection lost";
+    try {
+      while (true) {
+        const timeout = key ? this.#heartbeatMs * HEARTBEAT_MISSES : IDLE_TIMEOUT_MS;
+        let msg;
+        try {
+          msg = await ch.recv(timeout);
+        } catch (err) {
+          if (err instanceof RedeError && err.code === "TIMEOUT") reason = "missed heartbeats";
+          throw err;
+        }
+        if (msg === null) return;
+        switch (msg.t) {
+          case "register": {
+            if (key) this.#remove(key, ch, "re-registered");
+            key = formatAddress({ host: ch.remote.host, port: msg.port });
+            const old = this.#peers.get(key);
+            if (old) {
+              // The same peer coming back on a new connection: the old one is stale.
+              this.#peers.delete(key);
+              old.channel.close();
+            }
+            const name = printable(msg.name).slice(0, MAX_PEER_NAME_CHARS) || "?";
+            const info = { ip: ch.remote.host, port: msg.port, name, files: msg.files };
+            this.#peers.set(key, { info, channel: ch });
+            this.#log(`join  ${key} "${name}" (${msg.files} files)`);
+            await ch.send({
+              t: "registered",
+              ip: info.ip,
+              port: info.port,
+              heartbeat_ms: this.#heartbeatMs,
+            });
+            break;
+          }
+          case "heartbeat": {
+            const entry = key ? this.#peers.get(key) : undefined;
+            if (entry?.channel === ch) entry.info.files = msg.files;
+            break;
+          }
+          case "peers":
+            await ch.send({ t: "peer_list", peers: this.peers() });
+            break;
+          case "bye":
+            reason = "quit";
+            return;
+          default:
+            throw new RedeError("BAD_REQUEST", `Unexpected message '${msg.t}' for a tracker`);
+        }
+      }
+    } finally {
+      if (key) this.#remove(key, ch, reason);
+    }
+  }
+
+  #remove(key: string, ch: Channel, reason: string): void {
+    const entry = this.#peers.get(key);
+    if (entry?.channel !== ch) return;
+    this.#peers.delete(key);
+    this.#log(`leave ${key} "${entry.info.name}" (${reason})`);
+  }
+}

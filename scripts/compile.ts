@@ -1,0 +1,62 @@
+/**
+ * Builds the rede-p2p binary for every supported target with `deno compile`.
+ *
+ * `deno compile --target` downloads the Deno runtime for each target from Deno's release
+ * host. Where that host cannot be reached (our own machines), this fails with a clear line
+ * and builds nothing: no artefact is ever faked.
+ *
+ * Usage: deno task compile [TARGET...]
+ */
+export const TARGETS = [
+  "x86_64-unknown-linux-gnu",
+  "aarch64-unknown-linux-gnu",
+  "x86_64-apple-darwin",
+  "aarch64-apple-darwin",
+  "x86_64-pc-windows-msvc",
+] as const;
+
+/** The narrowest permissions the program needs: network, the files it shares, its host name. */
+export const PERMISSIONS = [
+  "--allow-net",
+  "--allow-read",
+  "--allow-write",
+  "--allow-sys=hostname,networkInterfaces",
+];
+
+/** The arguments of `deno compile` for one target. */
+export function compileArgs(target: string): string[] {
+  const exe = target.includes("windows") ? ".exe" : "";
+  return [
+    "compile",
+    ...PERMISSIONS,
+    "--target",
+    target,
+    "--output",
+    `dist/rede-p2p-${target}${exe}`,
+    "main.ts",
+  ];
+}
+
+if (import.meta.main) {
+  const wanted = Deno.args.length ? Deno.args : [...TARGETS];
+  const unknown = wanted.filter((t) => !(TARGETS as readonly string[]).includes(t));
+  if (unknown.length) {
+    console.error(`Unknown target(s): ${unknown.join(", ")}; known: ${TARGETS.join(", ")}`);
+    Deno.exit(2);
+  }
+  let failed = 0;
+  for (const target of wanted) {
+    console.log(`Building ${target}...`);
+    const { code } = await new Deno.Command(Deno.execPath(), { args: compileArgs(target) })
+      .spawn().status;
+    if (code !== 0) {
+      failed++;
+      console.error(
+        `Could not build ${target} (deno compile exited ${code}). deno compile downloads the ` +
+          `runtime for each target; where that download is not reachable, build on a machine ` +
+          `that can reach it.`,
+      );
+    }
+  }
+  Deno.exit(failed ? 1 : 0);
+}

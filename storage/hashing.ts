@@ -1,0 +1,99 @@
+/**
+ * SHA-256 of files on disk, and a hasher that runs on another thread so that verifying a
+ * download does not sit on the copy path.
+ */
+import { createHash } from "node:crypto";
+import { IO_BUFFER_BYTES } from "../net/limits.ts";
+
+/**
+ * Hashes a file without holding it in memory.
+ *
+ * @param path The file.
+ * @returns Its SHA-256, lower-case hex.
+ */
+export async function hashFile(path: string): Promise<string> {
+  using file = await Deno.open(path, { read: true });
+  const hash = createHash("sha256");
+  const buf = new Uint8Array(IO_BUFFER_BYTES);
+  while (true) {
+    const n = await file.read(buf);
+    if (n === null) break;
+    hash.update(buf.subarray(0, n));
+  }
+  return hash.digest("hex");
+}
+
+// The worker is built from source text so that `deno bundle` and `deno compile` carry it inside
+// the one file: a worker module on disk would be left behind by both.
+const WORKER_SOURCE = `
+import { createHash } from "node:crypto";
+const hash = createHash("sha256");
+self.onmessage = (e) => {
+  const m = e.data;
+  if (m.done) { self.postMessage({ digest: hash.digest("hex") }); return; }
+  hash.update(new Uint8Array(m.buf, 0, m.n));
+  self.postMessage({ buf: m.buf }, [m.buf]);
+};
+`;
+let workerUrl: string | undefined;
+
+/**
+ * Hashes a sequence of buffers on a worker thread. Buffers are transferred to the worker and
+ * handed back once hashed, so a caller cycling a few buffers never holds more than those.
+ */
+export class ThreadedHasher {
+  #worker: Worker;
+  #returned: ArrayBuffer[] = [];
+  #waiting: ((b: ArrayBuffer) => void)[] = [];
+  #digest?: (hex: string) => void;
+  #failed?: Error;
+
+  /**
+   * @param buffers How many buffers to cycle.
+   * @param size The size of each.
+   */
+  constructor(buffers = 4, size = IO_BUFFER_BYTES) {
+    workerUrl ??= URL.createObjectURL(new Blob([WORKER_SOURCE], { type: "text/javascript" }));
+    this.#worker = new Worker(workerUrl, { type: "module" });
+    for (let i = 0; i < buffers; i++) this.#returned.push(new ArrayBuffer(size));
+    this.#worker.onmessage = (e: MessageEvent) => {
+      if (e.data.digest) this.#digest?.(e.data.digest);
+      else this.#give(e.data.buf);
+    };
+    this.#worker.onerror = (e: ErrorEvent) => {
+      e.preventDefault();
+      this.#failed = new Error(`Hash worker failed: ${e.message}`);
+    };
+  }
+
+  /** A free buffer, waiting for the worker to hand one back when all are in use. */
+  take(): Promise<ArrayBuffer> {
+    if (this.#failed) return Promise.reject(this.#failed);
+    const b = this.#returned.pop();
+    return b ? Promise.resolve(b) : new Promise((resolve) => this.#waiting.push(resolve));
+  }
+
+  /** Hands the first `n` bytes of a buffer to the worker; the buffer comes back through {@link take}. */
+  update(buf: ArrayBuffer, n: number): void {
+    this.#worker.postMessage({ buf, n }, [buf]);
+  }
+
+  /** The SHA-256 of everything given, once the worker has hashed it all. */
+  digest(): Promise<string> {
+    return new Promise((resolve) => {
+      this.#digest = resolve;
+      this.#worker.postMessage({ done: true });
+    });
+  }
+
+  /** Ends the worker. */
+  close(): void {
+    this.#worker.terminate();
+  }
+
+  #give(b: ArrayBuffer): void {
+    const waiter = this.#waiting.shift();
+    if (waiter) waiter(b);
+    else this.#returned.push(b);
+  }
+}

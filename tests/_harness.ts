@@ -1,0 +1,233 @@
+/**
+ * End-to-end harness: runs the real program as child processes on 127.0.0.1 with port 0 and
+ * temporary folders, and waits on the lines they print (never on sleeps).
+ */
+import { join } from "node:path";
+
+const ROOT = new URL("..", import.meta.url).pathname;
+const PERMS = [
+  "--allow-net",
+  "--allow-read",
+  "--allow-write",
+  "--allow-sys=hostname,networkInterfaces",
+];
+
+/** What to run: the TypeScript sources, or the bundled single file. */
+export interface Program {
+  entry: string;
+}
+export const SOURCE: Program = { entry: join(ROOT, "main.ts") };
+
+/** How long any wait for a line may take before the test fails (a guard, not a sync point). */
+const WAIT_MS = 60_000;
+
+/** A child process whose stdout and stderr are read line by line. */
+export class Proc {
+  readonly child: Deno.ChildProcess;
+  readonly lines: string[] = [];
+  #waiters: { re: RegExp; from: number; resolve: (m: RegExpMatchArray) => void }[] = [];
+  #stdin?: WritableStreamDefaultWriter<Uint8Array>;
+  readonly done: Promise<Deno.CommandStatus>;
+  #readers: Promise<void>[];
+
+  constructor(program: Program, args: string[], opts: { cwd?: string; stdin?: boolean } = {}) {
+    this.child = new Deno.Command(Deno.execPath(), {
+      args: ["run", ...PERMS, program.entry, ...args],
+      cwd: opts.cwd,
+      stdin: opts.stdin ? "piped" : "null",
+      stdout: "piped",
+      stderr: "piped",
+      env: { NO_COLOR: "1" },
+    }).spawn();
+    if (opts.stdin) this.#stdin = this.child.stdin.getWriter();
+    this.#readers = [this.#pump(this.child.stdout), this.#pump(this.child.stderr)];
+    this.done = this.child.status.then(async (s) => {
+      await Promise.all(this.#readers);
+      return s;
+    });
+  }
+
+  get pid(): number {
+    return this.child.pid;
+  }
+
+  async #pump(stream: ReadableStream<Uint8Array>): Promise<void> {
+    let rest = "";
+    for await (const text of stream.pipeThrough(new TextDecoderStream())) {
+      const parts = (rest + text).split("\n");
+      rest = parts.pop()!;
+      for (const line of parts) this.#push(line);
+    }
+    if (rest) this.#push(rest);
+  }
+
+  #push(line: string): void {
+    this.lines.push(line);
+    if (Deno.env.get("E2E_ECHO")) console.log(`[${this.pid}] ${line}`);
+    const i = this.lines.length - 1;
+    this.#waiters = this.#waiters.filter((w) => {
+      const m = i >= w.from ? line.match(w.re) : null;
+      if (m) w.resolve(m);
+      return !m;
+    });
+  }
+
+  /** Index of the next line to be printed; pass it to {@link waitFor} to skip older lines. */
+  mark(): number {
+    return this.lines.length;
+  }
+
+  /** Waits for a line matching `re`, printed at or after line `from`. */
+  waitFor(re: RegExp, from = 0): Promise<RegExpMatchArray> {
+    for (let i = from; i < this.lines.length; i++) {
+      const m = this.lines[i].match(re);
+      if (m) return Promise.resolve(m);
+    }
+    return new Promise((resolve, reject) => {
+      const w = {
+        re,
+        from,
+        resolve: (m: RegExpMatchArray) => {
+          clearTimeout(timer);
+          resolve(m);
+        },
+      };
+      const timer = setTimeout(() => {
+        this.#waiters = this.#waiters.filter((x) => x !== w);
+        reject(new Error(`Timed out waiting for ${re}; output:\n${this.lines.join("\n")}`));
+      }, WAIT_MS);
+      this.#waiters.push(w);
+      this.done.then(() => {
+        if (this.#waiters.includes(w)) {
+          clearTimeout(timer);
+          this.#waiters = this.#waiters.filter((x) => x !== w);
+          reject(new Error(`Process ended before ${re}; output:\n${this.lines.join("\n")}`));
+        }
+      });
+    });
+  }
+
+  /** Lines printed since `from`. */
+  since(from: number): string[] {
+    return this.lines.slice(from);
+  }
+
+  /** Types a line at the shell. */
+  async send(line: string): Promise<void> {
+    await this.#stdin!.write(new TextEncoder().encode(line + "\n"));
+  }
+
+  /** Closes the shell's input (Ctrl-D / end of a script). */
+  async endInput(): Promise<void> {
+    await this.#stdin?.close().catch(() => {});
+    this.#stdin = undefined;
+  }
+
+  /** Sends a signal to this process (only to the process this harness started). */
+  kill(signal: Deno.Signal = "SIGTERM"): void {
+    try {
+      this.child.kill(signal);
+    } catch {
+      // Already gone.
+    }
+  }
+
+  /** Ends the process if still running and waits for its streams to close. */
+  async stop(): Promise<Deno.CommandStatus> {
+    await this.endInput();
+    this.kill("SIGKILL");
+    return await this.done;
+  }
+}
+
+/** A tracker on 127.0.0.1 with a free port. */
+export async function startTracker(program: Program, port = 0): Promise<Proc & { port: number }> {
+  const p = new Proc(program, ["serve", String(port), "--host", "127.0.0.1"]);
+  const m = await p.waitFor(/listening on 127\.0\.0\.1:(\d+)/);
+  return Object.assign(p, { port: Number(m[1]) });
+}
+
+export interface PeerSetup {
+  /** Folder that holds the shared folder and the manifest. */
+  home: string;
+  dir: string;
+  manifest: string;
+}
+
+/** A temporary home with a shared folder and a manifest listing `files` (name → contents). */
+export async function makeHome(files: Record<string, string | Uint8Array>): Promise<PeerSetup> {
+  const home = await Deno.makeTempDir({ prefix: "rede-p2p-test-" });
+  const dir = join(home, "share");
+  await Deno.mkdir(dir);
+  const lines = [];
+  for (const [name, data] of Object.entries(files)) {
+    const path = join(dir, name);
+    if (typeof data === "string") await Deno.writeTextFile(path, data);
+    else await Deno.writeFile(path, data);
+    lines.push(`"${name}" "share/${name}"`);
+  }
+  const manifest = join(home, "meus_arquivos.txt");
+  await Deno.writeTextFile(manifest, lines.join("\n") + "\n");
+  return { home, dir, manifest };
+}
+
+/** A peer joined to the tracker at `trackerPort`, its shell driven through stdin. */
+export async function startPeer(
+  program: Program,
+  trackerPort: number,
+  setup: PeerSetup,
+  extra: string[] = [],
+): Promise<Proc & { port: number }> {
+  const p = new Proc(program, [
+    "join",
+    `127.0.0.1:${trackerPort}`,
+    "--listen-host",
+    "127.0.0.1",
+    "--dir",
+    setup.dir,
+    "--manifest",
+    setup.manifest,
+    ...extra,
+  ], { stdin: true, cwd: setup.home });
+  const m = await p.waitFor(/Registered with tracker .* as 127\.0\.0\.1:(\d+)/);
+  return Object.assign(p, { port: Number(m[1]) });
+}
+
+/** SHA-256 of a file, streamed. */
+export async function sha256File(path: string): Promise<string> {
+  const { createHash } = await import("node:crypto");
+  const h = createHash("sha256");
+  using f = await Deno.open(path);
+  const buf = new Uint8Array(1 << 20);
+  while (true) {
+    const n = await f.read(buf);
+    if (n === null) break;
+    h.update(buf.subarray(0, n));
+  }
+  return h.digest("hex");
+}
+
+/** Writes `size` bytes of deterministic pseudo-random data, a block at a time. */
+export async function writeRandomFile(path: string, size: number, seed = 1): Promise<void> {
+  using f = await Deno.open(path, { write: true, create: true, truncate: true });
+  const block = new Uint8Array(1 << 20);
+  let x = seed >>> 0 || 1;
+  for (let i = 0; i < block.length; i += 4) {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    new DataView(block.buffer).setUint32(i, x >>> 0);
+  }
+  let left = size;
+  let round = 0;
+  while (left > 0) {
+    block[0] = round & 0xff; // Blocks differ, so misplaced blocks are caught.
+    block[1] = (round >> 8) & 0xff;
+    block[2] = (round >> 16) & 0xff;
+    round++;
+    const n = Math.min(left, block.length);
+    let off = 0;
+    while (off < n) off += await f.write(block.subarray(off, n));
+    left -= n;
+  }
+}

@@ -12,7 +12,13 @@ import {
   PEER_MAX_CONNECTIONS,
   TRANSFER_STALL_MS,
 } from "./limits.ts";
-import { type Address, type Channel, formatAddress, listen, serveConnections } from "./transport.ts";
+import {
+  type Address,
+  type Channel,
+  formatAddress,
+  listen,
+  serveConnections,
+} from "./transport.ts";
 
 export interface PeerServerOptions {
   host: string;

@@ -12,7 +12,13 @@ import {
   TRACKER_MAX_CONNECTIONS,
 } from "./limits.ts";
 import type { PeerInfo } from "./protocol.ts";
-import { type Address, type Channel, formatAddress, listen, serveConnections } from "./transport.ts";
+import {
+  type Address,
+  type Channel,
+  formatAddress,
+  listen,
+  serveConnections,
+} from "./transport.ts";
 import { printable } from "../storage/names.ts";
 
 export interface TrackerOptions {

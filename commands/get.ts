@@ -37,7 +37,7 @@ export const get: Command = {
     if (self && self.ip === addr.host && self.port === addr.port) {
       throw new RedeError(
         "BAD_REQUEST",
-        `${formatAddress(addr)} is you: '${name}' is already here`,
+        `${formatAddress(addr)} is this peer; pick another one in 'peers'`,
       );
     }
     let progress: Progress | undefined;

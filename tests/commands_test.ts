@@ -1,0 +1,142 @@
+import assert from "node:assert/strict";
+import { type Command, type Context, parseInput, usage, UsageError } from "../commands/_command.ts";
+import { helpFor, overview } from "../commands/help.ts";
+import { CLI_COMMANDS, COMMANDS, SHELL_COMMANDS } from "../commands/mod.ts";
+import { runLine } from "../commands/_shell.ts";
+import { main } from "../main.ts";
+
+const byName = (name: string) => COMMANDS.find((c) => c.name === name)!;
+
+/** Runs `fn` with console output captured. */
+async function capture(fn: () => Promise<unknown>): Promise<{ out: string; err: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const { log, error } = console;
+  console.log = (...a: unknown[]) => out.push(a.join(" "));
+  console.error = (...a: unknown[]) => err.push(a.join(" "));
+  try {
+    await fn();
+  } finally {
+    console.log = log;
+    console.error = error;
+  }
+  return { out: out.join("\n"), err: err.join("\n") };
+}
+
+function shellContext(lines: string[]): Context {
+  return {
+    out: (s) => lines.push(s),
+    note: (s) => lines.push(s),
+    commands: SHELL_COMMANDS,
+    scope: "shell",
+    signal: new AbortController().signal,
+  };
+}
+
+Deno.test("the registry lists every verb once, each with help text", () => {
+  const names = COMMANDS.flatMap((c) => [c.name, ...(c.aliases ?? [])]);
+  assert.equal(new Set(names).size, names.length, "a name or alias is used twice");
+  for (const c of COMMANDS) {
+    assert.ok(c.summary.length > 0 && !c.summary.includes("\n"), `${c.name}: one-line summary`);
+    assert.ok(c.scopes.length > 0, `${c.name}: has a scope`);
+  }
+  assert.deepEqual(CLI_COMMANDS.map((c) => c.name), ["serve", "join", "help"]);
+  assert.deepEqual(SHELL_COMMANDS.map((c) => c.name), ["peers", "ls", "get", "help", "quit"]);
+});
+
+Deno.test("help lists the verbs of its scope and explains each", () => {
+  const shell = overview({ commands: SHELL_COMMANDS, scope: "shell" });
+  for (const c of SHELL_COMMANDS) assert.match(shell, new RegExp(`^  ${c.name} `, "m"));
+  assert.doesNotMatch(shell, /serve/);
+  const get = helpFor(byName("get"), "shell");
+  assert.match(get, /^Usage: get <peer> <file>$/m);
+  assert.match(get, /Examples:/);
+  const join = helpFor(byName("join"), "cli");
+  assert.match(join, /^Usage: rede-p2p join <tracker> \[options\]$/m);
+  assert.match(join, /--listen-port PORT/);
+  assert.match(join, /default: \.\/arquivos_compartilhaveis/);
+});
+
+Deno.test("arguments are checked against the declaration", () => {
+  const get = byName("get");
+  assert.deepEqual(parseInput(get, ["1", "a b.txt"]).args, ["1", "a b.txt"]);
+  assert.throws(
+    () => parseInput(get, ["1"]),
+    (e) => e instanceof UsageError && /<file>/.test(e.message),
+  );
+  assert.throws(
+    () => parseInput(get, ["1", "a", "b.txt"]),
+    (e) => e instanceof UsageError && /Unexpected argument 'b.txt' \(quote names/.test(e.message),
+  );
+  assert.throws(
+    () => parseInput(byName("join"), ["h", "--nope"]),
+    (e) => e instanceof UsageError && e.message === "Unknown option '--nope'",
+  );
+  assert.throws(
+    () => parseInput(byName("join"), ["h", "--dir"]),
+    (e) => e instanceof UsageError && /--dir/.test(e.message),
+  );
+  const join = parseInput(byName("join"), ["h:1", "--no-shell", "--name", "ana"]);
+  assert.equal(join.options["no-shell"], true);
+  assert.equal(join.options.name, "ana");
+  assert.equal(join.options.dir, "./arquivos_compartilhaveis");
+  assert.equal(usage(byName("ls")), "ls <peer> [port]");
+});
+
+Deno.test("the shell reports unknown verbs and usage mistakes in one line and goes on", async () => {
+  const lines: string[] = [];
+  const ctx = shellContext(lines);
+  const r1 = await capture(async () => assert.equal(await runLine("frobnicate", ctx), false));
+  assert.match(r1.err, /^error: Unknown verb 'frobnicate'; type 'help' for the list$/);
+  const r2 = await capture(async () => assert.equal(await runLine("get 1", ctx), false));
+  assert.match(r2.err, /^error: Missing argument <file>\nusage: get <peer> <file>/);
+  const r3 = await capture(async () => assert.equal(await runLine('get 1 "unclosed', ctx), false));
+  assert.ok(r3.err.startsWith("error: "), r3.err);
+  assert.doesNotMatch(r1.err + r2.err + r3.err, /^\s+at /m, "no stack trace");
+  assert.equal(await runLine("   ", ctx), true);
+  assert.equal(await runLine("help ls", ctx), true);
+  assert.match(lines.join("\n"), /Usage: ls <peer> \[port\]/);
+});
+
+Deno.test("shell verbs refuse to run outside a session", async () => {
+  const lines: string[] = [];
+  const { err } = await capture(async () =>
+    assert.equal(await runLine("peers", shellContext(lines)), false)
+  );
+  assert.match(err, /works at the 'join' prompt/);
+});
+
+Deno.test("the command line exits 2 on usage mistakes, 0 on help", async () => {
+  const cases: [string[], number, RegExp][] = [
+    [[], 2, /Usage: rede-p2p <verb>/],
+    [["bogus"], 2, /unknown verb 'bogus'/],
+    [["serve", "abc"], 2, /Invalid port 'abc'/],
+    [["serve", "1", "2"], 2, /Unexpected argument '2'/],
+    [["join"], 2, /Missing argument <tracker>/],
+    [["join", "host", "--listen-port", "99999"], 2, /Invalid port '99999'/],
+    [["join", "[::1]:x"], 1, /Invalid port 'x'/],
+  ];
+  for (const [argv, code, re] of cases) {
+    const { out, err } = await capture(async () =>
+      assert.equal(await main(argv), code, argv.join(" "))
+    );
+    assert.match(out + err, re, argv.join(" "));
+    assert.doesNotMatch(out + err, /^\s+at /m, "no stack trace");
+  }
+  const help = await capture(async () => assert.equal(await main(["help", "serve"]), 0));
+  assert.match(help.out, /Usage: rede-p2p serve \[port\] \[options\]/);
+  const version = await capture(async () => assert.equal(await main(["--version"]), 0));
+  assert.match(version.out, /^rede-p2p \d+\.\d+\.\d+$/);
+});
+
+Deno.test("a verb declared as data is all it takes to appear in help", () => {
+  const extra: Command = {
+    name: "ping",
+    scopes: ["shell"],
+    summary: "Check a peer answers",
+    args: [{ name: "peer", description: "whom" }],
+    run: () => Promise.resolve(),
+  };
+  const text = overview({ commands: [...SHELL_COMMANDS, extra], scope: "shell" });
+  assert.match(text, /^  ping +Check a peer answers$/m);
+});

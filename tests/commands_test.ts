@@ -138,5 +138,5 @@ Deno.test("a verb declared as data is all it takes to appear in help", () => {
     run: () => Promise.resolve(),
   };
   const text = overview({ commands: [...SHELL_COMMANDS, extra], scope: "shell" });
-  assert.match(text, /^  ping +Check a peer answers$/m);
+  assert.match(text, /^ {2}ping +Check a peer answers$/m);
 });

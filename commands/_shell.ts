@@ -110,6 +110,7 @@ export async function runShell(opts: ShellOptions): Promise<number> {
     signals();
     rl.close();
   }
+  if (interactive && !session.quitRequested) process.stdout.write("\n"); // After Ctrl-D.
   return failed && !interactive ? 1 : 0;
 }
 

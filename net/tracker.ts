@@ -107,7 +107,7 @@ export class Tracker {
             const name = printable(msg.name).slice(0, MAX_PEER_NAME_CHARS) || "?";
             const info = { ip: ch.remote.host, port: msg.port, name, files: msg.files };
             this.#peers.set(key, { info, channel: ch });
-            this.#log(`join  ${key} "${name}" (${msg.files} files)`);
+            this.#log(`join  ${key} "${name}" (${msg.files} file${msg.files === 1 ? "" : "s"})`);
             await ch.send({
               t: "registered",
               ip: info.ip,

@@ -31,10 +31,8 @@ export function shortHash(hex: string): string {
 export class Progress {
   #bar?: cliProgress.SingleBar;
   #start = performance.now();
-  #total: number;
 
   constructor(label: string, total: number, enabled: boolean) {
-    this.#total = total;
     if (!enabled) return;
     this.#bar = new cliProgress.SingleBar({
       format: `${
@@ -58,14 +56,5 @@ export class Progress {
 
   stop(): void {
     this.#bar?.stop();
-  }
-
-  /** Milliseconds since the start. */
-  get elapsed(): number {
-    return performance.now() - this.#start;
-  }
-
-  get total(): number {
-    return this.#total;
   }
 }

@@ -42,6 +42,7 @@ export const get: Command = {
     }
     let progress: Progress | undefined;
     let saved;
+    const started = performance.now();
     try {
       saved = await downloadFile(addr, name, {
         dir: index.dir,
@@ -53,6 +54,8 @@ export const get: Command = {
     } finally {
       progress?.stop();
     }
+    const ms = performance.now() - started;
+    await index.remember(saved.path, saved.info.sha256);
     if (saved.name !== name) {
       ctx.note(`A file named '${name}' is already here; saved as '${saved.name}'`);
     }
@@ -61,7 +64,6 @@ export const get: Command = {
     }
     await index.refresh();
     tracker.notifyFiles();
-    const ms = progress?.elapsed ?? 0;
     ctx.out(
       `Saved '${saved.name}' (${bytes(saved.info.size)}) from ${formatAddress(addr)} in ` +
         `${(ms / 1000).toFixed(1)} s (${rate(saved.info.size, ms)}); ` +

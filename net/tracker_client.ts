@@ -3,6 +3,7 @@
  * when the tracker goes away keeps trying until it is back, then registers again by itself.
  */
 import { errorLine, RedeError } from "./errors.ts";
+import { printable } from "../storage/names.ts";
 import { RECONNECT_DELAYS_MS, REPLY_TIMEOUT_MS } from "./limits.ts";
 import { decodeMessage, type PeerInfo } from "./protocol.ts";
 import { type Address, Channel, connect, formatAddress } from "./transport.ts";
@@ -177,8 +178,9 @@ export class TrackerClient {
         if (!pending) continue;
         clearTimeout(pending.timer);
         if (msg.t === "peer_list") pending.resolve(msg.peers);
-        else if (msg.t === "error") pending.reject(new RedeError(msg.code, msg.message));
-        else pending.reject(new RedeError("BAD_REQUEST", `Tracker sent '${msg.t}'`));
+        else if (msg.t === "error") {
+          pending.reject(new RedeError(msg.code, printable(msg.message).slice(0, 300)));
+        } else pending.reject(new RedeError("BAD_REQUEST", `Tracker sent '${msg.t}'`));
       }
     } finally {
       clearInterval(beat);

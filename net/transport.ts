@@ -3,6 +3,7 @@
  * that carries framed messages (and raw file bytes) over one TCP connection.
  */
 import { RedeError } from "./errors.ts";
+import { printable } from "../storage/names.ts";
 import { encodeFrame, FrameReader, writeAll } from "./framing.ts";
 import { CONNECT_TIMEOUT_MS, HELLO_TIMEOUT_MS, PROTOCOL_APP, PROTOCOL_VERSION } from "./limits.ts";
 import {
@@ -179,7 +180,7 @@ export class Channel {
     const msg = await this.recv(timeoutMs);
     if (msg === null) throw new RedeError("CLOSED", "Connection closed by the other side");
     if (msg.t === type) return msg as MessageOf<T>;
-    if (msg.t === "error") throw new RedeError(msg.code, msg.message);
+    if (msg.t === "error") throw new RedeError(msg.code, printable(msg.message).slice(0, 300));
     throw new RedeError("BAD_REQUEST", `Expected '${type}' but got '${msg.t}'`);
   }
 

@@ -44,8 +44,8 @@ let workerUrl: string | undefined;
 export class ThreadedHasher {
   #worker: Worker;
   #returned: ArrayBuffer[] = [];
-  #waiting: ((b: ArrayBuffer) => void)[] = [];
-  #digest?: (hex: string) => void;
+  #waiting: { resolve: (b: ArrayBuffer) => void; reject: (e: Error) => void }[] = [];
+  #digest?: { resolve: (hex: string) => void; reject: (e: Error) => void };
   #failed?: Error;
 
   /**
@@ -57,12 +57,12 @@ export class ThreadedHasher {
     this.#worker = new Worker(workerUrl, { type: "module" });
     for (let i = 0; i < buffers; i++) this.#returned.push(new ArrayBuffer(size));
     this.#worker.onmessage = (e: MessageEvent) => {
-      if (e.data.digest) this.#digest?.(e.data.digest);
+      if (e.data.digest) this.#digest?.resolve(e.data.digest);
       else this.#give(e.data.buf);
     };
     this.#worker.onerror = (e: ErrorEvent) => {
       e.preventDefault();
-      this.#failed = new Error(`Hash worker failed: ${e.message}`);
+      this.#fail(new Error(`Hash worker failed: ${e.message}`));
     };
   }
 
@@ -70,7 +70,8 @@ export class ThreadedHasher {
   take(): Promise<ArrayBuffer> {
     if (this.#failed) return Promise.reject(this.#failed);
     const b = this.#returned.pop();
-    return b ? Promise.resolve(b) : new Promise((resolve) => this.#waiting.push(resolve));
+    if (b) return Promise.resolve(b);
+    return new Promise((resolve, reject) => this.#waiting.push({ resolve, reject }));
   }
 
   /** Hands the first `n` bytes of a buffer to the worker; the buffer comes back through {@link take}. */
@@ -80,8 +81,9 @@ export class ThreadedHasher {
 
   /** The SHA-256 of everything given, once the worker has hashed it all. */
   digest(): Promise<string> {
-    return new Promise((resolve) => {
-      this.#digest = resolve;
+    if (this.#failed) return Promise.reject(this.#failed);
+    return new Promise((resolve, reject) => {
+      this.#digest = { resolve, reject };
       this.#worker.postMessage({ done: true });
     });
   }
@@ -89,11 +91,19 @@ export class ThreadedHasher {
   /** Ends the worker. */
   close(): void {
     this.#worker.terminate();
+    this.#fail(new Error("Hasher closed"));
   }
 
   #give(b: ArrayBuffer): void {
     const waiter = this.#waiting.shift();
-    if (waiter) waiter(b);
+    if (waiter) waiter.resolve(b);
     else this.#returned.push(b);
+  }
+
+  #fail(err: Error): void {
+    this.#failed ??= err;
+    for (const w of this.#waiting.splice(0)) w.reject(err);
+    this.#digest?.reject(err);
+    this.#digest = undefined;
   }
 }

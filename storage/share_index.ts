@@ -112,6 +112,16 @@ export class ShareIndex {
     }
   }
 
+  /**
+   * Records the SHA-256 of a file this peer just verified (a finished download), so that the
+   * next refresh does not read it again.
+   */
+  async remember(path: string, sha256: string): Promise<void> {
+    await this.#loadCache();
+    const st = await Deno.stat(path);
+    this.#cache.set(resolve(path), { size: st.size, mtimeMs: st.mtime?.getTime() ?? 0, sha256 });
+  }
+
   async #refresh(): Promise<IndexReport> {
     await this.#loadCache();
     const parsed = await readManifest(this.manifestPath, this.dir);

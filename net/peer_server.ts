@@ -12,13 +12,7 @@ import {
   PEER_MAX_CONNECTIONS,
   TRANSFER_STALL_MS,
 } from "./limits.ts";
-import {
-  type Address,
-  type Channel,
-  formatAddress,
-  listen,
-  serveConnections,
-} from "./transport.ts";
+import { type Address, type Channel, formatAddress, Server } from "./transport.ts";
 
 export interface PeerServerOptions {
   host: string;
@@ -30,36 +24,36 @@ export interface PeerServerOptions {
 
 /** A running peer listener. */
 export class PeerServer {
-  readonly address: Address;
-  readonly done: Promise<void>;
-  #listener: Deno.TcpListener;
+  #server: Server;
   #index: ShareIndex;
   #log: (line: string) => void;
 
   constructor(opts: PeerServerOptions) {
-    this.#listener = listen(opts.host, opts.port);
     this.#index = opts.index;
     this.#log = opts.log ?? (() => {});
-    const addr = this.#listener.addr as Deno.NetAddr;
-    this.address = { host: addr.hostname, port: addr.port };
-    this.done = serveConnections(
-      this.#listener,
-      PEER_MAX_CONNECTIONS,
-      (ch) => this.#handle(ch),
-      (err, ch) => {
+    this.#server = new Server({
+      host: opts.host,
+      port: opts.port,
+      maxConnections: PEER_MAX_CONNECTIONS,
+      handle: (ch) => this.#handle(ch),
+      onError: (err, ch) => {
         if (!(err instanceof RedeError && err.code === "CLOSED")) {
           this.#log(`request from ${formatAddress(ch.remote)} failed: ${errorLine(err)}`);
         }
       },
-    );
+    });
+  }
+
+  get address(): Address {
+    return this.#server.address;
+  }
+
+  get done(): Promise<void> {
+    return this.#server.done;
   }
 
   close(): void {
-    try {
-      this.#listener.close();
-    } catch {
-      // Already closed.
-    }
+    this.#server.close();
   }
 
   async #handle(ch: Channel): Promise<void> {

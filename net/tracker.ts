@@ -12,13 +12,7 @@ import {
   TRACKER_MAX_CONNECTIONS,
 } from "./limits.ts";
 import type { PeerInfo } from "./protocol.ts";
-import {
-  type Address,
-  type Channel,
-  formatAddress,
-  listen,
-  serveConnections,
-} from "./transport.ts";
+import { type Address, type Channel, formatAddress, Server } from "./transport.ts";
 import { printable } from "../storage/names.ts";
 
 export interface TrackerOptions {
@@ -37,29 +31,34 @@ interface Entry {
 
 /** A running tracker. */
 export class Tracker {
-  readonly address: Address;
-  readonly done: Promise<void>;
-  #listener: Deno.TcpListener;
+  #server: Server;
   #peers = new Map<string, Entry>();
   #heartbeatMs: number;
   #log: (line: string) => void;
 
   constructor(opts: TrackerOptions) {
-    this.#listener = listen(opts.host, opts.port);
     this.#heartbeatMs = opts.heartbeatMs ?? HEARTBEAT_INTERVAL_MS;
     this.#log = opts.log;
-    const addr = this.#listener.addr as Deno.NetAddr;
-    this.address = { host: addr.hostname, port: addr.port };
-    this.done = serveConnections(
-      this.#listener,
-      TRACKER_MAX_CONNECTIONS,
-      (ch) => this.#handle(ch),
-      (err, ch) => {
+    this.#server = new Server({
+      host: opts.host,
+      port: opts.port,
+      maxConnections: TRACKER_MAX_CONNECTIONS,
+      handle: (ch) => this.#handle(ch),
+      onError: (err, ch) => {
         if (!(err instanceof RedeError && (err.code === "CLOSED" || err.code === "TIMEOUT"))) {
           this.#log(`client ${formatAddress(ch.remote)}: ${errorLine(err)}`);
         }
       },
-    );
+    });
+  }
+
+  get address(): Address {
+    return this.#server.address;
+  }
+
+  /** Settles once the tracker is closed. */
+  get done(): Promise<void> {
+    return this.#server.done;
   }
 
   /** The peers now connected, sorted by address and port. */
@@ -71,11 +70,7 @@ export class Tracker {
 
   /** Stops accepting, drops every connection. */
   close(): void {
-    try {
-      this.#listener.close();
-    } catch {
-      // Already closed.
-    }
+    this.#server.close();
     for (const e of this.#peers.values()) e.channel.close();
   }
 

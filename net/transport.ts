@@ -246,42 +246,70 @@ function checkHello(msg: MessageOf<"hello">, ...roles: Role[]): void {
 }
 
 /**
- * Accepts connections until the listener closes, running `handle` for each, refusing
- * connections beyond `maxConnections`. One handler failing never touches the others.
+ * A TCP server: accepts connections until closed, runs `handle` for each, and refuses
+ * connections beyond `maxConnections` with `BUSY`. One handler failing never touches the others.
  */
-export async function serveConnections(
-  listener: Deno.Listener,
-  maxConnections: number,
-  handle: (ch: Channel) => Promise<void>,
-  onError: (err: unknown, ch: Channel) => void,
-): Promise<void> {
-  const open = new Set<Channel>();
-  try {
-    for await (const conn of listener) {
-      const ch = new Channel(conn);
-      if (open.size >= maxConnections) {
-        ch.sendError(new RedeError("BUSY", "Too many connections; try again later"))
-          .finally(() => ch.close());
-        continue;
-      }
-      open.add(ch);
-      (async () => {
-        try {
-          await handle(ch);
-        } catch (err) {
-          onError(err, ch);
-          if (err instanceof RedeError && !ch.closed && err.code !== "CLOSED") {
-            await ch.sendError(err);
-          }
-        } finally {
-          ch.close();
-          open.delete(ch);
-        }
-      })();
+export class Server {
+  readonly address: Address;
+  /** Settles once the server is closed and every connection has ended. */
+  readonly done: Promise<void>;
+  #listener: Deno.TcpListener;
+
+  constructor(opts: {
+    host: string;
+    port: number;
+    maxConnections: number;
+    handle: (ch: Channel) => Promise<void>;
+    onError: (err: unknown, ch: Channel) => void;
+  }) {
+    this.#listener = listen(opts.host, opts.port);
+    const addr = this.#listener.addr as Deno.NetAddr;
+    this.address = { host: addr.hostname, port: addr.port };
+    this.done = this.#serve(opts.maxConnections, opts.handle, opts.onError);
+  }
+
+  /** Stops accepting; connections being served end as their handlers return. */
+  close(): void {
+    try {
+      this.#listener.close();
+    } catch {
+      // Already closed.
     }
-  } catch (err) {
-    if (!(err instanceof Deno.errors.BadResource)) throw err;
-  } finally {
-    for (const ch of open) ch.close();
+  }
+
+  async #serve(
+    maxConnections: number,
+    handle: (ch: Channel) => Promise<void>,
+    onError: (err: unknown, ch: Channel) => void,
+  ): Promise<void> {
+    const open = new Set<Channel>();
+    try {
+      for await (const conn of this.#listener) {
+        const ch = new Channel(conn);
+        if (open.size >= maxConnections) {
+          ch.sendError(new RedeError("BUSY", "Too many connections; try again later"))
+            .finally(() => ch.close());
+          continue;
+        }
+        open.add(ch);
+        (async () => {
+          try {
+            await handle(ch);
+          } catch (err) {
+            onError(err, ch);
+            if (err instanceof RedeError && !ch.closed && err.code !== "CLOSED") {
+              await ch.sendError(err);
+            }
+          } finally {
+            ch.close();
+            open.delete(ch);
+          }
+        })();
+      }
+    } catch (err) {
+      if (!(err instanceof Deno.errors.BadResource)) throw err;
+    } finally {
+      for (const ch of open) ch.close();
+    }
   }
 }

@@ -5,6 +5,7 @@
  */
 import { extname, join } from "node:path";
 import { RedeError } from "../net/errors.ts";
+import { DOWNLOAD_BLOCK_BYTES, DOWNLOAD_BLOCKS } from "../net/limits.ts";
 import { ThreadedHasher } from "./hashing.ts";
 
 /** The source of a download's bytes. */
@@ -77,12 +78,17 @@ export async function saveDownload(opts: SaveOptions): Promise<SavedFile> {
   const file = await Deno.open(tmpPath, { write: true, createNew: true });
   const hasher = new ThreadedHasher();
   let committed = false;
+  // Three stages run at once: this loop reads the network into a free block, the worker
+  // hashes it, then it is written (off the main thread) and goes back to the free blocks.
+  const free = new BlockPool(DOWNLOAD_BLOCKS, DOWNLOAD_BLOCK_BYTES);
+  let writes = Promise.resolve();
   try {
     let received = 0;
     while (received < opts.size) {
-      const buf = new Uint8Array(await hasher.take());
-      let filled = 0;
+      const block = await free.take();
+      const buf = new Uint8Array(block);
       const want = Math.min(buf.length, opts.size - received);
+      let filled = 0;
       while (filled < want) {
         const n = await opts.read(buf.subarray(filled, want));
         if (n === null) {
@@ -93,11 +99,16 @@ export async function saveDownload(opts: SaveOptions): Promise<SavedFile> {
         }
         filled += n;
       }
-      writeAllSync(file, buf.subarray(0, filled));
-      hasher.update(buf.buffer, filled);
+      const hashed = hasher.update(block, filled);
+      writes = Promise.all([hashed, writes]).then(async ([back]) => {
+        await writeAll(file, new Uint8Array(back, 0, filled));
+        free.give(back);
+      });
+      writes.catch((err) => free.fail(err)); // A failed write stops the reading loop.
       received += filled;
       opts.onProgress?.(received);
     }
+    await writes;
     const digest = await hasher.digest();
     if (digest !== opts.sha256) {
       throw new RedeError(
@@ -117,6 +128,7 @@ export async function saveDownload(opts: SaveOptions): Promise<SavedFile> {
     throw err;
   } finally {
     hasher.close();
+    await writes.catch(() => {}); // No write may still be running when the file goes away.
     try {
       file.close();
     } catch {
@@ -126,9 +138,38 @@ export async function saveDownload(opts: SaveOptions): Promise<SavedFile> {
   }
 }
 
-function writeAllSync(file: Deno.FsFile, data: Uint8Array): void {
+async function writeAll(file: Deno.FsFile, data: Uint8Array): Promise<void> {
   let off = 0;
-  while (off < data.length) off += file.writeSync(data.subarray(off));
+  while (off < data.length) off += await file.write(data.subarray(off));
+}
+
+/** Fixed blocks handed out and given back, so a download's memory never grows. */
+class BlockPool {
+  #free: ArrayBuffer[] = [];
+  #waiting: { resolve: (b: ArrayBuffer) => void; reject: (e: unknown) => void }[] = [];
+  #failed?: unknown;
+
+  constructor(count: number, size: number) {
+    for (let i = 0; i < count; i++) this.#free.push(new ArrayBuffer(size));
+  }
+
+  take(): Promise<ArrayBuffer> {
+    if (this.#failed) return Promise.reject(this.#failed);
+    const b = this.#free.pop();
+    if (b) return Promise.resolve(b);
+    return new Promise((resolve, reject) => this.#waiting.push({ resolve, reject }));
+  }
+
+  give(b: ArrayBuffer): void {
+    const w = this.#waiting.shift();
+    if (w) w.resolve(b);
+    else this.#free.push(b);
+  }
+
+  fail(err: unknown): void {
+    this.#failed ??= err;
+    for (const w of this.#waiting.splice(0)) w.reject(err);
+  }
 }
 
 /** Gives the verified temporary file a free final name without ever replacing a file. */

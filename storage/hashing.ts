@@ -38,27 +38,21 @@ self.onmessage = (e) => {
 let workerUrl: string | undefined;
 
 /**
- * Hashes a sequence of buffers on a worker thread. Buffers are transferred to the worker and
- * handed back once hashed, so a caller cycling a few buffers never holds more than those.
+ * Hashes a sequence of buffers on a worker thread. Each buffer is transferred to the worker
+ * (no copy) and handed back, in order, once hashed.
  */
 export class ThreadedHasher {
   #worker: Worker;
-  #returned: ArrayBuffer[] = [];
-  #waiting: { resolve: (b: ArrayBuffer) => void; reject: (e: Error) => void }[] = [];
+  #pending: { resolve: (b: ArrayBuffer) => void; reject: (e: Error) => void }[] = [];
   #digest?: { resolve: (hex: string) => void; reject: (e: Error) => void };
   #failed?: Error;
 
-  /**
-   * @param buffers How many buffers to cycle.
-   * @param size The size of each.
-   */
-  constructor(buffers = 4, size = IO_BUFFER_BYTES) {
+  constructor() {
     workerUrl ??= URL.createObjectURL(new Blob([WORKER_SOURCE], { type: "text/javascript" }));
     this.#worker = new Worker(workerUrl, { type: "module" });
-    for (let i = 0; i < buffers; i++) this.#returned.push(new ArrayBuffer(size));
     this.#worker.onmessage = (e: MessageEvent) => {
       if (e.data.digest) this.#digest?.resolve(e.data.digest);
-      else this.#give(e.data.buf);
+      else this.#pending.shift()?.resolve(e.data.buf);
     };
     this.#worker.onerror = (e: ErrorEvent) => {
       e.preventDefault();
@@ -66,17 +60,17 @@ export class ThreadedHasher {
     };
   }
 
-  /** A free buffer, waiting for the worker to hand one back when all are in use. */
-  take(): Promise<ArrayBuffer> {
+  /**
+   * Hashes the first `n` bytes of a buffer. The buffer is unusable until the promise gives it
+   * back; promises resolve in the order of the calls.
+   */
+  update(buf: ArrayBuffer, n: number): Promise<ArrayBuffer> {
     if (this.#failed) return Promise.reject(this.#failed);
-    const b = this.#returned.pop();
-    if (b) return Promise.resolve(b);
-    return new Promise((resolve, reject) => this.#waiting.push({ resolve, reject }));
-  }
-
-  /** Hands the first `n` bytes of a buffer to the worker; the buffer comes back through {@link take}. */
-  update(buf: ArrayBuffer, n: number): void {
+    const back = new Promise<ArrayBuffer>((resolve, reject) =>
+      this.#pending.push({ resolve, reject })
+    );
     this.#worker.postMessage({ buf, n }, [buf]);
+    return back;
   }
 
   /** The SHA-256 of everything given, once the worker has hashed it all. */
@@ -94,15 +88,9 @@ export class ThreadedHasher {
     this.#fail(new Error("Hasher closed"));
   }
 
-  #give(b: ArrayBuffer): void {
-    const waiter = this.#waiting.shift();
-    if (waiter) waiter.resolve(b);
-    else this.#returned.push(b);
-  }
-
   #fail(err: Error): void {
     this.#failed ??= err;
-    for (const w of this.#waiting.splice(0)) w.reject(err);
+    for (const p of this.#pending.splice(0)) p.reject(err);
     this.#digest?.reject(err);
     this.#digest = undefined;
   }

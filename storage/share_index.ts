@@ -41,6 +41,7 @@ export class ShareIndex {
   #files = new Map<string, Entry>();
   #cache = new Map<string, CacheRecord>();
   #cacheLoaded = false;
+  #cacheDirty = false;
   #queue: Promise<unknown> = Promise.resolve();
 
   constructor(dir: string, manifestPath: string) {
@@ -120,6 +121,7 @@ export class ShareIndex {
     await this.#loadCache();
     const st = await Deno.stat(path);
     this.#cache.set(resolve(path), { size: st.size, mtimeMs: st.mtime?.getTime() ?? 0, sha256 });
+    this.#cacheDirty = true;
   }
 
   async #refresh(): Promise<IndexReport> {
@@ -163,7 +165,7 @@ export class ShareIndex {
       files.set(name, { name, path, size: st.size, mtimeMs, sha256: sha256! });
     }
     this.#files = files;
-    if (hashed > 0) await this.#saveCache();
+    if (hashed > 0 || this.#cacheDirty) await this.#saveCache();
     return { mode: parsed ? "manifest" : "folder", problems, hashed };
   }
 
@@ -210,6 +212,7 @@ export class ShareIndex {
       const tmp = `${this.#cachePath}.${Deno.pid}.tmp`;
       await Deno.writeTextFile(tmp, JSON.stringify(data));
       await Deno.rename(tmp, this.#cachePath);
+      this.#cacheDirty = false;
     } catch {
       // A read-only share still works; it just rehashes after a restart.
     }

@@ -48,7 +48,13 @@ export const get: Command = {
         dir: index.dir,
         taken: (n) => index.has(n),
         signal: ctx.signal,
-        onStart: (info) => (progress = new Progress(name, info.size, Deno.stdout.isTerminal())),
+        onStart: (info) => {
+          const live = Deno.stdout.isTerminal();
+          progress = new Progress(name, info.size, live);
+          if (!live) {
+            ctx.note(`Downloading '${name}' (${bytes(info.size)}) from ${formatAddress(addr)}`);
+          }
+        },
         onProgress: (n) => progress?.update(n),
       });
     } finally {

@@ -166,6 +166,28 @@ export function registerE2E(program: Program, label: string): void {
     assert.deepEqual(await listing(downHome.dir), [".rede-p2p", "big.bin"], "no partial file left");
   });
 
+  scenario(program, label, "SIGINT during a get cancels it, not the shell", async (s) => {
+    const t = await s.tracker();
+    const seedHome = await s.home({});
+    await writeRandomFile(join(seedHome.dir, "big.bin"), 64 * 1024 * 1024, 3);
+    await Deno.writeTextFile(seedHome.manifest, "big.bin share/big.bin\n");
+    const seed = await s.peer(t.port, seedHome);
+    const downHome = await s.home({});
+    const down = await s.peer(t.port, downHome);
+    const mark = down.mark();
+    await down.send(`get 127.0.0.1:${seed.port} big.bin`);
+    await down.waitFor(/^Downloading 'big\.bin'/, mark);
+    seed.kill("SIGSTOP"); // Hold the transfer midway, so the interrupt lands inside it.
+    try {
+      down.kill("SIGINT");
+      await down.waitFor(/^error: Download of 'big\.bin' cancelled; nothing was saved$/, mark);
+    } finally {
+      seed.kill("SIGCONT");
+    }
+    assert.deepEqual(await listing(downHome.dir), [], "no final file and no partial file");
+    assert.equal(peerRows(await run(down, "peers", PEERS_DONE)).length, 2, "the shell goes on");
+  });
+
   scenario(program, label, "two peers on one machine are told apart by port", async (s) => {
     const t = await s.tracker();
     const one = await s.peer(t.port, await s.home({ "only-one.txt": "1" }), ["--name", "one"]);

@@ -21,6 +21,8 @@ export interface OptionSpec {
   /** Shown in help as the value's placeholder. */
   value?: string;
   default?: string | boolean;
+  /** Left out of help (test-only switches). */
+  hidden?: boolean;
 }
 
 /** Parsed input for a command. */
@@ -110,9 +112,9 @@ export function parseInput(cmd: Command, argv: string[]): Input {
     throw new UsageError(tidyParseError((err as Error).message), cmd);
   }
   const args = parsed.positionals;
-  const required = cmd.args.filter((a) => !a.optional).length;
-  if (args.length < required) {
-    const missing = cmd.args[args.length];
+  const required = cmd.args.filter((a) => !a.optional);
+  if (args.length < required.length) {
+    const missing = required[args.length];
     throw new UsageError(`Missing argument <${missing.name}>`, cmd);
   }
   if (!cmd.variadic && args.length > cmd.args.length) {

@@ -4,15 +4,23 @@
  */
 import { RedeError } from "../net/errors.ts";
 import type { Peer } from "../net/peer.ts";
-import type { PeerInfo } from "../net/protocol.ts";
+import type { FoundFile, PeerInfo } from "../net/protocol.ts";
+import type { DownloadRecord } from "./_fetch.ts";
 import { type Address, formatAddress, parseHostPort } from "../net/transport.ts";
 
 export class Session {
   readonly peer: Peer;
   readonly verbose: boolean;
+  /** Whether a person types at a terminal (live progress bars) or a script pipes commands. */
+  interactive = false;
   /** The rows of the last `peers` listing. */
   lastPeers: PeerInfo[] = [];
+  /** The rows of the last `find`. */
+  lastFound: FoundFile[] = [];
+  /** Every download of this session, for `downloads`. */
+  readonly downloads: DownloadRecord[] = [];
   quitRequested = false;
+  #serial: Promise<unknown> = Promise.resolve();
 
   constructor(peer: Peer, verbose: boolean) {
     this.peer = peer;
@@ -20,9 +28,21 @@ export class Session {
   }
 
   /** Whether a listed peer is this one. */
-  isSelf(p: PeerInfo): boolean {
+  isSelf(p: { ip: string; port: number }): boolean {
     const self = this.peer.tracker.self;
     return !!self && self.ip === p.ip && self.port === p.port;
+  }
+
+  /** Whether an address is this peer's own listener. */
+  isSelfAddress(a: Address): boolean {
+    return this.isSelf({ ip: a.host, port: a.port });
+  }
+
+  /** Runs tasks that must not overlap (manifest edits) one after another. */
+  serial<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.#serial.then(task);
+    this.#serial = run.catch(() => {});
+    return run;
   }
 
   /** Asks the tracker for the peers and remembers them for row numbers. */

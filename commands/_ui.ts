@@ -2,6 +2,7 @@
 import Table from "cli-table3";
 // @ts-types="@types/cli-progress"
 import cliProgress from "cli-progress";
+import process from "node:process";
 import prettyBytes from "pretty-bytes";
 import { printable } from "../storage/names.ts";
 
@@ -27,34 +28,45 @@ export function shortHash(hex: string): string {
   return hex.slice(0, 12);
 }
 
-/** A live progress line on a terminal; does nothing elsewhere. */
-export class Progress {
-  #bar?: cliProgress.SingleBar;
-  #start = performance.now();
+/** One live progress bar per download on a terminal; nothing elsewhere. */
+export class ProgressBoard {
+  #multi?: cliProgress.MultiBar;
 
-  constructor(label: string, total: number, enabled: boolean) {
+  constructor(enabled: boolean) {
     if (!enabled) return;
-    this.#bar = new cliProgress.SingleBar({
-      format: `${
-        printable(label)
-      } {bar} {percentage}% | {got}/{size} | {speed} | ETA {eta_formatted}`,
+    this.#multi = new cliProgress.MultiBar({
+      format:
+        "{name} {bar} {percentage}% | {got}/{size} | {speed} | ETA {eta_formatted} | {sources} src",
       hideCursor: true,
-      clearOnComplete: true,
+      clearOnComplete: false,
       fps: 10,
       etaBuffer: 50,
       stream: process.stdout,
     }, cliProgress.Presets.shades_classic);
-    this.#bar.start(total, 0, { got: bytes(0), size: bytes(total), speed: "…" });
   }
 
-  update(received: number): void {
-    this.#bar?.update(received, {
-      got: bytes(received),
-      speed: rate(received, performance.now() - this.#start),
+  /** A bar for one download; `update` takes the bytes in hand and the sources working. */
+  add(name: string, total: number): { update(received: number, sources: number): void } {
+    const start = performance.now();
+    const bar = this.#multi?.create(total, 0, {
+      name: printable(name).slice(0, 24).padEnd(24),
+      got: bytes(0),
+      size: bytes(total),
+      speed: "…",
+      sources: 0,
     });
+    return {
+      update(received: number, sources: number) {
+        bar?.update(received, {
+          got: bytes(received),
+          speed: rate(received, performance.now() - start),
+          sources,
+        });
+      },
+    };
   }
 
   stop(): void {
-    this.#bar?.stop();
+    this.#multi?.stop();
   }
 }

@@ -1,102 +1,132 @@
 import { RedeError } from "../net/errors.ts";
-import { downloadFile, listFiles } from "../net/peer_client.ts";
-import type { PeerInfo } from "../net/protocol.ts";
-import { formatAddress } from "../net/transport.ts";
-import { appendManifestEntry } from "../storage/manifest.ts";
-import { shareNameProblem } from "../storage/names.ts";
+import { listFiles } from "../net/peer_client.ts";
+import type { FileSummary, PeerInfo } from "../net/protocol.ts";
+import { sharePathProblem } from "../storage/names.ts";
 import type { Command } from "./_command.ts";
-import { needSession } from "./_shell.ts";
-import { bytes, Progress, rate, shortHash } from "./_ui.ts";
+import { fetchAll, type Job } from "./_fetch.ts";
+import type { Session } from "./_session.ts";
+import { needSession, reportError } from "./_shell.ts";
 
 export const get: Command = {
   name: "get",
   scopes: ["shell"],
-  summary: "Download a file from a peer into the shared folder",
-  description:
-    "Downloads FILE from the peer named as 'IP', 'IP:PORT' or the '#' of a row from 'peers'.\n" +
-    "The data goes to a temporary file, its SHA-256 is checked against what the peer\n" +
-    "announced, and only then does it get its name in the shared folder, where it is added to\n" +
-    "the manifest and shared on. An existing file is never replaced: a free name such as\n" +
-    "'a (1).txt' is used, and said. Quote names with spaces. Ctrl-C cancels the download.",
+  summary: "Download files, from one peer or from every peer that has them",
+  description: "get <peer> <file>...   from the peer named as IP, IP:PORT or its # in 'peers'\n" +
+    "get <file>...          from every peer that shares that content (or a # row of 'find')\n\n" +
+    "Each file is fetched in 4 MiB chunks from every peer holding the same content, each chunk\n" +
+    "checked against its SHA-256 before it is written. It lands in the shared folder, is added\n" +
+    "to the manifest and shared on. An existing file is never replaced: a free name such as\n" +
+    "'a (1).txt' is used, and said. A name that is a shared folder fetches the whole folder.\n" +
+    "Several files download at once. An interrupted download (Ctrl-C, a lost peer, a crash)\n" +
+    "resumes on the next 'get' of the same file. Quote names with spaces.",
   args: [
-    { name: "peer", description: "IP, IP:PORT or # from 'peers'" },
-    { name: "file", description: "the name shown by 'ls'" },
+    { name: "peer", description: "IP, IP:PORT or # from 'peers' (optional)", optional: true },
+    { name: "file", description: "a name shown by 'ls' or 'find', or a # row of 'find'" },
   ],
-  examples: ["get 192.168.0.7 a.txt", 'get 192.168.0.7:50123 "my notes.txt"', "get 2 b.txt"],
-  async run({ args: [peerText, name] }, ctx) {
+  variadic: true,
+  examples: [
+    "get 192.168.0.7 a.txt",
+    'get 192.168.0.7:50123 "my notes.txt" b.txt',
+    "get 2 b.txt",
+    "get movie.mkv",
+    "get #3",
+  ],
+  async run({ args }, ctx) {
     const session = needSession(ctx);
-    const problem = shareNameProblem(name);
-    if (problem) throw new RedeError("BAD_NAME", `Invalid file name '${name}': ${problem}`);
-    const { index, tracker } = session.peer;
-    const addr = await session.resolvePeer(
-      peerText,
-      undefined,
-      (candidates) => holderOf(candidates, name),
-    );
-    const self = tracker.self;
-    if (self && self.ip === addr.host && self.port === addr.port) {
-      throw new RedeError(
-        "BAD_REQUEST",
-        `${formatAddress(addr)} is this peer; pick another one in 'peers'`,
-      );
-    }
-    let progress: Progress | undefined;
-    let saved;
-    const started = performance.now();
-    try {
-      saved = await downloadFile(addr, name, {
-        dir: index.dir,
-        taken: (n) => index.has(n),
-        signal: ctx.signal,
-        onStart: (info) => {
-          const live = Deno.stdout.isTerminal();
-          progress = new Progress(name, info.size, live);
-          if (!live) {
-            ctx.note(`Downloading '${name}' (${bytes(info.size)}) from ${formatAddress(addr)}`);
-          }
-        },
-        onProgress: (n) => progress?.update(n),
-      });
-    } finally {
-      progress?.stop();
-    }
-    const ms = performance.now() - started;
-    await index.remember(saved.path, saved.info.sha256);
-    if (saved.name !== name) {
-      ctx.note(`A file named '${name}' is already here; saved as '${saved.name}'`);
-    }
-    if (await exists(index.manifestPath)) {
-      await appendManifestEntry(index.manifestPath, saved.name, saved.path);
-    }
-    await index.refresh();
-    tracker.notifyFiles();
-    ctx.out(
-      `Saved '${saved.name}' (${bytes(saved.info.size)}) from ${formatAddress(addr)} in ` +
-        `${(ms / 1000).toFixed(1)} s (${rate(saved.info.size, ms)}); ` +
-        `SHA-256 ${shortHash(saved.info.sha256)} verified`,
-    );
+    const jobs = looksLikePeer(args[0]) && args.length >= 2
+      ? await fromPeer(session, args[0], args.slice(1))
+      : await fromNetwork(session, args);
+    const errors = await fetchAll(session, jobs, ctx);
+    if (errors.length === 1) throw errors[0];
+    for (const err of errors) reportError(err, session.verbose);
+    return errors.length ? 1 : 0;
   },
 };
+
+/** A row number, an IP, or HOST:PORT: what names a peer rather than a file. */
+function looksLikePeer(text: string): boolean {
+  return /^#?\d{1,4}$/.test(text) || /^\d{1,3}(\.\d{1,3}){3}(:\d+)?$/.test(text) ||
+    /^\[[0-9a-fA-F:.]+\](:\d+)?$/.test(text) ||
+    /^[0-9a-fA-F]*:[0-9a-fA-F:]*:[0-9a-fA-F:.]*$/.test(text) ||
+    /^[^\s:/\\]+:\d{1,5}$/.test(text);
+}
+
+function checkName(name: string): void {
+  const problem = sharePathProblem(name);
+  if (problem) throw new RedeError("BAD_NAME", `Invalid file name '${name}': ${problem}`);
+}
+
+/** The files (or folders) named, from one peer's list. */
+async function fromPeer(session: Session, peerText: string, names: string[]): Promise<Job[]> {
+  names.forEach(checkName);
+  const addr = await session.resolvePeer(
+    peerText,
+    undefined,
+    (candidates) => holderOf(candidates, names[0]),
+  );
+  if (session.isSelfAddress(addr)) {
+    throw new RedeError("BAD_REQUEST", `That peer is this one; pick another in 'peers'`);
+  }
+  const files = await listFiles(addr);
+  return names.flatMap((name) =>
+    pick(files, name, `at ${peerText}`).map((f) => ({
+      name: f.name,
+      root: f.root,
+      from: addr,
+    }))
+  );
+}
+
+/** The files (or folders) named, wherever they are, or rows of the last `find`. */
+async function fromNetwork(session: Session, items: string[]): Promise<Job[]> {
+  const jobs: Job[] = [];
+  for (const item of items) {
+    const row = /^#?(\d{1,4})$/.exec(item);
+    if (row && session.lastFound.length > 0) {
+      const found = session.lastFound[Number(row[1]) - 1];
+      if (!found) {
+        throw new RedeError(
+          "NOT_FOUND",
+          `No row #${row[1]}: 'find' listed ${session.lastFound.length}`,
+        );
+      }
+      jobs.push({ name: found.name, root: found.root });
+      continue;
+    }
+    checkName(item);
+    const results = await session.peer.tracker.find(item);
+    const chosen = pick(results, item, "on the network");
+    const roots = new Set(chosen.filter((f) => f.name === item).map((f) => f.root));
+    if (roots.size > 1) {
+      throw new RedeError(
+        "BAD_REQUEST",
+        `Several different files are named '${item}'; use 'find ${item}' and get one by its #`,
+      );
+    }
+    jobs.push(...chosen.map((f) => ({ name: f.name, root: f.root })));
+  }
+  return jobs;
+}
+
+/** The entry named `name`, or every file of the folder `name`. */
+function pick<T extends FileSummary>(files: T[], name: string, where: string): T[] {
+  const exact = files.filter((f) => f.name === name);
+  if (exact.length) return exact;
+  const inFolder = files.filter((f) => f.name.startsWith(`${name}/`));
+  if (inFolder.length) return inFolder;
+  throw new RedeError("NOT_FOUND", `No file or folder named '${name}' ${where}`);
+}
 
 /** Among several peers on one IP, the only one that shares `name`, if exactly one does. */
 async function holderOf(candidates: PeerInfo[], name: string): Promise<PeerInfo | undefined> {
   const holders = await Promise.all(candidates.map(async (p) => {
     try {
       const files = await listFiles({ host: p.ip, port: p.port });
-      return files.some((f) => f.name === name) ? p : undefined;
+      return files.some((f) => f.name === name || f.name.startsWith(`${name}/`)) ? p : undefined;
     } catch {
       return undefined;
     }
   }));
   const found = holders.filter((p) => p !== undefined);
   return found.length === 1 ? found[0] : undefined;
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.stat(path);
-    return true;
-  } catch {
-    return false;
-  }
 }

@@ -1,4 +1,6 @@
 import { join as joinPath } from "node:path";
+// @ts-types="@types/bytes"
+import parseBytesLib from "bytes";
 import { errorLine } from "../net/errors.ts";
 import { Peer } from "../net/peer.ts";
 import { formatAddress, parseHostPort, parsePort } from "../net/transport.ts";
@@ -7,6 +9,10 @@ import { listenSignals, runShell } from "./_shell.ts";
 import { Session } from "./_session.ts";
 import { DEFAULT_TRACKER_PORT } from "./serve.ts";
 import { SHELL_COMMANDS } from "./mod.ts";
+
+function parseBytes(text: string): number | null {
+  return parseBytesLib.parse(text);
+}
 
 export const join: Command = {
   name: "join",
@@ -42,7 +48,17 @@ export const join: Command = {
       description: "address to serve peers on",
       default: "0.0.0.0",
     },
+    "max-upload-rate": {
+      type: "string",
+      value: "RATE",
+      description: "most bytes per second sent to others, e.g. 2MB (binary units)",
+    },
     "no-shell": { type: "boolean", description: "share only, no prompt, until Ctrl-C" },
+    "test-corrupt-uploads": {
+      type: "boolean",
+      description: "test only: corrupt every chunk served",
+      hidden: true,
+    },
     verbose: { type: "boolean", short: "v", description: "log refused requests and error details" },
   },
   examples: [
@@ -60,6 +76,14 @@ export const join: Command = {
       }
       listenPort = p;
     }
+    let maxUploadRate: number | undefined;
+    if (options["max-upload-rate"] !== undefined) {
+      const text = options["max-upload-rate"] as string;
+      maxUploadRate = parseBytes(text.replace(/\/s$/i, "")) ?? undefined;
+      if (!maxUploadRate || maxUploadRate < 1) {
+        throw new UsageError(`Invalid rate '${text}' (try 500KB or 2MB)`, join);
+      }
+    }
     let log = (line: string) => ctx.out(line);
     const peer = await Peer.start({
       tracker: { host, port: port! },
@@ -69,6 +93,8 @@ export const join: Command = {
       listenHost: options["listen-host"] as string,
       listenPort,
       verbose: options.verbose === true,
+      maxUploadRate,
+      corruptUploads: options["test-corrupt-uploads"] === true,
       log: (line) => log(line),
     });
     const report = peer.firstReport;
@@ -95,6 +121,7 @@ export const join: Command = {
         stop();
       } else {
         const interactive = Deno.stdin.isTerminal();
+        session.interactive = interactive;
         if (interactive) ctx.out("Type 'help' for the verbs, 'quit' or Ctrl-D to leave.");
         status = await runShell({
           session,

@@ -9,7 +9,7 @@ export const ls: Command = {
   scopes: ["shell"],
   summary: "List the files a peer shares",
   description: "Names the peer as 'IP PORT', 'IP:PORT', the '#' of a row from 'peers', or an IP\n" +
-    "alone when only one peer uses it. Shows each file's name, size and short SHA-256.",
+    "alone when only one peer uses it. Shows each file's name, size and short root hash.",
   args: [
     { name: "peer", description: "IP, IP:PORT or # from 'peers'" },
     { name: "port", description: "the peer's port, when given apart", optional: true },
@@ -25,8 +25,8 @@ export const ls: Command = {
     const addr = await session.resolvePeer(args[0], port);
     const files = await listFiles(addr);
     ctx.out(table(
-      ["Name", "Size", "SHA-256"],
-      files.map((f) => [f.name, bytes(f.size), shortHash(f.sha256)]),
+      ["Name", "Size", "Root"],
+      files.map((f) => [f.name, bytes(f.size), shortHash(f.root)]),
     ));
     const total = files.reduce((s, f) => s + f.size, 0);
     ctx.out(`${files.length} file(s), ${bytes(total)} at ${formatAddress(addr)}`);

@@ -3,6 +3,8 @@
  * are built from it. Adding a verb means one module in this folder and one line here.
  */
 import type { Command } from "./_command.ts";
+import { downloads } from "./downloads.ts";
+import { find } from "./find.ts";
 import { get } from "./get.ts";
 import { help } from "./help.ts";
 import { join } from "./join.ts";
@@ -11,7 +13,17 @@ import { peers } from "./peers.ts";
 import { quit } from "./quit.ts";
 import { serve } from "./serve.ts";
 
-export const COMMANDS: readonly Command[] = [serve, join, peers, ls, get, help, quit];
+export const COMMANDS: readonly Command[] = [
+  serve,
+  join,
+  peers,
+  ls,
+  find,
+  get,
+  downloads,
+  help,
+  quit,
+];
 
 /** Verbs of the command line. */
 export const CLI_COMMANDS: readonly Command[] = COMMANDS.filter((c) => c.scopes.includes("cli"));

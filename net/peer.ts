@@ -19,6 +19,10 @@ export interface PeerOptions {
   log: (line: string) => void;
   /** Also logs each refused request. */
   verbose?: boolean;
+  /** Most bytes per second uploaded, across all uploads. */
+  maxUploadRate?: number;
+  /** Test-only: corrupt every chunk served. */
+  corruptUploads?: boolean;
 }
 
 /** A running peer. */
@@ -37,13 +41,15 @@ export class Peer {
       host: opts.listenHost,
       port: opts.listenPort,
       index,
+      maxUploadRate: opts.maxUploadRate,
       log: opts.verbose ? opts.log : undefined,
     });
+    index.corruptUploads = opts.corruptUploads === true;
     this.tracker = new TrackerClient({
       tracker: opts.tracker,
       port: this.server.address.port,
       name: this.name,
-      files: () => index.count,
+      files: () => index.list(),
       log: opts.log,
     });
   }

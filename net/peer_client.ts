@@ -1,12 +1,15 @@
 /**
- * The downloading side of a peer: asks another peer for its file list or for one file.
+ * The downloading side of a peer: asks another peer for its file list, a file's descriptor,
+ * or chunks of a content (several requests in flight on one connection).
  */
-import { type SavedFile, saveDownload } from "../storage/download.ts";
-import { shareNameProblem } from "../storage/names.ts";
+import { descriptorProblem } from "../storage/chunks.ts";
+import type { Source } from "../storage/download.ts";
+import { sharePathProblem } from "../storage/names.ts";
+import type { NamedDescriptor } from "../storage/share_index.ts";
 import { RedeError } from "./errors.ts";
-import { REPLY_TIMEOUT_MS, TRANSFER_STALL_MS } from "./limits.ts";
-import type { FileInfo } from "./protocol.ts";
-import { type Address, Channel, connect } from "./transport.ts";
+import { CHUNK_TIMEOUT_MS, REPLY_TIMEOUT_MS } from "./limits.ts";
+import type { FileSummary } from "./protocol.ts";
+import { type Address, Channel, connect, formatAddress } from "./transport.ts";
 
 async function open(addr: Address): Promise<Channel> {
   const ch = new Channel(await connect(addr, "peer"));
@@ -20,7 +23,7 @@ async function open(addr: Address): Promise<Channel> {
 }
 
 /** The files another peer shares. */
-export async function listFiles(addr: Address): Promise<FileInfo[]> {
+export async function listFiles(addr: Address): Promise<FileSummary[]> {
   const ch = await open(addr);
   try {
     await ch.send({ t: "list" });
@@ -30,78 +33,73 @@ export async function listFiles(addr: Address): Promise<FileInfo[]> {
   }
 }
 
-export interface DownloadOptions {
-  dir: string;
-  taken?: (name: string) => boolean;
-  /** Called once the peer has announced the file. */
-  onStart?: (info: FileInfo) => void;
-  onProgress?: (received: number) => void;
-  signal?: AbortSignal;
+/**
+ * The descriptor of a file another peer shares, checked for consistency.
+ *
+ * @throws {RedeError} `BAD_NAME` before anything is sent for a name that could leave a share.
+ */
+export async function describe(
+  addr: Address,
+  what: { name: string } | { root: string },
+): Promise<NamedDescriptor> {
+  if ("name" in what) {
+    const problem = sharePathProblem(what.name);
+    if (problem) throw new RedeError("BAD_NAME", `Invalid file name '${what.name}': ${problem}`);
+  }
+  const ch = await open(addr);
+  try {
+    await ch.send({ t: "describe", ...what });
+    const { t: _, ...desc } = await ch.expect("descriptor", REPLY_TIMEOUT_MS);
+    const bad = descriptorProblem(desc) ??
+      ("name" in what && desc.name !== what.name ? "another name" : undefined) ??
+      ("root" in what && desc.root !== what.root ? "another content" : undefined) ??
+      sharePathProblem(desc.name);
+    if (bad) {
+      throw new RedeError("BAD_REQUEST", `${formatAddress(addr)} sent a bad descriptor: ${bad}`);
+    }
+    return desc;
+  } finally {
+    ch.close();
+  }
 }
 
-/**
- * Downloads one file from a peer into `opts.dir`, verified against the SHA-256 it announced.
- *
- * @throws {RedeError} `BAD_NAME` before anything is sent for a name that could leave a share,
- * and the errors of {@link saveDownload}.
- */
-export async function downloadFile(
-  addr: Address,
-  name: string,
-  opts: DownloadOptions,
-): Promise<SavedFile & { info: FileInfo }> {
-  const problem = shareNameProblem(name);
-  if (problem) throw new RedeError("BAD_NAME", `Invalid file name '${name}': ${problem}`);
-  opts.signal?.throwIfAborted();
-  const ch = await open(addr);
-  const abort = () => ch.close();
-  opts.signal?.addEventListener("abort", abort);
-  // One watchdog for the whole transfer instead of a timer per read.
-  let lastReceived = -1;
-  let received = 0;
-  let stalled = false;
-  const watchdog = setInterval(() => {
-    if (received === lastReceived) {
-      stalled = true;
-      ch.close();
+/** A connection to one peer that serves chunks of one content. */
+export class PeerSource implements Source {
+  readonly label: string;
+  #ch: Channel;
+  #root: string;
+
+  private constructor(ch: Channel, addr: Address, root: string) {
+    this.#ch = ch;
+    this.#root = root;
+    this.label = formatAddress(addr);
+  }
+
+  static async open(addr: Address, root: string): Promise<PeerSource> {
+    return new PeerSource(await open(addr), addr, root);
+  }
+
+  async request(index: number): Promise<void> {
+    await this.#ch.send({ t: "chunk", root: this.#root, index });
+  }
+
+  async receive(buf: Uint8Array): Promise<{ index: number; size: number }> {
+    const head = await this.#ch.expect("chunk_data", CHUNK_TIMEOUT_MS);
+    if (head.root !== this.#root || head.size > buf.length) {
+      throw new RedeError("BAD_REQUEST", `${this.label} sent an unexpected chunk`);
     }
-    lastReceived = received;
-  }, TRANSFER_STALL_MS);
-  try {
-    await ch.send({ t: "get", name });
-    const info = await ch.expect("file", REPLY_TIMEOUT_MS);
-    if (info.name !== name) {
-      throw new RedeError("BAD_REQUEST", `Peer answered with '${info.name}' instead of '${name}'`);
-    }
-    opts.onStart?.(info);
-    const saved = await saveDownload({
-      dir: opts.dir,
-      name,
-      size: info.size,
-      sha256: info.sha256,
-      taken: opts.taken,
-      signal: opts.signal,
-      read: (p) => ch.reader.readRaw(p),
-      onProgress: (n) => {
-        received = n;
-        opts.onProgress?.(n);
-      },
+    await this.#ch.withDeadline(CHUNK_TIMEOUT_MS, async () => {
+      let filled = 0;
+      while (filled < head.size) {
+        const n = await this.#ch.reader.readRaw(buf.subarray(filled, head.size));
+        if (n === null) throw new RedeError("CLOSED", `${this.label} closed the connection`);
+        filled += n;
+      }
     });
-    return { ...saved, info };
-  } catch (err) {
-    if (opts.signal?.aborted && !(err instanceof RedeError && err.code === "CANCELLED")) {
-      throw new RedeError("CANCELLED", `Download of '${name}' cancelled; nothing was saved`);
-    }
-    if (stalled) {
-      throw new RedeError("TIMEOUT", `Peer stopped sending '${name}'; nothing was saved`);
-    }
-    if (err instanceof RedeError) throw err;
-    throw new RedeError("CLOSED", `Connection to the peer lost: ${(err as Error).message}`, {
-      cause: err,
-    });
-  } finally {
-    clearInterval(watchdog);
-    opts.signal?.removeEventListener("abort", abort);
-    ch.close();
+    return { index: head.index, size: head.size };
+  }
+
+  close(): void {
+    this.#ch.close();
   }
 }

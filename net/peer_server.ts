@@ -1,16 +1,19 @@
 /**
- * The serving side of a peer: answers `list` with its share index and `get` with a file
- * header followed by the file's bytes. Only names in the index can be asked for; a name is
- * never joined to a path, so nothing outside the share can be read.
+ * The serving side of a peer: answers `list`, `describe` and `chunk`. Only contents in its
+ * share index can be asked for, by name or root; a name is never joined to a path, so nothing
+ * outside the share can be read. Uploads take one of a few slots (the rest wait in a queue)
+ * and may be held to a rate limit.
  */
 import type { ShareIndex } from "../storage/share_index.ts";
 import { errorLine, RedeError } from "./errors.ts";
 import { writeAll } from "./framing.ts";
 import {
+  CHUNK_BYTES,
   IDLE_TIMEOUT_MS,
-  IO_BUFFER_BYTES,
   PEER_MAX_CONNECTIONS,
   TRANSFER_STALL_MS,
+  UPLOAD_QUEUE,
+  UPLOAD_SLOTS,
 } from "./limits.ts";
 import { type Address, type Channel, formatAddress, Server } from "./transport.ts";
 
@@ -18,19 +21,77 @@ export interface PeerServerOptions {
   host: string;
   port: number;
   index: ShareIndex;
-  /** One line per notable event (refused requests, uploads); `undefined` to stay quiet. */
+  /** Most bytes per second sent, across all uploads; unlimited when absent. */
+  maxUploadRate?: number;
+  /** One line per notable event (refused requests); `undefined` to stay quiet. */
   log?: (line: string) => void;
 }
+
+/** Upload slots with a waiting queue, and an optional rate limit shared by all uploads. */
+export class UploadGate {
+  #free: number;
+  #queue: (() => void)[] = [];
+  #rate?: number;
+  #nextFree = 0;
+
+  constructor(slots: number, rate?: number) {
+    this.#free = slots;
+    this.#rate = rate;
+  }
+
+  /**
+   * Waits for a slot.
+   *
+   * @returns A function that gives the slot back.
+   * @throws {RedeError} `BUSY` when the queue is full.
+   */
+  async acquire(): Promise<() => void> {
+    if (this.#free > 0) this.#free--;
+    else {
+      if (this.#queue.length >= UPLOAD_QUEUE) {
+        throw new RedeError("BUSY", "All upload slots are busy; try again later");
+      }
+      await new Promise<void>((resolve) => this.#queue.push(resolve));
+    }
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const next = this.#queue.shift();
+      if (next) next();
+      else this.#free++;
+    };
+  }
+
+  /** Waits until `bytes` more may be sent under the rate limit. */
+  async throttle(bytes: number): Promise<void> {
+    if (!this.#rate) return;
+    const now = performance.now();
+    const start = Math.max(now, this.#nextFree);
+    this.#nextFree = start + (bytes * 1000) / this.#rate;
+    if (start > now) await new Promise((resolve) => setTimeout(resolve, start - now));
+  }
+
+  get limited(): boolean {
+    return this.#rate !== undefined;
+  }
+}
+
+/** Slice of a chunk sent at a time under a rate limit, so that uploads interleave smoothly. */
+const RATE_SLICE_BYTES = 256 * 1024;
 
 /** A running peer listener. */
 export class PeerServer {
   #server: Server;
   #index: ShareIndex;
+  #gate: UploadGate;
+  #buffers: Uint8Array[] = [];
   #log: (line: string) => void;
 
   constructor(opts: PeerServerOptions) {
     this.#index = opts.index;
     this.#log = opts.log ?? (() => {});
+    this.#gate = new UploadGate(UPLOAD_SLOTS, opts.maxUploadRate);
     this.#server = new Server({
       host: opts.host,
       port: opts.port,
@@ -61,47 +122,51 @@ export class PeerServer {
     while (true) {
       const msg = await ch.recv(IDLE_TIMEOUT_MS);
       if (msg === null) return;
-      switch (msg.t) {
-        case "list":
-          await this.#index.refresh();
-          await ch.send({ t: "file_list", files: this.#index.list() });
-          break;
-        case "get":
-          try {
-            await this.#sendFile(ch, msg.name);
-          } catch (err) {
-            // A refused name is the client's mistake: answer, keep the connection.
-            if (!(err instanceof RedeError) || !["BAD_NAME", "NOT_FOUND"].includes(err.code)) {
-              throw err;
-            }
-            this.#log(`refused '${msg.name}' to ${formatAddress(ch.remote)}: ${err.message}`);
-            await ch.sendError(err);
+      try {
+        switch (msg.t) {
+          case "list":
+            await this.#index.refresh();
+            await ch.send({ t: "file_list", files: this.#index.list() });
+            break;
+          case "describe": {
+            const desc = msg.root !== undefined
+              ? await this.#index.describeRoot(msg.root)
+              : await this.#index.describe(msg.name ?? "");
+            await ch.send({ t: "descriptor", ...desc });
+            break;
           }
-          break;
-        default:
-          throw new RedeError("BAD_REQUEST", `Unexpected message '${msg.t}' for a peer`);
+          case "chunk":
+            await this.#sendChunk(ch, msg.root, msg.index);
+            break;
+          default:
+            throw new RedeError("BAD_REQUEST", `Unexpected message '${msg.t}' for a peer`);
+        }
+      } catch (err) {
+        // A refused request is the client's business: answer, keep the connection.
+        const refusal = err instanceof RedeError &&
+          ["BAD_NAME", "NOT_FOUND", "BUSY", "BAD_REQUEST"].includes(err.code);
+        if (!refusal || ch.closed) throw err;
+        this.#log(`refused a request from ${formatAddress(ch.remote)}: ${err.message}`);
+        await ch.sendError(err);
       }
     }
   }
 
-  async #sendFile(ch: Channel, name: string): Promise<void> {
-    const { file, info } = await this.#index.open(name);
+  async #sendChunk(ch: Channel, root: string, index: number): Promise<void> {
+    const release = await this.#gate.acquire();
+    const buf = this.#buffers.pop() ?? new Uint8Array(CHUNK_BYTES);
     try {
-      await ch.send({ t: "file", ...info });
-      const buf = new Uint8Array(IO_BUFFER_BYTES);
-      let left = info.size;
-      while (left > 0) {
-        const n = file.readSync(buf.subarray(0, Math.min(buf.length, left)));
-        if (n === null || n === 0) {
-          // The file shrank after it was opened: stop; the client sees a short transfer.
-          throw new RedeError("CLOSED", `'${name}' changed while it was being sent`);
-        }
-        const chunk = buf.subarray(0, n);
-        await ch.withDeadline(TRANSFER_STALL_MS, () => writeAll(ch.conn, chunk));
-        left -= n;
+      const n = await this.#index.readChunk(root, index, buf);
+      await ch.send({ t: "chunk_data", root, index, size: n });
+      const slice = this.#gate.limited ? RATE_SLICE_BYTES : n;
+      for (let off = 0; off < n; off += slice) {
+        const part = buf.subarray(off, Math.min(n, off + slice));
+        await this.#gate.throttle(part.length);
+        await ch.withDeadline(TRANSFER_STALL_MS, () => writeAll(ch.conn, part));
       }
     } finally {
-      file.close();
+      this.#buffers.push(buf);
+      release();
     }
   }
 }

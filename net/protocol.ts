@@ -13,29 +13,55 @@ export interface PeerInfo {
   ip: string;
   port: number;
   name: string;
+  /** How many files it shares. */
   files: number;
 }
 
-/** A shared file as a peer announces it. */
-export interface FileInfo {
+/** Where a peer can be reached. */
+export interface PeerAddress {
+  ip: string;
+  port: number;
+}
+
+/** A shared file as a peer lists it: name, size and root hash. */
+export interface FileSummary {
   name: string;
   size: number;
-  sha256: string;
+  root: string;
+}
+
+/** A search result: one content (root), the name it goes by, and who holds it. */
+export interface FoundFile extends FileSummary {
+  peers: PeerAddress[];
 }
 
 export type Message =
   | { t: "hello"; app: string; v: number; role: Role }
   | { t: "error"; code: ErrorCode; message: string }
-  | { t: "register"; port: number; name: string; files: number }
+  | { t: "register"; port: number; name: string; files: FileSummary[] }
   | { t: "registered"; ip: string; port: number; heartbeat_ms: number }
-  | { t: "heartbeat"; files: number }
+  | { t: "heartbeat" }
+  | { t: "announce"; files: FileSummary[] }
   | { t: "peers" }
   | { t: "peer_list"; peers: PeerInfo[] }
+  | { t: "find"; text: string }
+  | { t: "found"; results: FoundFile[] }
+  | { t: "who_has"; root: string }
+  | { t: "holders"; root: string; peers: PeerAddress[] }
   | { t: "bye" }
   | { t: "list" }
-  | { t: "file_list"; files: FileInfo[] }
-  | { t: "get"; name: string }
-  | { t: "file"; name: string; size: number; sha256: string };
+  | { t: "file_list"; files: FileSummary[] }
+  | { t: "describe"; name?: string; root?: string }
+  | {
+    t: "descriptor";
+    name: string;
+    size: number;
+    chunk_size: number;
+    root: string;
+    chunks: string[];
+  }
+  | { t: "chunk"; root: string; index: number }
+  | { t: "chunk_data"; root: string; index: number; size: number };
 
 export type MessageType = Message["t"];
 export type MessageOf<T extends MessageType> = Extract<Message, { t: T }>;
@@ -58,8 +84,9 @@ const str: Check = (v) => typeof v === "string";
 const uint: Check = (v) => Number.isSafeInteger(v) && (v as number) >= 0;
 const port: Check = (v) => Number.isInteger(v) && (v as number) > 0 && (v as number) < 65536;
 const hex64: Check = (v) => typeof v === "string" && /^[0-9a-f]{64}$/.test(v);
-const arrayOf = (fields: Record<string, Check>): Check => (v) =>
-  Array.isArray(v) && v.every((item) => shapeOk(item, fields));
+const arrayOf = (item: Check): Check => (v) => Array.isArray(v) && v.every(item);
+const shape = (fields: Record<string, Check>): Check => (v) => shapeOk(v, fields);
+const optional = (check: Check): Check => (v) => v === undefined || check(v);
 
 function shapeOk(v: unknown, fields: Record<string, Check>): boolean {
   if (typeof v !== "object" || v === null || Array.isArray(v)) return false;
@@ -67,23 +94,31 @@ function shapeOk(v: unknown, fields: Record<string, Check>): boolean {
   return Object.entries(fields).every(([k, check]) => check(o[k]));
 }
 
-const PEER_FIELDS = { ip: str, port, name: str, files: uint };
-const FILE_FIELDS = { name: str, size: uint, sha256: hex64 };
+const ADDRESS = { ip: str, port };
+const SUMMARY = { name: str, size: uint, root: hex64 };
+const SUMMARIES = arrayOf(shape(SUMMARY));
 
 /** The fields each message type must carry, and their checks. */
 const SHAPES: Record<MessageType, Record<string, Check>> = {
   hello: { app: str, v: uint, role: (v) => v === "tracker" || v === "peer" || v === "client" },
   error: { code: str, message: str },
-  register: { port, name: str, files: uint },
+  register: { port, name: str, files: SUMMARIES },
   registered: { ip: str, port, heartbeat_ms: uint },
-  heartbeat: { files: uint },
+  heartbeat: {},
+  announce: { files: SUMMARIES },
   peers: {},
-  peer_list: { peers: arrayOf(PEER_FIELDS) },
+  peer_list: { peers: arrayOf(shape({ ...ADDRESS, name: str, files: uint })) },
+  find: { text: str },
+  found: { results: arrayOf(shape({ ...SUMMARY, peers: arrayOf(shape(ADDRESS)) })) },
+  who_has: { root: hex64 },
+  holders: { root: hex64, peers: arrayOf(shape(ADDRESS)) },
   bye: {},
   list: {},
-  file_list: { files: arrayOf(FILE_FIELDS) },
-  get: { name: str },
-  file: { name: str, size: uint, sha256: hex64 },
+  file_list: { files: SUMMARIES },
+  describe: { name: optional(str), root: optional(hex64) },
+  descriptor: { name: str, size: uint, chunk_size: uint, root: hex64, chunks: arrayOf(hex64) },
+  chunk: { root: hex64, index: uint },
+  chunk_data: { root: hex64, index: uint, size: uint },
 };
 
 /**

@@ -11,7 +11,7 @@ import {
   MAX_PEER_NAME_CHARS,
   TRACKER_MAX_CONNECTIONS,
 } from "./limits.ts";
-import type { PeerInfo } from "./protocol.ts";
+import type { FileSummary, FoundFile, PeerAddress, PeerInfo } from "./protocol.ts";
 import { type Address, type Channel, formatAddress, Server } from "./transport.ts";
 import { printable } from "../storage/names.ts";
 
@@ -26,8 +26,12 @@ export interface TrackerOptions {
 
 interface Entry {
   info: PeerInfo;
+  files: FileSummary[];
   channel: Channel;
 }
+
+/** Most search results returned for one `find`. */
+const MAX_FOUND = 200;
 
 /** A running tracker. */
 export class Tracker {
@@ -68,6 +72,34 @@ export class Tracker {
     );
   }
 
+  /**
+   * Files whose name contains `text` (any case), one row per content, with who holds it.
+   */
+  find(text: string): FoundFile[] {
+    const needle = text.toLowerCase();
+    const byRoot = new Map<string, FoundFile>();
+    for (const e of this.#peers.values()) {
+      for (const f of e.files) {
+        if (!f.name.toLowerCase().includes(needle)) continue;
+        const row = byRoot.get(f.root) ?? { ...f, peers: [] };
+        row.peers.push({ ip: e.info.ip, port: e.info.port });
+        byRoot.set(f.root, row);
+      }
+    }
+    return [...byRoot.values()]
+      .sort((a, b) => b.peers.length - a.peers.length || a.name.localeCompare(b.name))
+      .slice(0, MAX_FOUND);
+  }
+
+  /** The peers that announced a content. */
+  holders(root: string): PeerAddress[] {
+    const out: PeerAddress[] = [];
+    for (const e of this.#peers.values()) {
+      if (e.files.some((f) => f.root === root)) out.push({ ip: e.info.ip, port: e.info.port });
+    }
+    return out;
+  }
+
   /** Stops accepting, drops every connection. */
   close(): void {
     this.#server.close();
@@ -100,9 +132,10 @@ export class Tracker {
               old.channel.close();
             }
             const name = printable(msg.name).slice(0, MAX_PEER_NAME_CHARS) || "?";
-            const info = { ip: ch.remote.host, port: msg.port, name, files: msg.files };
-            this.#peers.set(key, { info, channel: ch });
-            this.#log(`join  ${key} "${name}" (${msg.files} file${msg.files === 1 ? "" : "s"})`);
+            const info = { ip: ch.remote.host, port: msg.port, name, files: msg.files.length };
+            this.#peers.set(key, { info, files: msg.files, channel: ch });
+            const n = msg.files.length;
+            this.#log(`join  ${key} "${name}" (${n} file${n === 1 ? "" : "s"})`);
             await ch.send({
               t: "registered",
               ip: info.ip,
@@ -111,11 +144,22 @@ export class Tracker {
             });
             break;
           }
-          case "heartbeat": {
+          case "heartbeat":
+            break;
+          case "announce": {
             const entry = key ? this.#peers.get(key) : undefined;
-            if (entry?.channel === ch) entry.info.files = msg.files;
+            if (entry?.channel === ch) {
+              entry.files = msg.files;
+              entry.info.files = msg.files.length;
+            }
             break;
           }
+          case "find":
+            await ch.send({ t: "found", results: this.find(msg.text) });
+            break;
+          case "who_has":
+            await ch.send({ t: "holders", root: msg.root, peers: this.holders(msg.root) });
+            break;
           case "peers":
             await ch.send({ t: "peer_list", peers: this.peers() });
             break;

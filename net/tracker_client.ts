@@ -5,7 +5,16 @@
 import { errorLine, RedeError } from "./errors.ts";
 import { printable } from "../storage/names.ts";
 import { RECONNECT_DELAYS_MS, REPLY_TIMEOUT_MS } from "./limits.ts";
-import { decodeMessage, type PeerInfo } from "./protocol.ts";
+import {
+  decodeMessage,
+  type FileSummary,
+  type FoundFile,
+  type Message,
+  type MessageOf,
+  type MessageType,
+  type PeerAddress,
+  type PeerInfo,
+} from "./protocol.ts";
 import { type Address, Channel, connect, formatAddress } from "./transport.ts";
 
 export interface TrackerClientOptions {
@@ -13,14 +22,15 @@ export interface TrackerClientOptions {
   /** Port this peer listens on. */
   port: number;
   name: string;
-  /** How many files this peer shares now. */
-  files: () => number;
+  /** What this peer shares now. */
+  files: () => FileSummary[];
   /** Tells the user about registrations and lost connections. */
   log: (line: string) => void;
 }
 
 interface Pending {
-  resolve: (peers: PeerInfo[]) => void;
+  type: MessageType;
+  resolve: (msg: Message) => void;
   reject: (err: Error) => void;
   timer: ReturnType<typeof setTimeout>;
 }
@@ -61,7 +71,28 @@ export class TrackerClient {
   }
 
   /** Asks the tracker for the connected peers. */
-  peers(): Promise<PeerInfo[]> {
+  async peers(): Promise<PeerInfo[]> {
+    return (await this.#request({ t: "peers" }, "peer_list")).peers;
+  }
+
+  /** Asks the tracker for the files whose names contain `text`, across all peers. */
+  async find(text: string): Promise<FoundFile[]> {
+    return (await this.#request({ t: "find", text }, "found")).results;
+  }
+
+  /** Asks the tracker which peers hold a content. */
+  async whoHas(root: string): Promise<PeerAddress[]> {
+    return (await this.#request({ t: "who_has", root }, "holders")).peers;
+  }
+
+  /** Tells the tracker at once that what this peer shares changed. */
+  notifyFiles(): void {
+    if (this.#registered) {
+      this.#ch?.send({ t: "announce", files: this.#opts.files() }).catch(() => {});
+    }
+  }
+
+  #request<T extends MessageType>(msg: Message, type: T): Promise<MessageOf<T>> {
     const ch = this.#ch;
     if (!ch || !this.#registered) {
       return Promise.reject(
@@ -75,16 +106,14 @@ export class TrackerClient {
       const timer = setTimeout(() => {
         ch.close(); // A tracker that does not answer is treated as gone; the loop reconnects.
       }, REPLY_TIMEOUT_MS);
-      this.#pending.push({ resolve, reject, timer });
-      ch.send({ t: "peers" }).catch(() => ch.close());
+      this.#pending.push({
+        type,
+        resolve: (m) => resolve(m as MessageOf<T>),
+        reject,
+        timer,
+      });
+      ch.send(msg).catch(() => ch.close());
     });
-  }
-
-  /** Tells the tracker at once that the number of shared files changed. */
-  notifyFiles(): void {
-    if (this.#registered) {
-      this.#ch?.send({ t: "heartbeat", files: this.#opts.files() }).catch(() => {});
-    }
   }
 
   /** Says goodbye to the tracker and stops reconnecting. */
@@ -162,7 +191,7 @@ export class TrackerClient {
   /** Reads the tracker's replies and sends heartbeats until the connection ends. */
   async #serve(ch: Channel, heartbeatMs: number): Promise<void> {
     const beat = setInterval(() => {
-      ch.send({ t: "heartbeat", files: this.#opts.files() }).catch(() => ch.close());
+      ch.send({ t: "heartbeat" }).catch(() => ch.close());
     }, heartbeatMs);
     try {
       while (true) {
@@ -177,7 +206,7 @@ export class TrackerClient {
         const pending = this.#pending.shift();
         if (!pending) continue;
         clearTimeout(pending.timer);
-        if (msg.t === "peer_list") pending.resolve(msg.peers);
+        if (msg.t === pending.type) pending.resolve(msg);
         else if (msg.t === "error") {
           pending.reject(new RedeError(msg.code, printable(msg.message).slice(0, 300)));
         } else pending.reject(new RedeError("BAD_REQUEST", `Tracker sent '${msg.t}'`));

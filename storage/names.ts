@@ -36,3 +36,27 @@ export function printable(text: string): string {
   // deno-lint-ignore no-control-regex
   return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, "?");
 }
+
+/** Longest shared path (a file inside a shared folder), in UTF-8 bytes. */
+export const MAX_SHARE_PATH_BYTES = 1024;
+
+/**
+ * Checks a shared name that may name a file inside a shared folder: segments joined by `/`,
+ * each of them a valid file name.
+ *
+ * @returns The reason the name is refused, or `undefined` when it is acceptable.
+ */
+export function sharePathProblem(name: string): string | undefined {
+  if (name.length === 0) return "is empty";
+  if (new TextEncoder().encode(name).length > MAX_SHARE_PATH_BYTES) {
+    return `is longer than ${MAX_SHARE_PATH_BYTES} bytes`;
+  }
+  if (name.includes("\\")) return "must not contain '\\'";
+  for (const segment of name.split("/")) {
+    const problem = shareNameProblem(segment);
+    if (problem) {
+      return segment === "" ? "has an empty folder name" : `part '${segment}' ${problem}`;
+    }
+  }
+  return undefined;
+}

@@ -1,27 +1,32 @@
 /**
- * The share index: which files this peer serves, under which names, with their sizes and
- * SHA-256. Hashes are cached on disk by (path, size, mtime), so a restart does not rehash
- * files that did not change, and a file that changed is rehashed before it is served again.
+ * The share index: which files this peer serves, under which names, with their descriptors
+ * (size, chunk hashes, root). Descriptors are cached on disk by (path, size, mtime), so a
+ * restart does not rehash; a file that changed is rehashed before it is served again, and a
+ * chunk is only served while the file still matches what was announced.
+ *
+ * A manifest entry may name a folder: its files are shared recursively, named by the entry's
+ * name and their relative paths joined with `/`.
  */
 import { join, resolve } from "node:path";
 import { RedeError } from "../net/errors.ts";
-import type { FileInfo } from "../net/protocol.ts";
-import { hashFile } from "./hashing.ts";
+import type { FileSummary } from "../net/protocol.ts";
+import { chunkSpan, describeFile, type Descriptor } from "./chunks.ts";
 import { readManifest } from "./manifest.ts";
-import { shareNameProblem } from "./names.ts";
+import { shareNameProblem, sharePathProblem } from "./names.ts";
 
 /** Folder, inside the shared folder, for rede-p2p's own state; never shared. */
 export const STATE_DIR = ".rede-p2p";
+const CACHE_VERSION = 2;
 
-interface Entry extends FileInfo {
+interface Entry {
+  name: string;
   path: string;
   mtimeMs: number;
+  desc: Descriptor;
 }
 
-interface CacheRecord {
-  size: number;
+interface CacheRecord extends Descriptor {
   mtimeMs: number;
-  sha256: string;
 }
 
 /** What one refresh found. */
@@ -34,11 +39,19 @@ export interface IndexReport {
   hashed: number;
 }
 
+/** A shared file's descriptor, with the name it is shared under. */
+export interface NamedDescriptor extends Descriptor {
+  name: string;
+}
+
 /** The files a peer shares. */
 export class ShareIndex {
   readonly dir: string;
   readonly manifestPath: string;
+  /** Test-only: flip a byte of every chunk served. Never set from the network. */
+  corruptUploads = false;
   #files = new Map<string, Entry>();
+  #byRoot = new Map<string, Entry>();
   #cache = new Map<string, CacheRecord>();
   #cacheLoaded = false;
   #cacheDirty = false;
@@ -55,15 +68,20 @@ export class ShareIndex {
   }
 
   /** The shared files, sorted by name. */
-  list(): FileInfo[] {
+  list(): FileSummary[] {
     return [...this.#files.values()]
-      .map(({ name, size, sha256 }) => ({ name, size, sha256 }))
+      .map((e) => ({ name: e.name, size: e.desc.size, root: e.desc.root }))
       .sort((a, b) => a.name.localeCompare(b.name));
   }
 
   /** Whether a name is shared. */
   has(name: string): boolean {
     return this.#files.has(name);
+  }
+
+  /** The name under which a content is shared here, if it is. */
+  nameOf(root: string): string | undefined {
+    return this.#byRoot.get(root)?.name;
   }
 
   /**
@@ -77,67 +95,126 @@ export class ShareIndex {
   }
 
   /**
-   * Opens a shared file for reading, after checking it still matches its announced hash
-   * (rehashing it first if it changed on disk).
+   * The descriptor of a shared file, checked against the file on disk first.
    *
-   * @param name A name announced by this peer; nothing else can be opened.
    * @throws {RedeError} `BAD_NAME` or `NOT_FOUND`.
    */
-  async open(name: string): Promise<{ file: Deno.FsFile; info: FileInfo }> {
-    const problem = shareNameProblem(name);
+  async describe(name: string): Promise<NamedDescriptor> {
+    const problem = sharePathProblem(name);
     if (problem) throw new RedeError("BAD_NAME", `Invalid file name '${name}': ${problem}`);
     const entry = this.#files.get(name);
     if (!entry) throw new RedeError("NOT_FOUND", `No shared file named '${name}'`);
-    let file: Deno.FsFile;
-    try {
-      file = await Deno.open(entry.path, { read: true });
-    } catch (err) {
-      throw new RedeError("NOT_FOUND", `Shared file '${name}' is no longer readable`, {
-        cause: err,
-      });
-    }
-    try {
-      const st = await file.stat();
-      if (!st.isFile) throw new RedeError("NOT_FOUND", `Shared file '${name}' is not a file`);
-      const mtimeMs = st.mtime?.getTime() ?? 0;
-      if (st.size !== entry.size || mtimeMs !== entry.mtimeMs) {
-        const sha256 = await hashFile(entry.path);
-        Object.assign(entry, { size: st.size, mtimeMs, sha256 });
-        this.#cache.set(entry.path, { size: st.size, mtimeMs, sha256 });
-        await this.#saveCache();
-      }
-      return { file, info: { name: entry.name, size: entry.size, sha256: entry.sha256 } };
-    } catch (err) {
-      file.close();
-      throw err;
-    }
+    await this.#fresh(entry);
+    return { name: entry.name, ...entry.desc };
   }
 
   /**
-   * Records the SHA-256 of a file this peer just verified (a finished download), so that the
-   * next refresh does not read it again.
+   * The descriptor of a shared content, found by its root.
+   *
+   * @throws {RedeError} `NOT_FOUND`.
    */
-  async remember(path: string, sha256: string): Promise<void> {
+  async describeRoot(root: string): Promise<NamedDescriptor> {
+    const entry = this.#byRoot.get(root);
+    if (!entry) throw new RedeError("NOT_FOUND", `No shared content ${root.slice(0, 12)}`);
+    await this.#fresh(entry);
+    if (entry.desc.root !== root) {
+      throw new RedeError("NOT_FOUND", `'${entry.name}' changed on disk`);
+    }
+    return { name: entry.name, ...entry.desc };
+  }
+
+  /**
+   * Reads one chunk of a shared content into `buf`, only while the file still matches the
+   * descriptor it was announced with.
+   *
+   * @returns How many bytes were read (the chunk's length).
+   * @throws {RedeError} `NOT_FOUND` for an unknown root or a file that changed since.
+   */
+  async readChunk(root: string, index: number, buf: Uint8Array): Promise<number> {
+    const entry = this.#byRoot.get(root);
+    if (!entry) throw new RedeError("NOT_FOUND", `No shared content ${root.slice(0, 12)}`);
+    if (index >= entry.desc.chunks.length) {
+      throw new RedeError("BAD_REQUEST", `No chunk ${index} in ${entry.name}`);
+    }
+    await this.#fresh(entry);
+    if (entry.desc.root !== root) {
+      throw new RedeError("NOT_FOUND", `'${entry.name}' changed on disk; ask for it again`);
+    }
+    const { offset, length } = chunkSpan(entry.desc.size, index);
+    using file = await Deno.open(entry.path, { read: true });
+    await file.seek(offset, Deno.SeekMode.Start);
+    let filled = 0;
+    while (filled < length) {
+      const n = await file.read(buf.subarray(filled, length));
+      if (n === null) throw new RedeError("NOT_FOUND", `'${entry.name}' shrank on disk`);
+      filled += n;
+    }
+    if (this.corruptUploads && length > 0) buf[0] ^= 0xff;
+    return length;
+  }
+
+  /**
+   * Records the descriptor of a file this peer just verified (a finished download), so that
+   * the next refresh does not read it again.
+   */
+  async remember(path: string, desc: Descriptor): Promise<void> {
     await this.#loadCache();
     const st = await Deno.stat(path);
-    this.#cache.set(resolve(path), { size: st.size, mtimeMs: st.mtime?.getTime() ?? 0, sha256 });
+    this.#cache.set(resolve(path), { ...desc, mtimeMs: st.mtime?.getTime() ?? 0 });
     this.#cacheDirty = true;
+  }
+
+  /** Rehashes an entry whose file changed since it was described. */
+  async #fresh(entry: Entry): Promise<void> {
+    let st: Deno.FileInfo;
+    try {
+      st = await Deno.stat(entry.path);
+    } catch (err) {
+      throw new RedeError("NOT_FOUND", `Shared file '${entry.name}' is gone`, { cause: err });
+    }
+    const mtimeMs = st.mtime?.getTime() ?? 0;
+    if (st.size === entry.desc.size && mtimeMs === entry.mtimeMs) return;
+    const desc = await describeFile(entry.path);
+    this.#byRoot.delete(entry.desc.root);
+    entry.desc = desc;
+    entry.mtimeMs = mtimeMs;
+    this.#byRoot.set(desc.root, entry);
+    this.#cache.set(entry.path, { ...desc, mtimeMs });
+    this.#cacheDirty = true;
+    await this.#saveCache();
   }
 
   async #refresh(): Promise<IndexReport> {
     await this.#loadCache();
     const parsed = await readManifest(this.manifestPath, this.dir);
     const problems: string[] = [];
-    let listed: { name: string; path: string; where: string }[];
+    const listed: { name: string; path: string; where: string }[] = [];
     if (parsed) {
       problems.push(...parsed.problems.map((p) => p.message));
-      listed = parsed.entries.map((e) => ({ ...e, where: `Line ${e.line}: ` }));
+      for (const e of parsed.entries) {
+        const where = `Line ${e.line}: `;
+        let st: Deno.FileInfo;
+        try {
+          st = await Deno.stat(e.path);
+        } catch {
+          problems.push(`${where}'${e.name}': file not found (${e.path}); skipped`);
+          continue;
+        }
+        if (st.isDirectory) await this.#walk(e.path, e.name, listed, problems);
+        else if (st.isFile) listed.push({ name: e.name, path: e.path, where });
+        else problems.push(`${where}'${e.name}': not a regular file (${e.path}); skipped`);
+      }
     } else {
-      listed = await this.#folderFiles(problems);
+      await this.#walk(this.dir, "", listed, problems);
     }
     const files = new Map<string, Entry>();
+    const byRoot = new Map<string, Entry>();
     let hashed = 0;
     for (const { name, path, where } of listed) {
+      if (files.has(name)) {
+        problems.push(`${where}'${name}' is shared twice; the first one is kept`);
+        continue;
+      }
       let st: Deno.FileInfo;
       try {
         st = await Deno.stat(path);
@@ -145,47 +222,61 @@ export class ShareIndex {
         problems.push(`${where}'${name}': file not found (${path}); skipped`);
         continue;
       }
-      if (!st.isFile) {
-        problems.push(`${where}'${name}': not a regular file (${path}); skipped`);
-        continue;
-      }
       const mtimeMs = st.mtime?.getTime() ?? 0;
       const cached = this.#cache.get(path);
-      let sha256 = cached?.sha256;
+      let desc: Descriptor | undefined = cached;
       if (!cached || cached.size !== st.size || cached.mtimeMs !== mtimeMs) {
         try {
-          sha256 = await hashFile(path);
+          desc = await describeFile(path);
         } catch (err) {
           problems.push(`${where}'${name}': cannot read (${(err as Error).message}); skipped`);
           continue;
         }
         hashed++;
-        this.#cache.set(path, { size: st.size, mtimeMs, sha256 });
+        this.#cache.set(path, { ...desc, mtimeMs });
       }
-      files.set(name, { name, path, size: st.size, mtimeMs, sha256: sha256! });
+      const { size, chunk_size, chunks, root } = desc!;
+      const entry = { name, path, mtimeMs, desc: { size, chunk_size, chunks, root } };
+      files.set(name, entry);
+      if (!byRoot.has(root)) byRoot.set(root, entry);
     }
     this.#files = files;
+    this.#byRoot = byRoot;
     if (hashed > 0 || this.#cacheDirty) await this.#saveCache();
     return { mode: parsed ? "manifest" : "folder", problems, hashed };
   }
 
-  async #folderFiles(problems: string[]) {
-    const out: { name: string; path: string; where: string }[] = [];
+  /** Lists the visible regular files under a folder, named `prefix/relative/path`. */
+  async #walk(
+    dir: string,
+    prefix: string,
+    out: { name: string; path: string; where: string }[],
+    problems: string[],
+  ): Promise<void> {
+    let entries: Deno.DirEntry[];
     try {
-      for await (const e of Deno.readDir(this.dir)) {
-        if (!e.isFile || e.name.startsWith(".")) continue;
-        const problem = shareNameProblem(e.name);
-        if (problem) problems.push(`'${e.name}': cannot be shared, its name ${problem}`);
-        else out.push({ name: e.name, path: join(this.dir, e.name), where: "" });
-      }
+      entries = await Array.fromAsync(Deno.readDir(dir));
     } catch (err) {
-      if (!(err instanceof Deno.errors.NotFound)) throw err;
+      if (err instanceof Deno.errors.NotFound) return;
+      throw err;
     }
-    return out;
+    entries.sort((a, b) => a.name.localeCompare(b.name));
+    for (const e of entries) {
+      if (e.name.startsWith(".") || e.isSymlink) continue;
+      const name = prefix ? `${prefix}/${e.name}` : e.name;
+      const problem = shareNameProblem(e.name) ?? sharePathProblem(name);
+      if (problem) {
+        problems.push(`'${name}': cannot be shared, its name ${problem}`);
+      } else if (e.isDirectory) {
+        await this.#walk(join(dir, e.name), name, out, problems);
+      } else if (e.isFile) {
+        out.push({ name, path: join(dir, e.name), where: "" });
+      }
+    }
   }
 
   get #cachePath(): string {
-    return join(this.dir, STATE_DIR, "hashes.json");
+    return join(this.dir, STATE_DIR, "index.json");
   }
 
   async #loadCache(): Promise<void> {
@@ -193,10 +284,11 @@ export class ShareIndex {
     this.#cacheLoaded = true;
     try {
       const data = JSON.parse(await Deno.readTextFile(this.#cachePath));
-      for (const [path, r] of Object.entries(data as Record<string, CacheRecord>)) {
+      if (data?.version !== CACHE_VERSION) return;
+      for (const [path, r] of Object.entries(data.files as Record<string, CacheRecord>)) {
         if (
           Number.isSafeInteger(r?.size) && typeof r.mtimeMs === "number" &&
-          /^[0-9a-f]{64}$/.test(r.sha256)
+          /^[0-9a-f]{64}$/.test(r.root) && Array.isArray(r.chunks)
         ) this.#cache.set(path, r);
       }
     } catch {
@@ -206,11 +298,11 @@ export class ShareIndex {
 
   async #saveCache(): Promise<void> {
     const live = new Set([...this.#files.values()].map((e) => e.path));
-    const data = Object.fromEntries([...this.#cache].filter(([p]) => live.has(p)));
+    const files = Object.fromEntries([...this.#cache].filter(([p]) => live.has(p)));
     try {
       await Deno.mkdir(join(this.dir, STATE_DIR), { recursive: true });
       const tmp = `${this.#cachePath}.${Deno.pid}.tmp`;
-      await Deno.writeTextFile(tmp, JSON.stringify(data));
+      await Deno.writeTextFile(tmp, JSON.stringify({ version: CACHE_VERSION, files }));
       await Deno.rename(tmp, this.#cachePath);
       this.#cacheDirty = false;
     } catch {

@@ -102,7 +102,12 @@ const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0
 export function registerE2E(program: Program, label: string): void {
   scenario(program, label, "two peers list each other, list files, and download", async (s) => {
     const t = await s.tracker();
-    const seedHome = await s.home({ "a.txt": "alpha\n", "imagem.png": PNG, "meu doc.txt": "x y" });
+    const seedHome = await s.home({
+      "a.txt": "alpha\n",
+      "imagem.png": PNG,
+      "meu doc.txt": "x y",
+      "notes.txt": "theirs",
+    });
     const seed = await s.peer(t.port, seedHome, ["--name", "seeder"]);
     const downHome = await s.home({});
     const down = await s.peer(t.port, downHome, ["--name", "down"]);
@@ -116,7 +121,7 @@ export function registerE2E(program: Program, label: string): void {
       const out = (await run(down, `ls ${target}`, LS_DONE)).join("\n");
       assert.match(out, /│ a\.txt +│ 6 B +│ [0-9a-f]{12} │/);
       assert.match(out, /│ meu doc\.txt +│/);
-      assert.match(out, /^3 file\(s\)/m);
+      assert.match(out, /^4 file\(s\)/m);
     }
 
     for (const name of ["a.txt", "imagem.png", "meu doc.txt"]) {
@@ -137,11 +142,20 @@ export function registerE2E(program: Program, label: string): void {
     assert.match(manifest, /^a\.txt share\/a\.txt$/m);
     assert.match(manifest, /^"meu doc\.txt" "share\/meu doc\.txt"$/m);
 
-    // A second get of the same name never replaces the file.
-    const again = await run(down, `get ${seedRow.n} a.txt`, GET_DONE);
-    assert.ok(again.some((l) => l.includes("saved as 'a (1).txt'")), again.join("\n"));
+    // The same content again is a no-op; another content under a taken name gets a free name.
+    const same = await run(down, `get ${seedRow.n} a.txt`, /already here/);
+    assert.match(same.at(-1)!, /^'a\.txt' is already here as 'a\.txt' \(same content\)/);
+    await Deno.writeTextFile(join(downHome.dir, "notes.txt"), "mine");
+    const other = await run(down, `get ${seedRow.n} notes.txt`, GET_DONE);
+    assert.ok(other.some((l) => l.includes("saved as 'notes (1).txt'")), other.join("\n"));
+    assert.equal(await Deno.readTextFile(join(downHome.dir, "notes.txt")), "mine");
+    assert.equal(await Deno.readTextFile(join(downHome.dir, "notes (1).txt")), "theirs");
 
-    // What was downloaded is shared on: a third peer gets it from the downloader.
+    // What was downloaded is shared on: with the seeder gone, a third peer gets it from the
+    // downloader.
+    const mark = t.mark();
+    seed.kill("SIGKILL");
+    await t.waitFor(new RegExp(`leave 127\\.0\\.0\\.1:${seed.port} `), mark);
     const thirdHome = await s.home({});
     const third = await s.peer(t.port, thirdHome);
     const out = await run(third, `get 127.0.0.1:${down.port} imagem.png`, GET_DONE);
@@ -180,11 +194,18 @@ export function registerE2E(program: Program, label: string): void {
     seed.kill("SIGSTOP"); // Hold the transfer midway, so the interrupt lands inside it.
     try {
       down.kill("SIGINT");
-      await down.waitFor(/^error: Download of 'big\.bin' cancelled; nothing was saved$/, mark);
+      await down.waitFor(
+        /^error: Download of 'big\.bin' cancelled; \d+ of 16 chunks kept to resume$/,
+        mark,
+      );
     } finally {
       seed.kill("SIGCONT");
     }
-    assert.deepEqual(await listing(downHome.dir), [], "no final file and no partial file");
+    assert.deepEqual(
+      await listing(downHome.dir),
+      [".big.bin.rede-part", ".big.bin.rede-part.json"],
+      "no file under the final name; the partial file is kept to resume",
+    );
     assert.equal(peerRows(await run(down, "peers", PEERS_DONE)).length, 2, "the shell goes on");
   });
 
@@ -238,9 +259,9 @@ export function registerE2E(program: Program, label: string): void {
       for (
         const name of ["../secret.txt", "/etc/passwd", "..\\secret.txt", "a\u0000b", "secret.txt"]
       ) {
-        await ch.send({ t: "get", name });
+        await ch.send({ t: "describe", name });
         await assert.rejects(
-          ch.expect("file", 10_000),
+          ch.expect("descriptor", 10_000),
           (e: Error & { code?: string }) => e.code === "BAD_NAME" || e.code === "NOT_FOUND",
           name,
         );

@@ -41,7 +41,15 @@ Deno.test("the registry lists every verb once, each with help text", () => {
     assert.ok(c.scopes.length > 0, `${c.name}: has a scope`);
   }
   assert.deepEqual(CLI_COMMANDS.map((c) => c.name), ["serve", "join", "help"]);
-  assert.deepEqual(SHELL_COMMANDS.map((c) => c.name), ["peers", "ls", "get", "help", "quit"]);
+  assert.deepEqual(SHELL_COMMANDS.map((c) => c.name), [
+    "peers",
+    "ls",
+    "find",
+    "get",
+    "downloads",
+    "help",
+    "quit",
+  ]);
 });
 
 Deno.test("help lists the verbs of its scope and explains each", () => {
@@ -49,7 +57,7 @@ Deno.test("help lists the verbs of its scope and explains each", () => {
   for (const c of SHELL_COMMANDS) assert.match(shell, new RegExp(`^  ${c.name} `, "m"));
   assert.doesNotMatch(shell, /serve/);
   const get = helpFor(byName("get"), "shell");
-  assert.match(get, /^Usage: get <peer> <file>$/m);
+  assert.match(get, /^Usage: get \[peer\] <file>\.\.\.$/m);
   assert.match(get, /Examples:/);
   const join = helpFor(byName("join"), "cli");
   assert.match(join, /^Usage: rede-p2p join <tracker> \[options\]$/m);
@@ -59,13 +67,18 @@ Deno.test("help lists the verbs of its scope and explains each", () => {
 
 Deno.test("arguments are checked against the declaration", () => {
   const get = byName("get");
-  assert.deepEqual(parseInput(get, ["1", "a b.txt"]).args, ["1", "a b.txt"]);
+  assert.deepEqual(parseInput(get, ["1", "a b.txt", "c"]).args, ["1", "a b.txt", "c"]);
   assert.throws(
-    () => parseInput(get, ["1"]),
-    (e) => e instanceof UsageError && /<file>/.test(e.message),
+    () => parseInput(get, []),
+    (e) => e instanceof UsageError && e.message === "Missing argument <file>",
+  );
+  const ls = byName("ls");
+  assert.throws(
+    () => parseInput(ls, []),
+    (e) => e instanceof UsageError && e.message === "Missing argument <peer>",
   );
   assert.throws(
-    () => parseInput(get, ["1", "a", "b.txt"]),
+    () => parseInput(ls, ["1", "2", "b.txt"]),
     (e) => e instanceof UsageError && /Unexpected argument 'b.txt' \(quote names/.test(e.message),
   );
   assert.throws(
@@ -88,8 +101,8 @@ Deno.test("the shell reports unknown verbs and usage mistakes in one line and go
   const ctx = shellContext(lines);
   const r1 = await capture(async () => assert.equal(await runLine("frobnicate", ctx), false));
   assert.match(r1.err, /^error: Unknown verb 'frobnicate'; type 'help' for the list$/);
-  const r2 = await capture(async () => assert.equal(await runLine("get 1", ctx), false));
-  assert.match(r2.err, /^error: Missing argument <file>\nusage: get <peer> <file>/);
+  const r2 = await capture(async () => assert.equal(await runLine("ls", ctx), false));
+  assert.match(r2.err, /^error: Missing argument <peer>\nusage: ls <peer> \[port\]/);
   const r3 = await capture(async () => assert.equal(await runLine('get 1 "unclosed', ctx), false));
   assert.ok(r3.err.startsWith("error: "), r3.err);
   assert.doesNotMatch(r1.err + r2.err + r3.err, /^\s+at /m, "no stack trace");

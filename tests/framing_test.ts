@@ -36,10 +36,21 @@ async function rejectsWith(p: Promise<unknown>, code: string): Promise<void> {
 
 const sample: Message[] = [
   hello("peer"),
-  { t: "register", port: 4000, name: "ana's laptop", files: 3 },
+  {
+    t: "register",
+    port: 4000,
+    name: "ana's laptop",
+    files: [{ name: "a", size: 1, root: "b".repeat(64) }],
+  },
   { t: "peer_list", peers: [{ ip: "127.0.0.1", port: 4000, name: "x", files: 1 }] },
-  { t: "get", name: "meu arquivo.txt" },
-  { t: "file", name: "a.txt", size: 10, sha256: "a".repeat(64) },
+  { t: "describe", name: "meu arquivo.txt" },
+  { t: "describe", root: "c".repeat(64) },
+  { t: "chunk", root: "a".repeat(64), index: 3 },
+  { t: "chunk_data", root: "a".repeat(64), index: 3, size: 10 },
+  {
+    t: "found",
+    results: [{ name: "a", size: 1, root: "d".repeat(64), peers: [{ ip: "::1", port: 9 }] }],
+  },
   { t: "error", code: "NOT_FOUND", message: "No shared file named 'x'" },
 ];
 
@@ -128,12 +139,13 @@ Deno.test("messages round-trip and malformed ones are BAD_FRAME", () => {
     "[1,2]",
     "null",
     '{"t":"nope"}',
-    '{"t":"get"}',
-    '{"t":"get","name":5}',
+    '{"t":"describe","name":5}',
+    '{"t":"chunk","root":"x","index":1}',
+    '{"t":"chunk","root":"' + "a".repeat(64) + '","index":-1}',
     '{"t":"register","port":0,"name":"x","files":1}',
     '{"t":"register","port":70000,"name":"x","files":1}',
-    '{"t":"file","name":"a","size":-1,"sha256":"' + "a".repeat(64) + '"}',
-    '{"t":"file","name":"a","size":1,"sha256":"xyz"}',
+    '{"t":"file_list","files":[{"name":"a","size":-1,"root":"' + "a".repeat(64) + '"}]}',
+    '{"t":"register","port":1,"name":"x","files":3}',
     '{"t":"peer_list","peers":[{"ip":"1.2.3.4"}]}',
     '{"t":"__proto__"}',
   ];

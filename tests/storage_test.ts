@@ -1,12 +1,12 @@
 import assert from "node:assert/strict";
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { RedeError } from "../net/errors.ts";
-import { freeName, type ReadFn, saveDownload } from "../storage/download.ts";
-import { shareNameProblem } from "../storage/names.ts";
+import { CHUNK_BYTES } from "../net/limits.ts";
+import { chunkSpan, describeFile, type Descriptor } from "../storage/chunks.ts";
+import { downloadContent, freeName, partialPaths, type Source } from "../storage/download.ts";
+import { shareNameProblem, sharePathProblem } from "../storage/names.ts";
 import { ShareIndex } from "../storage/share_index.ts";
-
-const sha = (data: Uint8Array | string) => createHash("sha256").update(data).digest("hex");
 
 async function withTempDir(fn: (dir: string) => Promise<void>): Promise<void> {
   const dir = await Deno.makeTempDir({ prefix: "rede-p2p-storage-" });
@@ -17,22 +17,49 @@ async function withTempDir(fn: (dir: string) => Promise<void>): Promise<void> {
   }
 }
 
-/** A source of `data` handing out at most `step` bytes a read, ending after `limit` bytes. */
-function source(data: Uint8Array, step = 7000, limit = data.length): ReadFn {
-  let off = 0;
-  return (p) => {
-    if (off >= limit) return Promise.resolve(null);
-    const n = Math.min(step, p.length, limit - off);
-    p.set(data.subarray(off, off + n));
-    off += n;
-    return Promise.resolve(n);
-  };
+async function listing(dir: string): Promise<string[]> {
+  return (await Array.fromAsync(Deno.readDir(dir))).map((e) => e.name).sort();
 }
 
-async function names(dir: string): Promise<string[]> {
-  const out = [];
-  for await (const e of Deno.readDir(dir)) out.push(e.name);
-  return out.sort();
+/** A source serving chunks of `data` from memory: the scheduler's side of the contract. */
+class MemorySource implements Source {
+  served = 0;
+  closed = false;
+  #queue: number[] = [];
+  constructor(
+    readonly label: string,
+    private data: Uint8Array,
+    private opts: { corrupt?: boolean; failAfter?: number; onServe?: (i: number) => void } = {},
+  ) {}
+  request(index: number): Promise<void> {
+    this.#queue.push(index);
+    return Promise.resolve();
+  }
+  receive(buf: Uint8Array): Promise<{ index: number; size: number }> {
+    if (this.closed) return Promise.reject(new Error("closed"));
+    if (this.opts.failAfter !== undefined && this.served >= this.opts.failAfter) {
+      return Promise.reject(new RedeError("CLOSED", `${this.label} went away`));
+    }
+    const index = this.#queue.shift()!;
+    const { offset, length } = chunkSpan(this.data.length, index);
+    buf.set(this.data.subarray(offset, offset + length));
+    if (this.opts.corrupt) buf[0] ^= 1;
+    this.served++;
+    this.opts.onServe?.(index);
+    return Promise.resolve({ index, size: length });
+  }
+  close(): void {
+    this.closed = true;
+  }
+}
+
+async function fixture(dir: string, size: number): Promise<{ data: Uint8Array; desc: Descriptor }> {
+  const data = new Uint8Array(randomBytes(size));
+  const src = join(dir, "source.bin");
+  await Deno.writeFile(src, data);
+  const desc = await describeFile(src);
+  await Deno.remove(src);
+  return { data, desc };
 }
 
 Deno.test("share names that could leave the share are refused", () => {
@@ -40,24 +67,13 @@ Deno.test("share names that could leave the share are refused", () => {
     assert.equal(shareNameProblem(ok), undefined, ok);
   }
   for (
-    const bad of [
-      "",
-      "..",
-      ".",
-      "../x",
-      "a/b",
-      "..\\x",
-      "/etc/passwd",
-      "C:evil",
-      "a\u0000b",
-      "a\nb",
-      "NUL",
-      "com1.txt",
-      " lead",
-      "x".repeat(300),
-    ]
+    const bad of ["", "..", ".", "../x", "a/b", "..\\x", "/etc/passwd", "C:evil", "a\u0000b", "NUL"]
   ) {
     assert.notEqual(shareNameProblem(bad), undefined, JSON.stringify(bad));
+  }
+  assert.equal(sharePathProblem("fotos/2024/a.jpg"), undefined);
+  for (const bad of ["fotos/../x", "/abs", "a//b", "a/", "a\\b", "a/./b"]) {
+    assert.notEqual(sharePathProblem(bad), undefined, bad);
   }
 });
 
@@ -68,131 +84,159 @@ Deno.test("free names never replace an existing file", async () => {
     await Deno.writeTextFile(join(dir, "a (1).txt"), "x");
     assert.equal(await freeName(dir, "a.txt"), "a (2).txt");
     assert.equal(await freeName(dir, "README", (n) => n === "README"), "README (1)");
-    assert.equal(await freeName(dir, ".env", (n) => n === ".env"), ".env (1)");
+    await Deno.mkdir(join(dir, "f"));
+    await Deno.writeTextFile(join(dir, "f", "b.txt"), "x");
+    assert.equal(await freeName(dir, "f/b.txt"), "f/b (1).txt");
   });
 });
 
-Deno.test("a verified download gets its name; a taken name gets a free one", async () => {
+Deno.test("chunks come from every source and the file is whole", async () => {
   await withTempDir(async (dir) => {
-    const data = new Uint8Array(randomBytes(3 * 1024 * 1024 + 17));
-    const progress: number[] = [];
-    const saved = await saveDownload({
+    const { data, desc } = await fixture(dir, 5 * CHUNK_BYTES + 123);
+    const sources = ["a", "b", "c"].map((l) => new MemorySource(l, data));
+    const result = await downloadContent({
       dir,
       name: "f.bin",
-      size: data.length,
-      sha256: sha(data),
-      read: source(data),
-      onProgress: (n) => progress.push(n),
+      desc,
+      sources: sources.map((s) => () => Promise.resolve(s)),
     });
-    assert.equal(saved.name, "f.bin");
-    assert.deepEqual(await Deno.readFile(saved.path), data);
-    assert.equal(progress.at(-1), data.length);
-    const again = await saveDownload({
-      dir,
-      name: "f.bin",
-      size: data.length,
-      sha256: sha(data),
-      read: source(data),
-    });
-    assert.equal(again.name, "f (1).bin");
-    assert.deepEqual(await names(dir), ["f (1).bin", "f.bin"]);
+    assert.equal(result.name, "f.bin");
+    assert.deepEqual(await Deno.readFile(result.path), data);
+    assert.equal(result.bySource.size, 3, "each source contributed");
+    assert.ok(sources.every((s) => s.closed));
+    assert.deepEqual(await listing(dir), ["f.bin"], "no partial file or state left");
   });
 });
 
-Deno.test("bad or short data leaves nothing behind", async () => {
+Deno.test("a source sending bad chunks is dropped and the others finish", async () => {
   await withTempDir(async (dir) => {
-    const data = new Uint8Array(randomBytes(2 * 1024 * 1024));
-    await assert.rejects(
-      saveDownload({
-        dir,
-        name: "x",
-        size: data.length,
-        sha256: "0".repeat(64),
-        read: source(data),
-      }),
-      (e) => e instanceof RedeError && e.code === "HASH_MISMATCH",
+    const { data, desc } = await fixture(dir, 3 * CHUNK_BYTES);
+    const bad = new MemorySource("bad", data, { corrupt: true });
+    const good = new MemorySource("good", data);
+    const lines: string[] = [];
+    const result = await downloadContent({
+      dir,
+      name: "f.bin",
+      desc,
+      sources: [() => Promise.resolve(bad), () => Promise.resolve(good)],
+      log: (l) => lines.push(l),
+    });
+    assert.deepEqual(await Deno.readFile(result.path), data);
+    assert.equal(result.bySource.get("bad") ?? 0, 0, "no bad byte counted or written");
+    assert.ok(
+      lines.some((l) => /Dropped source bad: .*does not match its hash/.test(l)),
+      lines.join(),
     );
+  });
+});
+
+Deno.test("an interrupted download resumes without fetching what it has", async () => {
+  await withTempDir(async (dir) => {
+    const total = 6;
+    const { data, desc } = await fixture(dir, total * CHUNK_BYTES - 5);
+    const dying = new MemorySource("dying", data, { failAfter: 4 });
     await assert.rejects(
-      saveDownload({
-        dir,
-        name: "x",
-        size: data.length,
-        sha256: sha(data),
-        read: source(data, 9000, 1_000_000),
-      }),
-      (e) => e instanceof RedeError && e.code === "CLOSED",
+      downloadContent({ dir, name: "f.bin", desc, sources: [() => Promise.resolve(dying)] }),
+      (e) =>
+        e instanceof RedeError && e.code === "UNREACHABLE" && /4 of 6 chunks kept/.test(e.message),
     );
+    const paths = partialPaths(dir, "f.bin");
+    assert.deepEqual(await listing(dir), [".f.bin.rede-part", ".f.bin.rede-part.json"]);
+    assert.equal(JSON.parse(await Deno.readTextFile(paths.state)).root, desc.root);
+
+    const fetched: number[] = [];
+    const fresh = new MemorySource("fresh", data, { onServe: (i) => fetched.push(i) });
+    const result = await downloadContent({
+      dir,
+      name: "f.bin",
+      desc,
+      sources: [() => Promise.resolve(fresh)],
+    });
+    assert.deepEqual(fetched.sort(), [4, 5], "only the missing chunks are fetched");
+    assert.equal(result.resumed, 4 * CHUNK_BYTES);
+    assert.deepEqual(await Deno.readFile(result.path), data);
+    assert.deepEqual(await listing(dir), ["f.bin"]);
+  });
+});
+
+Deno.test("a damaged partial chunk is fetched again; cancelling keeps the partial", async () => {
+  await withTempDir(async (dir) => {
+    const { data, desc } = await fixture(dir, 3 * CHUNK_BYTES);
     const ctl = new AbortController();
+    const src = new MemorySource("s", data, { onServe: (i) => i === 1 && ctl.abort() });
     await assert.rejects(
-      saveDownload({
+      downloadContent({
         dir,
-        name: "x",
-        size: data.length,
-        sha256: sha(data),
+        name: "f.bin",
+        desc,
         signal: ctl.signal,
-        read: (p) => {
-          ctl.abort();
-          return Promise.reject(new Error("connection closed"));
-          // deno-lint-ignore no-unreachable
-          return Promise.resolve(p.length);
-        },
+        sources: [() => Promise.resolve(src)],
       }),
       (e) => e instanceof RedeError && e.code === "CANCELLED",
     );
-    assert.deepEqual(await names(dir), [], "no final file and no partial file");
+    const paths = partialPaths(dir, "f.bin");
+    // Damage a byte of chunk 0 as a crash between writes might.
+    using f = await Deno.open(paths.data, { write: true });
+    await f.write(new Uint8Array([data[0] ^ 0xff]));
+    const fetched: number[] = [];
+    const again = new MemorySource("again", data, { onServe: (i) => fetched.push(i) });
+    const result = await downloadContent({
+      dir,
+      name: "f.bin",
+      desc,
+      sources: [() => Promise.resolve(again)],
+    });
+    assert.ok(fetched.includes(0), "the damaged chunk was fetched again");
+    assert.deepEqual(await Deno.readFile(result.path), data);
   });
 });
 
-Deno.test("the share index hashes once, caches across restarts, and rehashes changes", async () => {
+Deno.test("the share index describes files, caches across restarts, rehashes changes", async () => {
   await withTempDir(async (home) => {
     const dir = join(home, "share");
-    await Deno.mkdir(dir);
+    await Deno.mkdir(join(dir, "fotos", "2024"), { recursive: true });
     await Deno.writeTextFile(join(dir, "a.txt"), "alpha");
-    await Deno.writeTextFile(join(dir, "b c.txt"), "beta");
+    await Deno.writeTextFile(join(dir, "fotos", "x.jpg"), "x");
+    await Deno.writeTextFile(join(dir, "fotos", "2024", "y.jpg"), "y");
     const manifest = join(home, "list.txt");
     await Deno.writeTextFile(
       manifest,
-      'a.txt share/a.txt\n"b c.txt" "share/b c.txt"\nmissing.txt share/missing.txt\n',
+      "a.txt share/a.txt\nfotos share/fotos\nnope.txt share/nope\n",
     );
     const first = new ShareIndex(dir, manifest);
     const r1 = await first.refresh();
-    assert.equal(r1.mode, "manifest");
-    assert.equal(r1.hashed, 2);
-    assert.deepEqual(first.list(), [
-      { name: "a.txt", size: 5, sha256: sha("alpha") },
-      { name: "b c.txt", size: 4, sha256: sha("beta") },
-    ]);
-    assert.equal(r1.problems.length, 1);
-    assert.match(r1.problems[0], /^Line 3: 'missing.txt': file not found/);
+    assert.equal(r1.hashed, 3);
+    assert.deepEqual(first.list().map((f) => f.name), ["a.txt", "fotos/2024/y.jpg", "fotos/x.jpg"]);
+    assert.match(r1.problems[0], /^Line 3: 'nope.txt': file not found/);
 
     const restarted = new ShareIndex(dir, manifest);
     assert.equal((await restarted.refresh()).hashed, 0, "the cache spares a rehash");
-
-    // Changed on disk (new size): rehashed before it is served again.
+    const before = await restarted.describe("a.txt");
     await Deno.writeTextFile(join(dir, "a.txt"), "alpha, changed");
-    const { file, info } = await restarted.open("a.txt");
-    file.close();
-    assert.equal(info.sha256, sha("alpha, changed"));
-    assert.equal(info.size, 14);
+    const buf = new Uint8Array(CHUNK_BYTES);
     await assert.rejects(
-      restarted.open("../list.txt"),
-      (e) => e instanceof RedeError && e.code === "BAD_NAME",
-    );
-    await assert.rejects(
-      restarted.open("missing.txt"),
+      restarted.readChunk(before.root, 0, buf),
       (e) => e instanceof RedeError && e.code === "NOT_FOUND",
+      "bytes that no longer match the announced root are not served",
+    );
+    const after = await restarted.describe("a.txt");
+    assert.equal(after.size, 14);
+    assert.equal(await restarted.readChunk(after.root, 0, buf), 14);
+    await assert.rejects(
+      restarted.describe("../list.txt"),
+      (e) => e instanceof RedeError && e.code === "BAD_NAME",
     );
   });
 });
 
-Deno.test("without a manifest every regular, visible file of the folder is shared", async () => {
+Deno.test("without a manifest every visible file of the folder is shared, recursively", async () => {
   await withTempDir(async (dir) => {
     await Deno.writeTextFile(join(dir, "a.txt"), "a");
     await Deno.writeTextFile(join(dir, ".hidden"), "h");
     await Deno.mkdir(join(dir, "sub"));
+    await Deno.writeTextFile(join(dir, "sub", "b.txt"), "b");
     const index = new ShareIndex(dir, join(dir, "no-such-manifest.txt"));
-    const report = await index.refresh();
-    assert.equal(report.mode, "folder");
-    assert.deepEqual(index.list().map((f) => f.name), ["a.txt"]);
+    assert.equal((await index.refresh()).mode, "folder");
+    assert.deepEqual(index.list().map((f) => f.name), ["a.txt", "sub/b.txt"]);
   });
 });

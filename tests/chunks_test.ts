@@ -1,0 +1,84 @@
+import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
+import { join } from "node:path";
+import {
+  chunkCount,
+  chunkSpan,
+  describeFile,
+  descriptorProblem,
+  hashChunk,
+  rootHash,
+} from "../storage/chunks.ts";
+import { CHUNK_BYTES } from "../net/limits.ts";
+
+const sha = (...parts: Uint8Array[]) => {
+  const h = createHash("sha256");
+  for (const p of parts) h.update(p);
+  return h.digest("hex");
+};
+
+/** The root as docs/PROTOCOL.md defines it, computed independently. */
+function expectedRoot(size: number, chunkHashes: string[]): string {
+  const head = new Uint8Array(12);
+  new DataView(head.buffer).setBigUint64(0, BigInt(size));
+  new DataView(head.buffer).setUint32(8, CHUNK_BYTES);
+  const hashes = chunkHashes.map((h) =>
+    Uint8Array.from(h.match(/../g)!.map((b) => parseInt(b, 16)))
+  );
+  return sha(new TextEncoder().encode("rede-p2p/2"), head, ...hashes);
+}
+
+async function describeBytes(data: Uint8Array) {
+  const dir = await Deno.makeTempDir({ prefix: "rede-p2p-chunks-" });
+  try {
+    const path = join(dir, "f");
+    await Deno.writeFile(path, data);
+    return await describeFile(path);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+Deno.test("known vectors: empty, one byte, one chunk, one chunk plus one byte", async () => {
+  const empty = await describeBytes(new Uint8Array(0));
+  assert.deepEqual(empty.chunks, []);
+  assert.equal(empty.root, expectedRoot(0, []));
+  assert.equal(empty.root, "bae71d0c9f14e9e8a44f6e7db9f807e5629fb0634c393510a0c5d1940bb79d6e");
+
+  const one = await describeBytes(new Uint8Array([0x61]));
+  assert.deepEqual(one.chunks, [
+    "ca978112ca1bbdcafac231b39a23dc4da786eff8147c4e72b9807785afee48bb",
+  ]);
+  assert.equal(one.size, 1);
+  assert.equal(one.root, expectedRoot(1, one.chunks));
+  assert.equal(one.root, "8741e77a9b69c9bb7d025f442c298c5e2aa0b4fe390ee8881ace654615dec0cc");
+
+  const full = new Uint8Array(CHUNK_BYTES).fill(7);
+  const exact = await describeBytes(full);
+  assert.deepEqual(exact.chunks, [sha(full)]);
+  assert.equal(exact.root, expectedRoot(CHUNK_BYTES, exact.chunks));
+
+  const plus = new Uint8Array(CHUNK_BYTES + 1).fill(7);
+  const over = await describeBytes(plus);
+  assert.deepEqual(over.chunks, [sha(full), sha(new Uint8Array([7]))]);
+  assert.equal(over.root, expectedRoot(CHUNK_BYTES + 1, over.chunks));
+  assert.notEqual(over.root, exact.root);
+});
+
+Deno.test("chunk arithmetic", () => {
+  assert.equal(chunkCount(0), 0);
+  assert.equal(chunkCount(1), 1);
+  assert.equal(chunkCount(CHUNK_BYTES), 1);
+  assert.equal(chunkCount(CHUNK_BYTES + 1), 2);
+  assert.deepEqual(chunkSpan(CHUNK_BYTES + 1, 1), { offset: CHUNK_BYTES, length: 1 });
+  assert.equal(hashChunk(new Uint8Array([0x61])), sha(new Uint8Array([0x61])));
+});
+
+Deno.test("descriptors are checked for consistency", () => {
+  const chunks = [sha(new Uint8Array([1]))];
+  const good = { size: 1, chunk_size: CHUNK_BYTES, chunks, root: rootHash(1, chunks) };
+  assert.equal(descriptorProblem(good), undefined);
+  assert.match(descriptorProblem({ ...good, root: "0".repeat(64) })!, /root/);
+  assert.match(descriptorProblem({ ...good, size: CHUNK_BYTES + 1 })!, /number of chunks/);
+  assert.match(descriptorProblem({ ...good, chunk_size: 1024 })!, /chunk size/);
+});

@@ -42,8 +42,6 @@ export const MAX_PEER_NAME_CHARS = 64;
 /** Longest shared file name, in UTF-8 bytes. */
 export const MAX_FILE_NAME_BYTES = 255;
 
-/** Size of the buffers that carry file data. */
-export const IO_BUFFER_BYTES = 1024 * 1024;
 /**
  * Size of a chunk, the unit of hashing, transfer, resume and multi-source scheduling: 4 MiB.
  * A 1 GiB file has 256 chunk hashes (a 16 KiB descriptor); an interrupted download loses at

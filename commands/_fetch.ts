@@ -117,6 +117,9 @@ async function fetchOne(
     taken: (n) => index.has(n),
     signal: ctx.signal,
     log: (line) => ctx.note(line),
+    onChunk: session.verbose
+      ? (i, done, total, label) => ctx.note(`  chunk ${i} in (${done} of ${total}) from ${label}`)
+      : undefined,
     onProgress: (received, sources) => {
       rec.received = received;
       rec.sources = sources;

@@ -34,6 +34,8 @@ export interface DownloadOptions {
   onProgress?: (received: number, sources: number) => void;
   /** One line per source dropped, and per resume. */
   log?: (line: string) => void;
+  /** Called once a chunk is written: its index, how many are in, and its source. */
+  onChunk?: (index: number, done: number, total: number, source: string) => void;
   signal?: AbortSignal;
 }
 
@@ -184,6 +186,7 @@ export async function downloadContent(opts: DownloadOptions): Promise<DownloadRe
   const bySource = new Map<string, number>();
   const open = new Set<Source>();
   let received = resumed;
+  let written = have.size;
   let working = 0;
   let lastError: unknown;
   let writes = Promise.resolve();
@@ -226,9 +229,11 @@ export async function downloadContent(opts: DownloadOptions): Promise<DownloadRe
           bySource.set(source.label, (bySource.get(source.label) ?? 0) + size);
           if (schedule.finish(index)) {
             keep = true;
+            const label = source.label;
             writes = writes.then(async () => {
               await file.seek(span.offset, Deno.SeekMode.Start);
               await writeAll(file, buf.subarray(0, size));
+              opts.onChunk?.(index, ++written, total, label);
             }).finally(() => pool.give(buf));
             received += size;
             opts.onProgress?.(received, working);

@@ -1,0 +1,233 @@
+/**
+ * End-to-end tests of chunked transfers, with real processes on 127.0.0.1: several sources,
+ * sources that die or lie, a downloader killed and resumed, search, and folders.
+ */
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { CHUNK_BYTES } from "../net/limits.ts";
+import {
+  makeHome,
+  type PeerSetup,
+  type Proc,
+  sha256File,
+  SOURCE,
+  startPeer,
+  startTracker,
+  writeRandomFile,
+} from "./_harness.ts";
+
+const MIB = 1024 * 1024;
+
+/** Processes and folders a test made, ended and removed however it ends. */
+class Scene {
+  procs: Proc[] = [];
+  dirs: string[] = [];
+
+  async tracker() {
+    const t = await startTracker(SOURCE);
+    this.procs.push(t);
+    return t;
+  }
+
+  async home(files: Record<string, string | Uint8Array> = {}): Promise<PeerSetup> {
+    const h = await makeHome(files);
+    this.dirs.push(h.home);
+    return h;
+  }
+
+  /** A home sharing `name`, a hard link to `source` (the same content everywhere). */
+  async seedHome(source: string, name: string): Promise<PeerSetup> {
+    const h = await this.home();
+    await Deno.link(source, join(h.dir, name));
+    await Deno.writeTextFile(h.manifest, `${name} share/${name}\n`);
+    return h;
+  }
+
+  async peer(trackerPort: number, setup: PeerSetup, extra: string[] = []) {
+    const p = await startPeer(SOURCE, trackerPort, setup, extra);
+    this.procs.push(p);
+    return p;
+  }
+
+  async file(sizeMib: number, seed: number): Promise<string> {
+    const dir = await Deno.makeTempDir({ prefix: "rede-p2p-data-" });
+    this.dirs.push(dir);
+    const path = join(dir, "data.bin");
+    await writeRandomFile(path, sizeMib * MIB, seed);
+    return path;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.procs.map((p) => p.stop()));
+    await Promise.all(this.dirs.map((d) => Deno.remove(d, { recursive: true })));
+  }
+}
+
+function e2e(name: string, fn: (s: Scene) => Promise<void>): void {
+  Deno.test(`transfer: ${name}`, async () => {
+    const s = new Scene();
+    try {
+      await fn(s);
+    } finally {
+      await s.close();
+    }
+  });
+}
+
+/** Runs a shell command and waits for a line that says it is done. */
+async function run(p: Proc, line: string, done: RegExp): Promise<string[]> {
+  const mark = p.mark();
+  await p.send(line);
+  await p.waitFor(done, mark);
+  return p.since(mark);
+}
+
+const SAVED = /^(Saved '|error: )/;
+
+/** Bytes each source sent, from the `sources:` line. */
+function contributions(lines: string[]): Map<string, number> {
+  const line = lines.find((l) => l.startsWith("  sources: ")) ?? "";
+  const out = new Map<string, number>();
+  for (const part of line.slice("  sources: ".length).split(", ")) {
+    const m = /^(\S+) ([\d.]+) (B|KiB|MiB|GiB)$/.exec(part);
+    if (m) out.set(m[1], Number(m[2]) * { B: 1, KiB: 1024, MiB: MIB, GiB: 1024 * MIB }[m[3]]!);
+  }
+  return out;
+}
+
+e2e("a 300 MiB file held by three peers comes from all three", async (s) => {
+  const t = await s.tracker();
+  const data = await s.file(300, 11);
+  const seeders = [];
+  for (let i = 0; i < 3; i++) {
+    // Each holder is held to the same rate, so that every one of them has to contribute.
+    const home = await s.seedHome(data, "big.bin");
+    seeders.push(await s.peer(t.port, home, ["--max-upload-rate", "60MB"]));
+  }
+  const downHome = await s.home();
+  const down = await s.peer(t.port, downHome);
+  const out = await run(down, "get big.bin", SAVED);
+  assert.match(
+    out.find((l) => l.startsWith("Saved"))!,
+    /^Saved 'big\.bin' \(300 MiB\) from 3 sources/,
+  );
+  const bySource = contributions(out);
+  assert.deepEqual([...bySource.keys()].sort(), seeders.map((p) => `127.0.0.1:${p.port}`).sort());
+  for (const [label, n] of bySource) assert.ok(n >= 20 * MIB, `${label} sent only ${n} bytes`);
+  assert.equal(await sha256File(join(downHome.dir, "big.bin")), await sha256File(data));
+});
+
+e2e("a source killed mid-download does not stop it", async (s) => {
+  const t = await s.tracker();
+  const data = await s.file(64, 12);
+  const a = await s.peer(t.port, await s.seedHome(data, "f.bin"), ["--max-upload-rate", "16MB"]);
+  const b = await s.peer(t.port, await s.seedHome(data, "f.bin"), ["--max-upload-rate", "16MB"]);
+  const downHome = await s.home();
+  const down = await s.peer(t.port, downHome, ["--verbose"]);
+  const mark = down.mark();
+  await down.send(`get 127.0.0.1:${a.port} f.bin`);
+  await down.waitFor(/^ {2}chunk \d+ in \(2 of 16\)/, mark);
+  a.kill("SIGKILL");
+  const done = await down.waitFor(SAVED, mark);
+  assert.match(done.input!, /^Saved 'f\.bin'/);
+  assert.ok(down.since(mark).some((l) => l.startsWith(`Dropped source 127.0.0.1:${a.port}`)));
+  assert.equal(await sha256File(join(downHome.dir, "f.bin")), await sha256File(data));
+  void b;
+});
+
+e2e("a downloader killed with SIGKILL resumes and re-fetches no written chunk", async (s) => {
+  const t = await s.tracker();
+  const data = await s.file(64, 13);
+  const seed = await s.peer(t.port, await s.seedHome(data, "f.bin"), ["--max-upload-rate", "16MB"]);
+  const downHome = await s.home();
+  const first = await s.peer(t.port, downHome, ["--verbose"]);
+  const mark = first.mark();
+  await first.send(`get 127.0.0.1:${seed.port} f.bin`);
+  const seen = await first.waitFor(/^ {2}chunk \d+ in \((\d+) of 16\)/, mark);
+  first.kill("SIGKILL");
+  await first.done;
+  const writtenBeforeKill = Math.max(
+    Number(seen[1]),
+    ...first.since(mark).map((l) => Number(/\((\d+) of 16\)/.exec(l)?.[1] ?? 0)),
+  );
+  assert.ok(writtenBeforeKill < 16, "killed before the end");
+
+  const second = await s.peer(t.port, downHome, ["--verbose"]);
+  const out = await run(second, `get 127.0.0.1:${seed.port} f.bin`, SAVED);
+  const saved = out.find((l) => l.startsWith("Saved"))!;
+  const resumed = /; ([\d.]+) MiB resumed$/.exec(saved);
+  assert.ok(resumed, saved);
+  const resumedChunks = Math.round((Number(resumed[1]) * MIB) / CHUNK_BYTES);
+  // Every chunk known to be written before the kill is kept: what is fetched again is at most
+  // what was in flight.
+  assert.ok(resumedChunks >= writtenBeforeKill, `${resumedChunks} < ${writtenBeforeKill}`);
+  const fetchedAgain = out.filter((l) => /^ {2}chunk /.test(l)).length;
+  assert.equal(fetchedAgain, 16 - resumedChunks);
+  assert.equal(await sha256File(join(downHome.dir, "f.bin")), await sha256File(data));
+});
+
+e2e("a source serving corrupted bytes is detected and dropped", async (s) => {
+  const t = await s.tracker();
+  const data = await s.file(24, 14);
+  const liar = await s.peer(t.port, await s.seedHome(data, "f.bin"), ["--test-corrupt-uploads"]);
+  await s.peer(t.port, await s.seedHome(data, "f.bin"));
+  const downHome = await s.home();
+  const down = await s.peer(t.port, downHome);
+  const out = await run(down, "get f.bin", SAVED);
+  assert.ok(
+    out.some((l) =>
+      l.startsWith(`Dropped source 127.0.0.1:${liar.port}:`) &&
+      l.includes("does not match its hash")
+    ),
+    out.join("\n"),
+  );
+  assert.match(out.find((l) => l.startsWith("Saved"))!, /^Saved 'f\.bin'/);
+  assert.equal(await sha256File(join(downHome.dir, "f.bin")), await sha256File(data));
+});
+
+e2e("find finds a file on another peer, and get takes its row", async (s) => {
+  const t = await s.tracker();
+  await s.peer(t.port, await s.home({ "relatorio-final.pdf": "pdf", "outro.txt": "x" }));
+  const downHome = await s.home();
+  const down = await s.peer(t.port, downHome);
+  const out = await run(down, "find RELATORIO", /file\(s\) match/);
+  assert.ok(
+    out.some((l) => /│ 1 │ relatorio-final\.pdf │ 3 B +│ [0-9a-f]{12} │ 1 +│/.test(l)),
+    out.join("\n"),
+  );
+  assert.match(out.at(-1)!, /^1 file\(s\) match 'RELATORIO'/);
+  const got = await run(down, "get #1", SAVED);
+  assert.match(got.at(-1)!, /^Saved 'relatorio-final\.pdf'/);
+  assert.equal(await Deno.readTextFile(join(downHome.dir, "relatorio-final.pdf")), "pdf");
+});
+
+e2e("a shared folder is fetched whole and shared on", async (s) => {
+  const t = await s.tracker();
+  const seedHome = await s.home();
+  const files: Record<string, string> = {
+    "fotos/a.jpg": "A",
+    "fotos/2024/b.jpg": "BB",
+    "fotos/2024/viagem/c d.jpg": "CCC",
+  };
+  for (const [name, text] of Object.entries(files)) {
+    await Deno.mkdir(join(seedHome.dir, ...name.split("/").slice(0, -1)), { recursive: true });
+    await Deno.writeTextFile(join(seedHome.dir, ...name.split("/")), text);
+  }
+  await Deno.writeTextFile(seedHome.manifest, "fotos share/fotos\n");
+  const seed = await s.peer(t.port, seedHome);
+  const downHome = await s.home();
+  const down = await s.peer(t.port, downHome);
+  const mark = down.mark();
+  await down.send(`get 127.0.0.1:${seed.port} fotos`);
+  await down.waitFor(/^Saved 'fotos\/2024\/viagem\/c d\.jpg'/, mark);
+  await down.waitFor(/^Saved 'fotos\/a\.jpg'/, mark);
+  await down.waitFor(/^Saved 'fotos\/2024\/b\.jpg'/, mark);
+  for (const [name, text] of Object.entries(files)) {
+    assert.equal(await Deno.readTextFile(join(downHome.dir, ...name.split("/"))), text);
+  }
+  const manifest = await Deno.readTextFile(downHome.manifest);
+  assert.deepEqual(manifest.split("\n").filter((l) => l.trim()), ["fotos share/fotos"]);
+  const third = await s.peer(t.port, await s.home());
+  const ls = await run(third, `ls 127.0.0.1:${down.port}`, /file\(s\), .* at /);
+  assert.ok(ls.some((l) => l.includes("fotos/2024/viagem/c d.jpg")), ls.join("\n"));
+});

@@ -237,13 +237,17 @@ export async function downloadContent(opts: DownloadOptions): Promise<DownloadRe
             }).finally(() => pool.give(buf));
             received += size;
             opts.onProgress?.(received, working);
+            if (schedule.complete) {
+              // Every chunk is in: sources still waiting on endgame duplicates can stop.
+              for (const other of open) if (other !== source) other.close();
+            }
           }
         } finally {
           if (!keep) pool.give(buf);
         }
       }
     } catch (err) {
-      if (!opts.signal?.aborted) {
+      if (!opts.signal?.aborted && !schedule.complete) {
         lastError = err;
         opts.log?.(`Dropped source ${source.label}: ${errorLine(err)}`);
       }

@@ -29,14 +29,24 @@ class MemorySource implements Source {
   constructor(
     readonly label: string,
     private data: Uint8Array,
-    private opts: { corrupt?: boolean; failAfter?: number; onServe?: (i: number) => void } = {},
+    private opts: {
+      corrupt?: boolean;
+      failAfter?: number;
+      onServe?: (i: number) => void;
+      /** Never answers after this many chunks (until closed). */
+      stallAfter?: number;
+    } = {},
   ) {}
+  #onClose?: () => void;
   request(index: number): Promise<void> {
     this.#queue.push(index);
     return Promise.resolve();
   }
   receive(buf: Uint8Array): Promise<{ index: number; size: number }> {
     if (this.closed) return Promise.reject(new Error("closed"));
+    if (this.opts.stallAfter !== undefined && this.served >= this.opts.stallAfter) {
+      return new Promise((_, reject) => (this.#onClose = () => reject(new Error("closed"))));
+    }
     if (this.opts.failAfter !== undefined && this.served >= this.opts.failAfter) {
       return Promise.reject(new RedeError("CLOSED", `${this.label} went away`));
     }
@@ -50,6 +60,7 @@ class MemorySource implements Source {
   }
   close(): void {
     this.closed = true;
+    this.#onClose?.();
   }
 }
 
@@ -127,6 +138,26 @@ Deno.test("a source sending bad chunks is dropped and the others finish", async 
       lines.some((l) => /Dropped source bad: .*does not match its hash/.test(l)),
       lines.join(),
     );
+  });
+});
+
+Deno.test("a source that stalls cannot hold the download back (endgame)", async () => {
+  await withTempDir(async (dir) => {
+    const { data, desc } = await fixture(dir, 4 * CHUNK_BYTES);
+    const slow = new MemorySource("slow", data, { stallAfter: 0 });
+    const fast = new MemorySource("fast", data);
+    const lines: string[] = [];
+    const result = await downloadContent({
+      dir,
+      name: "f.bin",
+      desc,
+      sources: [() => Promise.resolve(slow), () => Promise.resolve(fast)],
+      log: (l) => lines.push(l),
+    });
+    assert.deepEqual(await Deno.readFile(result.path), data);
+    assert.equal(result.bySource.get("fast"), data.length);
+    assert.ok(slow.closed, "the stalled source is let go");
+    assert.deepEqual(lines, [], "finishing is not reported as a failure");
   });
 });
 

@@ -1,0 +1,25 @@
+import assert from "node:assert/strict";
+import { RedeError } from "../net/errors.ts";
+import { UPLOAD_QUEUE } from "../net/limits.ts";
+import { UploadGate } from "../net/peer_server.ts";
+
+Deno.test("upload slots: the rest wait in order, and a full queue answers BUSY", async () => {
+  const gate = new UploadGate(2);
+  const a = await gate.acquire();
+  const b = await gate.acquire();
+  const order: number[] = [];
+  const waiting = Array.from({ length: UPLOAD_QUEUE }, (_, i) =>
+    gate.acquire().then((release) => {
+      order.push(i);
+      release();
+    }));
+  await assert.rejects(gate.acquire(), (e) => e instanceof RedeError && e.code === "BUSY");
+  assert.deepEqual(order, [], "nobody passes while both slots are taken");
+  a();
+  a(); // Releasing twice frees one slot only.
+  b();
+  await Promise.all(waiting);
+  assert.deepEqual(order, [...Array(UPLOAD_QUEUE).keys()], "first come, first served");
+  const again = await gate.acquire();
+  again();
+});

@@ -81,6 +81,8 @@ async function fetchOne(
   ctx: Context,
 ): Promise<void> {
   const { index, tracker } = session.peer;
+  // With live bars on screen, lines go above them instead of through them.
+  const say = (line: string) => session.interactive ? board.log(line) : ctx.out(line);
   ctx.signal.throwIfAborted();
   // The descriptor, from the named peer or from a holder of the root.
   let holders: Address[] = job.from ? [job.from] : [];
@@ -96,7 +98,7 @@ async function fetchOne(
   if (here !== undefined) {
     rec.status = "skipped";
     rec.note = `already here as '${here}'`;
-    ctx.out(`'${job.name}' is already here as '${here}' (same content); nothing to do`);
+    say(`'${job.name}' is already here as '${here}' (same content); nothing to do`);
     return;
   }
   if (!job.root) holders = dedupe([...holders, ...(await holdersOf(session, desc.root))]);
@@ -116,9 +118,9 @@ async function fetchOne(
     sources: holders.map((a) => () => PeerSource.open(a, desc.root)),
     taken: (n) => index.has(n),
     signal: ctx.signal,
-    log: (line) => ctx.note(line),
+    log: say,
     onChunk: session.verbose
-      ? (i, done, total, label) => ctx.note(`  chunk ${i} in (${done} of ${total}) from ${label}`)
+      ? (i, done, total, label) => say(`  chunk ${i} in (${done} of ${total}) from ${label}`)
       : undefined,
     onProgress: (received, sources) => {
       rec.received = received;
@@ -132,14 +134,14 @@ async function fetchOne(
   rec.status = "done";
   if (result.name !== job.name) {
     rec.note = `saved as '${result.name}'`;
-    ctx.note(`A file named '${job.name}' is already here; saved as '${result.name}'`);
+    say(`A file named '${job.name}' is already here; saved as '${result.name}'`);
   }
   await shareOn(session, result.name, result.path);
   await index.remember(result.path, desc);
   await index.refresh();
   tracker.notifyFiles();
   const fetched = desc.size - result.resumed;
-  ctx.out(
+  say(
     `Saved '${result.name}' (${bytes(desc.size)}) from ${from(result.bySource)} in ` +
       `${(rec.ms / 1000).toFixed(1)} s (${rate(fetched, rec.ms)}); ` +
       `root ${shortHash(desc.root)} verified` +
@@ -147,7 +149,7 @@ async function fetchOne(
   );
   if (result.bySource.size > 1 || session.verbose) {
     const parts = [...result.bySource].map(([label, n]) => `${label} ${bytes(n)}`);
-    ctx.out(`  sources: ${parts.join(", ")}`);
+    say(`  sources: ${parts.join(", ")}`);
   }
 }
 

@@ -66,6 +66,14 @@ export class ProgressBoard {
     };
   }
 
+  /** Prints a line above the bars (or plainly when there are none). */
+  log(line: string): void {
+    if (this.#multi) {
+      this.#multi.log(`${line}\n`);
+      this.#multi.update(); // Draw now: a line logged just before stop() would be lost.
+    } else console.log(line);
+  }
+
   stop(): void {
     this.#multi?.stop();
   }

@@ -14,7 +14,7 @@ export const downloads: Command = {
     const rows = session.downloads.map((d, i) => {
       const pct = d.size ? `${Math.floor((d.received / d.size) * 100)}%` : "";
       const speed = d.ms ? rate(d.received, d.ms) : "";
-      const sources = [...d.bySource].map(([label, n]) => `${label} ${bytes(n)}`).join("\n");
+      const sources = [...d.bySource].map(([label, n]) => `${label} ${bytes(n)}`).join(", ");
       return [
         i + 1,
         d.name,

@@ -84,6 +84,13 @@ async function fetchOne(
   // With live bars on screen, lines go above them instead of through them.
   const say = (line: string) => session.interactive ? board.log(line) : ctx.out(line);
   ctx.signal.throwIfAborted();
+  const skip = (here: string) => {
+    rec.status = "skipped";
+    rec.note = `already here as '${here}'`;
+    say(`'${job.name}' is already here as '${here}' (same content); nothing to do`);
+  };
+  const known = job.root === undefined ? undefined : index.nameOf(job.root);
+  if (known !== undefined) return skip(known);
   // The descriptor, from the named peer or from a holder of the root.
   let holders: Address[] = job.from ? [job.from] : [];
   if (job.root) holders.push(...(await holdersOf(session, job.root)));
@@ -95,12 +102,7 @@ async function fetchOne(
   rec.root = desc.root;
   rec.size = desc.size;
   const here = index.nameOf(desc.root);
-  if (here !== undefined) {
-    rec.status = "skipped";
-    rec.note = `already here as '${here}'`;
-    say(`'${job.name}' is already here as '${here}' (same content); nothing to do`);
-    return;
-  }
+  if (here !== undefined) return skip(here);
   if (!job.root) holders = dedupe([...holders, ...(await holdersOf(session, desc.root))]);
   holders = holders.filter((a) => !session.isSelfAddress(a));
   if (!ctx.session?.interactive) {

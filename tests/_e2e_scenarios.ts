@@ -6,50 +6,14 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { Channel, connect } from "../net/transport.ts";
 import {
-  makeHome,
-  type PeerSetup,
   Proc,
   type Program,
+  run,
+  type Scene,
+  sceneTest,
   sha256File,
-  startPeer,
-  startTracker,
   writeRandomFile,
 } from "./_harness.ts";
-
-/** Processes and folders a scenario made, ended and removed however it ends. */
-class Scene {
-  #procs: Proc[] = [];
-  #homes: string[] = [];
-  constructor(readonly program: Program) {}
-
-  async tracker(port = 0) {
-    const t = await startTracker(this.program, port);
-    this.#procs.push(t);
-    return t;
-  }
-
-  async home(files: Record<string, string | Uint8Array>): Promise<PeerSetup> {
-    const h = await makeHome(files);
-    this.#homes.push(h.home);
-    return h;
-  }
-
-  async peer(trackerPort: number, setup: PeerSetup, extra: string[] = []) {
-    const p = await startPeer(this.program, trackerPort, setup, extra);
-    this.#procs.push(p);
-    return p;
-  }
-
-  track<P extends Proc>(p: P): P {
-    this.#procs.push(p);
-    return p;
-  }
-
-  async close(): Promise<void> {
-    await Promise.all(this.#procs.map((p) => p.stop()));
-    await Promise.all(this.#homes.map((h) => Deno.remove(h, { recursive: true })));
-  }
-}
 
 function scenario(
   program: Program,
@@ -57,22 +21,7 @@ function scenario(
   name: string,
   fn: (s: Scene) => Promise<void>,
 ): void {
-  Deno.test(`${label}: ${name}`, async () => {
-    const scene = new Scene(program);
-    try {
-      await fn(scene);
-    } finally {
-      await scene.close();
-    }
-  });
-}
-
-/** Runs a shell command and waits for a line that says it is done. */
-async function run(p: Proc, line: string, done: RegExp): Promise<string[]> {
-  const mark = p.mark();
-  await p.send(line);
-  await p.waitFor(done, mark);
-  return p.since(mark);
+  sceneTest(program, `${label}: ${name}`, fn);
 }
 
 const PEERS_DONE = /^\d+ peer\(s\) connected/;

@@ -231,3 +231,75 @@ export async function writeRandomFile(path: string, size: number, seed = 1): Pro
     left -= n;
   }
 }
+
+/** Runs a shell command and waits for a line, printed after it, that says it is done. */
+export async function run(p: Proc, line: string, done: RegExp): Promise<string[]> {
+  const mark = p.mark();
+  await p.send(line);
+  await p.waitFor(done, mark);
+  return p.since(mark);
+}
+
+/** Processes and folders a test made, ended and removed however the test ends. */
+export class Scene {
+  #procs: Proc[] = [];
+  #dirs: string[] = [];
+  constructor(readonly program: Program) {}
+
+  async tracker(port = 0): Promise<Proc & { port: number }> {
+    return this.track(await startTracker(this.program, port));
+  }
+
+  async home(files: Record<string, string | Uint8Array> = {}): Promise<PeerSetup> {
+    const h = await makeHome(files);
+    this.#dirs.push(h.home);
+    return h;
+  }
+
+  /** A home sharing `name`, a hard link to `source`: the same content in every home. */
+  async seedHome(source: string, name: string): Promise<PeerSetup> {
+    const h = await this.home();
+    await Deno.link(source, join(h.dir, name));
+    await Deno.writeTextFile(h.manifest, `${name} share/${name}\n`);
+    return h;
+  }
+
+  async peer(
+    trackerPort: number,
+    setup: PeerSetup,
+    extra: string[] = [],
+  ): Promise<Proc & { port: number }> {
+    return this.track(await startPeer(this.program, trackerPort, setup, extra));
+  }
+
+  /** A file of generated data in a folder of its own. */
+  async file(size: number, seed: number): Promise<string> {
+    const dir = await Deno.makeTempDir({ prefix: "rede-p2p-data-" });
+    this.#dirs.push(dir);
+    const path = join(dir, "data.bin");
+    await writeRandomFile(path, size, seed);
+    return path;
+  }
+
+  track<P extends Proc>(p: P): P {
+    this.#procs.push(p);
+    return p;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.#procs.map((p) => p.stop()));
+    await Promise.all(this.#dirs.map((d) => Deno.remove(d, { recursive: true })));
+  }
+}
+
+/** A test with a {@link Scene} that is closed whatever happens. */
+export function sceneTest(program: Program, name: string, fn: (s: Scene) => Promise<void>): void {
+  Deno.test(name, async () => {
+    const scene = new Scene(program);
+    try {
+      await fn(scene);
+    } finally {
+      await scene.close();
+    }
+  });
+}

@@ -7,6 +7,7 @@ import { MAX_ACTIVE_DOWNLOADS } from "../net/limits.ts";
 import { describe, PeerSource } from "../net/peer_client.ts";
 import { type Address, formatAddress } from "../net/transport.ts";
 import { downloadContent } from "../storage/download.ts";
+import { sharePathProblem } from "../storage/names.ts";
 import { join } from "node:path";
 import { appendManifestEntry, readManifest } from "../storage/manifest.ts";
 import type { Context } from "./_command.ts";
@@ -84,6 +85,9 @@ async function fetchOne(
   // With live bars on screen, lines go above them instead of through them.
   const say = (line: string) => session.interactive ? board.log(line) : ctx.out(line);
   ctx.signal.throwIfAborted();
+  // Names can come from other peers (a folder's list, a search): never trust them with a path.
+  const problem = sharePathProblem(job.name);
+  if (problem) throw new RedeError("BAD_NAME", `Refusing the name '${job.name}': ${problem}`);
   const skip = (here: string) => {
     rec.status = "skipped";
     rec.note = `already here as '${here}'`;

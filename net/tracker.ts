@@ -13,7 +13,7 @@ import {
 } from "./limits.ts";
 import type { FileSummary, FoundFile, PeerAddress, PeerInfo } from "./protocol.ts";
 import { type Address, type Channel, formatAddress, Server } from "./transport.ts";
-import { printable } from "../storage/names.ts";
+import { printable, sharePathProblem } from "../storage/names.ts";
 
 export interface TrackerOptions {
   host: string;
@@ -133,8 +133,10 @@ export class Tracker {
             }
             const name = printable(msg.name).slice(0, MAX_PEER_NAME_CHARS) || "?";
             const info = { ip: ch.remote.host, port: msg.port, name, files: msg.files.length };
-            this.#peers.set(key, { info, files: msg.files, channel: ch });
-            const n = msg.files.length;
+            const files = validFiles(msg.files);
+            info.files = files.length;
+            this.#peers.set(key, { info, files, channel: ch });
+            const n = files.length;
             this.#log(`join  ${key} "${name}" (${n} file${n === 1 ? "" : "s"})`);
             await ch.send({
               t: "registered",
@@ -149,8 +151,8 @@ export class Tracker {
           case "announce": {
             const entry = key ? this.#peers.get(key) : undefined;
             if (entry?.channel === ch) {
-              entry.files = msg.files;
-              entry.info.files = msg.files.length;
+              entry.files = validFiles(msg.files);
+              entry.info.files = entry.files.length;
             }
             break;
           }
@@ -181,4 +183,9 @@ export class Tracker {
     this.#peers.delete(key);
     this.#log(`leave ${key} "${entry.info.name}" (${reason})`);
   }
+}
+
+/** Only names that are safe to use as paths are listed to others. */
+function validFiles(files: FileSummary[]): FileSummary[] {
+  return files.filter((f) => sharePathProblem(f.name) === undefined);
 }

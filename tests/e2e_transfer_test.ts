@@ -5,6 +5,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { CHUNK_BYTES } from "../net/limits.ts";
+import { Channel, connect } from "../net/transport.ts";
 import { run, type Scene, sceneTest, sha256File, SOURCE } from "./_harness.ts";
 
 const MIB = 1024 * 1024;
@@ -161,4 +162,29 @@ e2e("a shared folder is fetched whole and shared on", async (s) => {
   const third = await s.peer(t.port, await s.home());
   const ls = await run(third, `ls 127.0.0.1:${down.port}`, /file\(s\), .* at /);
   assert.ok(ls.some((l) => l.includes("fotos/2024/viagem/c d.jpg")), ls.join("\n"));
+});
+
+e2e("names a peer announces that could leave a folder are never listed", async (s) => {
+  const t = await s.tracker();
+  const ch = new Channel(await connect({ host: "127.0.0.1", port: t.port }));
+  try {
+    await ch.greet("peer", "tracker");
+    await ch.send({
+      t: "register",
+      port: 9,
+      name: "liar",
+      files: [
+        { name: "../../evil.txt", size: 1, root: "a".repeat(64) },
+        { name: "fine/../../evil.txt", size: 1, root: "b".repeat(64) },
+        { name: "evil-but-fine.txt", size: 1, root: "c".repeat(64) },
+      ],
+    });
+    await ch.expect("registered", 10_000);
+    const asker = await s.peer(t.port, await s.home());
+    const out = await run(asker, "find evil", /file\(s\) match/);
+    assert.match(out.at(-1)!, /^1 file\(s\) match 'evil'/);
+    assert.ok(out.some((l) => l.includes("evil-but-fine.txt")));
+  } finally {
+    ch.close();
+  }
 });

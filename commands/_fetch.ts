@@ -3,7 +3,7 @@
  * the files (a few at a time) from all their holders, and shares the results on.
  */
 import { errorLine, RedeError } from "../net/errors.ts";
-import { MAX_ACTIVE_DOWNLOADS } from "../net/limits.ts";
+import { MAX_ACTIVE_DOWNLOADS, MAX_SOURCES } from "../net/limits.ts";
 import { describe, PeerSource } from "../net/peer_client.ts";
 import { type Address, formatAddress } from "../net/transport.ts";
 import { downloadContent } from "../storage/download.ts";
@@ -108,7 +108,7 @@ async function fetchOne(
   const here = index.nameOf(desc.root);
   if (here !== undefined) return skip(here);
   if (!job.root) holders = dedupe([...holders, ...(await holdersOf(session, desc.root))]);
-  holders = holders.filter((a) => !session.isSelfAddress(a));
+  holders = holders.filter((a) => !session.isSelfAddress(a)).slice(0, MAX_SOURCES);
   if (!ctx.session?.interactive) {
     ctx.note(
       `Downloading '${job.name}' (${bytes(desc.size)}) from ${holders.length} source(s)`,

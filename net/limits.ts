@@ -50,6 +50,8 @@ export const MAX_FILE_NAME_BYTES = 255;
 export const CHUNK_BYTES = 4 * 1024 * 1024;
 /** Chunk buffers a download may hold at once, across all its sources. */
 export const DOWNLOAD_BUFFERS = 6;
+/** Most sources one download uses at once. */
+export const MAX_SOURCES = 8;
 /** Chunk requests kept in flight on one source connection. */
 export const REQUESTS_PER_SOURCE = 2;
 /** Uploads a peer serves at once; more requests wait in a queue. */

@@ -119,6 +119,20 @@ Deno.test("chunks come from every source and the file is whole", async () => {
   });
 });
 
+Deno.test("an empty file downloads too", async () => {
+  await withTempDir(async (dir) => {
+    const { data, desc } = await fixture(dir, 0);
+    const result = await downloadContent({
+      dir,
+      name: "empty",
+      desc,
+      sources: [() => Promise.resolve(new MemorySource("s", data))],
+    });
+    assert.equal((await Deno.stat(result.path)).size, 0);
+    assert.deepEqual(await listing(dir), ["empty"]);
+  });
+});
+
 Deno.test("a source sending bad chunks is dropped and the others finish", async () => {
   await withTempDir(async (dir) => {
     const { data, desc } = await fixture(dir, 3 * CHUNK_BYTES);

@@ -109,7 +109,7 @@ async function fetchOne(
   if (here !== undefined) return skip(here);
   if (!job.root) holders = dedupe([...holders, ...(await holdersOf(session, desc.root))]);
   holders = holders.filter((a) => !session.isSelfAddress(a)).slice(0, MAX_SOURCES);
-  if (!ctx.session?.interactive) {
+  if (!session.interactive) {
     ctx.note(
       `Downloading '${job.name}' (${bytes(desc.size)}) from ${holders.length} source(s)`,
     );

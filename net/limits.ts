@@ -33,6 +33,9 @@ export const HEARTBEAT_MISSES = 3;
 /** Delays between attempts to reach a tracker that went away (the last repeats). */
 export const RECONNECT_DELAYS_MS = [250, 500, 1_000, 2_000] as const;
 
+/** How often a peer looks at its share again for files added, changed or removed. */
+export const RESCAN_INTERVAL_MS = 30_000;
+
 /** Connections a tracker serves at once; more are refused with BUSY. */
 export const TRACKER_MAX_CONNECTIONS = 1024;
 /** Connections a peer serves at once; more are refused with BUSY. */

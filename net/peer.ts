@@ -2,7 +2,7 @@
  * A peer: its share index, the listener that serves it, and its registration with the tracker.
  */
 import { hostname } from "node:os";
-import { MAX_PEER_NAME_CHARS } from "./limits.ts";
+import { MAX_PEER_NAME_CHARS, RESCAN_INTERVAL_MS } from "./limits.ts";
 import { PeerServer } from "./peer_server.ts";
 import { TrackerClient } from "./tracker_client.ts";
 import type { Address } from "./transport.ts";
@@ -32,6 +32,7 @@ export class Peer {
   readonly tracker: TrackerClient;
   readonly name: string;
   readonly firstReport: IndexReport;
+  #rescan: ReturnType<typeof setInterval>;
 
   private constructor(opts: PeerOptions, index: ShareIndex, report: IndexReport) {
     this.index = index;
@@ -52,6 +53,20 @@ export class Peer {
       files: () => index.list(),
       log: opts.log,
     });
+    // Files added to or removed from the share while the peer runs are noticed and announced.
+    let announced = JSON.stringify(index.list());
+    this.#rescan = setInterval(async () => {
+      try {
+        await index.refresh();
+      } catch {
+        return; // The next rescan tries again.
+      }
+      const now = JSON.stringify(index.list());
+      if (now !== announced) {
+        announced = now;
+        this.tracker.notifyFiles();
+      }
+    }, RESCAN_INTERVAL_MS);
   }
 
   /**
@@ -65,6 +80,7 @@ export class Peer {
 
   /** Leaves the tracker, closes the listener. */
   async close(): Promise<void> {
+    clearInterval(this.#rescan);
     await this.tracker.close();
     this.server.close();
     await this.server.done;

@@ -17,6 +17,8 @@ export class Session {
   lastPeers: PeerInfo[] = [];
   /** The rows of the last `find`. */
   lastFound: FoundFile[] = [];
+  /** File names seen in `ls` and `find` results, for tab completion. */
+  readonly knownNames = new Set<string>();
   /** Every download of this session, for `downloads`. */
   readonly downloads: DownloadRecord[] = [];
   quitRequested = false;

@@ -57,13 +57,7 @@ export async function runShell(opts: ShellOptions): Promise<number> {
     terminal: interactive,
     prompt: PROMPT,
     historySize: 1000,
-    completer: (line: string) => {
-      const words = line.split(/\s+/);
-      const pool = words.length === 1 ? names : words[0] === "help" ? names : [];
-      const last = words[words.length - 1];
-      const hits = pool.filter((n) => n.startsWith(last));
-      return [hits.map((h) => (words.length === 1 ? `${h} ` : h)), last];
-    },
+    completer: (line: string) => complete(line, names, session),
   });
   let current: AbortController | undefined;
   let failed = false;
@@ -112,6 +106,23 @@ export async function runShell(opts: ShellOptions): Promise<number> {
   }
   if (interactive && !session.quitRequested) process.stdout.write("\n"); // After Ctrl-D.
   return failed && !interactive ? 1 : 0;
+}
+
+/**
+ * Tab completion: verbs first, verbs after `help`, and after `get` the file names seen in
+ * `ls` and `find` (quoted when they have spaces).
+ */
+export function complete(line: string, verbs: string[], session: Session): [string[], string] {
+  const words = line.split(/\s+/);
+  const last = words[words.length - 1];
+  if (words.length === 1) {
+    return [verbs.filter((v) => v.startsWith(last)).map((v) => `${v} `), last];
+  }
+  if (words[0] === "help") return [verbs.filter((v) => v.startsWith(last)), last];
+  if (words[0] !== "get") return [[], last];
+  const typed = last.replace(/^"/, "");
+  const hits = [...session.knownNames].filter((n) => n.startsWith(typed)).sort();
+  return [hits.map((n) => (/\s/.test(n) ? `"${n}"` : n)), last];
 }
 
 /** Runs one line of input; false when it failed. */

@@ -15,6 +15,7 @@ export const find: Command = {
     const session = needSession(ctx);
     const results = await session.peer.tracker.find(text);
     session.lastFound = results;
+    for (const f of results) session.knownNames.add(f.name);
     ctx.out(table(
       ["#", "Name", "Size", "Root", "Peers"],
       results.map((f, i) => [i + 1, f.name, bytes(f.size), shortHash(f.root), f.peers.length]),

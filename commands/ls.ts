@@ -24,6 +24,7 @@ export const ls: Command = {
     }
     const addr = await session.resolvePeer(args[0], port);
     const files = await listFiles(addr);
+    for (const f of files) session.knownNames.add(f.name);
     ctx.out(table(
       ["Name", "Size", "Root"],
       files.map((f) => [f.name, bytes(f.size), shortHash(f.root)]),

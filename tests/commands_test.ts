@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { type Command, type Context, parseInput, usage, UsageError } from "../commands/_command.ts";
 import { helpFor, overview } from "../commands/help.ts";
 import { CLI_COMMANDS, COMMANDS, SHELL_COMMANDS } from "../commands/mod.ts";
-import { runLine } from "../commands/_shell.ts";
+import { complete, runLine } from "../commands/_shell.ts";
+import type { Session } from "../commands/_session.ts";
 import { main } from "../main.ts";
 
 const byName = (name: string) => COMMANDS.find((c) => c.name === name)!;
@@ -152,4 +153,14 @@ Deno.test("a verb declared as data is all it takes to appear in help", () => {
   };
   const text = overview({ commands: [...SHELL_COMMANDS, extra], scope: "shell" });
   assert.match(text, /^ {2}ping +Check a peer answers$/m);
+});
+
+Deno.test("tab completion offers verbs, and file names seen in ls and find after get", () => {
+  const verbs = ["downloads", "find", "get", "help", "ls"];
+  const session = { knownNames: new Set(["a.txt", "meu doc.txt", "b.txt"]) } as unknown as Session;
+  assert.deepEqual(complete("d", verbs, session), [["downloads "], "d"]);
+  assert.deepEqual(complete("help f", verbs, session), [["find"], "f"]);
+  assert.deepEqual(complete("get 1 ", verbs, session)[0], ["a.txt", "b.txt", '"meu doc.txt"']);
+  assert.deepEqual(complete("get 1 m", verbs, session), [['"meu doc.txt"'], "m"]);
+  assert.deepEqual(complete("ls 1", verbs, session), [[], "1"]);
 });

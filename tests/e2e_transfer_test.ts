@@ -102,7 +102,8 @@ e2e("a source serving corrupted bytes is detected and dropped", async (s) => {
   const t = await s.tracker();
   const data = await s.file(24 * MIB, 14);
   const liar = await s.peer(t.port, await s.seedHome(data, "f.bin"), ["--test-corrupt-uploads"]);
-  await s.peer(t.port, await s.seedHome(data, "f.bin"));
+  // The honest source is held back, so that the liar surely answers first.
+  await s.peer(t.port, await s.seedHome(data, "f.bin"), ["--max-upload-rate", "8MB"]);
   const downHome = await s.home();
   const down = await s.peer(t.port, downHome);
   const out = await run(down, "get f.bin", SAVED);

@@ -7,7 +7,7 @@
 import { type Context, parseInput, usage, UsageError } from "./commands/_command.ts";
 import { findCommand, reportError } from "./commands/_shell.ts";
 import { helpFor, overview } from "./commands/help.ts";
-import { CLI_COMMANDS } from "./commands/mod.ts";
+import { CLI_COMMANDS, COMMANDS } from "./commands/mod.ts";
 import denoJson from "./deno.json" with { type: "json" };
 
 export const VERSION: string = denoJson.version;
@@ -24,6 +24,7 @@ export async function main(argv: string[]): Promise<number> {
     out: (line) => console.log(line),
     note: (line) => console.error(line),
     commands: CLI_COMMANDS,
+    registry: COMMANDS,
     scope: "cli",
     signal: new AbortController().signal,
   };

@@ -21,8 +21,6 @@ export interface OptionSpec {
   /** Shown in help as the value's placeholder. */
   value?: string;
   default?: string | boolean;
-  /** Left out of help (test-only switches). */
-  hidden?: boolean;
 }
 
 /** Parsed input for a command. */
@@ -42,6 +40,8 @@ export interface Context {
   session?: Session;
   /** The verbs of the scope being run, for `help`. */
   commands: readonly Command[];
+  /** Every verb of every scope (the registry), for `join` to build its shell from. */
+  registry: readonly Command[];
   scope: Scope;
   /** Aborted when the user presses Ctrl-C during the command. */
   signal: AbortSignal;

@@ -2,14 +2,16 @@
  * The state of a `join` shell: the running peer and what the user saw last, so that row
  * numbers from `peers` can name a peer in `ls` and `get`.
  */
-import { RedeError } from "../net/errors.ts";
-import type { Peer } from "../net/peer.ts";
+import { RedeError } from "../core/errors.ts";
+import { Fetcher } from "../app/fetch.ts";
+import type { Node } from "../app/node.ts";
+import { type Address, formatAddress, parseHostPort } from "../net/address.ts";
 import type { FoundFile, PeerInfo } from "../net/protocol.ts";
-import type { DownloadRecord } from "./_fetch.ts";
-import { type Address, formatAddress, parseHostPort } from "../net/transport.ts";
 
 export class Session {
-  readonly peer: Peer;
+  readonly node: Node;
+  /** This session's downloads. */
+  readonly fetcher: Fetcher;
   readonly verbose: boolean;
   /** Whether a person types at a terminal (live progress bars) or a script pipes commands. */
   interactive = false;
@@ -19,37 +21,22 @@ export class Session {
   lastFound: FoundFile[] = [];
   /** File names seen in `ls` and `find` results, for tab completion. */
   readonly knownNames = new Set<string>();
-  /** Every download of this session, for `downloads`. */
-  readonly downloads: DownloadRecord[] = [];
   quitRequested = false;
-  #serial: Promise<unknown> = Promise.resolve();
 
-  constructor(peer: Peer, verbose: boolean) {
-    this.peer = peer;
+  constructor(node: Node, verbose: boolean) {
+    this.node = node;
+    this.fetcher = new Fetcher(node);
     this.verbose = verbose;
   }
 
   /** Whether a listed peer is this one. */
   isSelf(p: { ip: string; port: number }): boolean {
-    const self = this.peer.tracker.self;
-    return !!self && self.ip === p.ip && self.port === p.port;
-  }
-
-  /** Whether an address is this peer's own listener. */
-  isSelfAddress(a: Address): boolean {
-    return this.isSelf({ ip: a.host, port: a.port });
-  }
-
-  /** Runs tasks that must not overlap (manifest edits) one after another. */
-  serial<T>(task: () => Promise<T>): Promise<T> {
-    const run = this.#serial.then(task);
-    this.#serial = run.catch(() => {});
-    return run;
+    return this.node.isSelf({ host: p.ip, port: p.port });
   }
 
   /** Asks the tracker for the peers and remembers them for row numbers. */
   async refreshPeers(): Promise<PeerInfo[]> {
-    this.lastPeers = await this.peer.tracker.peers();
+    this.lastPeers = await this.node.tracker.peers();
     return this.lastPeers;
   }
 
@@ -72,7 +59,7 @@ export class Session {
       const p = this.lastPeers[n - 1];
       if (!p) {
         throw new RedeError(
-          "NOT_FOUND",
+          "BAD_INPUT",
           `No peer #${n}: 'peers' lists ${this.lastPeers.length} peer(s)`,
         );
       }
@@ -80,7 +67,7 @@ export class Session {
     }
     const parsed = parseHostPort(text);
     if (parsed.port !== undefined && port !== undefined && parsed.port !== port) {
-      throw new RedeError("BAD_REQUEST", `Two ports given: '${text}' and '${port}'`);
+      throw new RedeError("BAD_INPUT", `Two ports given: '${text}' and '${port}'`);
     }
     const known = parsed.port ?? port;
     if (known !== undefined) return { host: parsed.host, port: known };
@@ -99,7 +86,7 @@ export class Session {
     if (chosen) return { host: chosen.ip, port: chosen.port };
     const list = here.map((p) => `${formatAddress({ host: p.ip, port: p.port })} (${p.name})`);
     throw new RedeError(
-      "BAD_REQUEST",
+      "BAD_INPUT",
       `Several peers at ${parsed.host}: ${
         list.join(", ")
       }; name one as IP:PORT or by its # in 'peers'`,

@@ -5,7 +5,8 @@
 import * as readline from "node:readline";
 import process from "node:process";
 import { parseArgsStringToArgv } from "string-argv";
-import { errorLine, RedeError } from "../net/errors.ts";
+import { errorLine, RedeError } from "../core/errors.ts";
+import { printable } from "../core/terminal.ts";
 import { type Command, type Context, parseInput, usage, UsageError } from "./_command.ts";
 import { helpFor } from "./help.ts";
 import type { Session } from "./_session.ts";
@@ -23,9 +24,12 @@ export function findCommand(commands: readonly Command[], name: string): Command
   return commands.find((c) => c.name === name || c.aliases?.includes(name));
 }
 
-/** Prints an error as one line (two for a usage mistake), with the stack only when verbose. */
+/**
+ * Prints an error as one line (two for a usage mistake), with the stack only when verbose. The
+ * line may quote what a peer or the user sent, so it is made printable first.
+ */
 export function reportError(err: unknown, verbose: boolean, prefix = "error: "): void {
-  console.error(`${prefix}${errorLine(err)}`);
+  console.error(`${prefix}${printable(errorLine(err))}`);
   if (err instanceof UsageError && err.command) {
     console.error(`usage: ${usage(err.command)}   (see 'help ${err.command.name}')`);
   }
@@ -37,7 +41,10 @@ export function reportError(err: unknown, verbose: boolean, prefix = "error: "):
 
 export interface ShellOptions {
   session: Session;
+  /** The verbs of the shell. */
   commands: readonly Command[];
+  /** Every verb, for the context of each. */
+  registry: readonly Command[];
   interactive: boolean;
   /** Lets the shell take over how background events are printed. */
   setLog: (log: (line: string) => void) => void;
@@ -92,6 +99,7 @@ export async function runShell(opts: ShellOptions): Promise<number> {
         note: (s) => console.log(s),
         session,
         commands,
+        registry: opts.registry,
         scope: "shell",
         signal: current.signal,
       });

@@ -4,7 +4,7 @@ import Table from "cli-table3";
 import cliProgress from "cli-progress";
 import process from "node:process";
 import prettyBytes from "pretty-bytes";
-import { printable } from "../storage/names.ts";
+import { printable } from "../core/terminal.ts";
 
 /** A table as text, with no colours so it reads the same in a pipe. */
 export function table(head: string[], rows: (string | number)[][]): string {

@@ -11,7 +11,7 @@ export const downloads: Command = {
   args: [],
   run(_input, ctx) {
     const session = needSession(ctx);
-    const rows = session.downloads.map((d, i) => {
+    const rows = session.fetcher.records.map((d, i) => {
       const pct = d.size ? `${Math.floor((d.received / d.size) * 100)}%` : "";
       const speed = d.ms ? rate(d.received, d.ms) : "";
       const sources = [...d.bySource].map(([label, n]) => `${label} ${bytes(n)}`).join(", ");
@@ -25,9 +25,9 @@ export const downloads: Command = {
       ];
     });
     ctx.out(table(["#", "Name", "Status", "Progress", "Rate", "Sources"], rows));
-    const active = session.downloads.filter((d) => d.status === "active").length;
-    const queued = session.downloads.filter((d) => d.status === "queued").length;
-    ctx.out(`${session.downloads.length} download(s): ${active} active, ${queued} queued`);
+    const active = session.fetcher.records.filter((d) => d.status === "active").length;
+    const queued = session.fetcher.records.filter((d) => d.status === "queued").length;
+    ctx.out(`${session.fetcher.records.length} download(s): ${active} active, ${queued} queued`);
     return Promise.resolve();
   },
 };

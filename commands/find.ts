@@ -13,7 +13,7 @@ export const find: Command = {
   examples: ["find relatorio", 'find "aula 3"'],
   async run({ args: [text] }, ctx) {
     const session = needSession(ctx);
-    const results = await session.peer.tracker.find(text);
+    const results = await session.node.tracker.find(text);
     session.lastFound = results;
     for (const f of results) session.knownNames.add(f.name);
     ctx.out(table(

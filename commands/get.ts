@@ -1,9 +1,12 @@
-import { RedeError } from "../net/errors.ts";
+import type { FileSummary } from "../core/content.ts";
+import { RedeError } from "../core/errors.ts";
+import { sharePathProblem } from "../core/names.ts";
+import { printable } from "../core/terminal.ts";
+import type { Job } from "../app/fetch.ts";
 import { listFiles } from "../net/peer_client.ts";
-import type { FileSummary, PeerInfo } from "../net/protocol.ts";
-import { sharePathProblem } from "../storage/names.ts";
+import type { PeerInfo } from "../net/protocol.ts";
 import type { Command } from "./_command.ts";
-import { fetchAll, type Job } from "./_fetch.ts";
+import { fetchShown } from "./_fetch_view.ts";
 import type { Session } from "./_session.ts";
 import { needSession, reportError } from "./_shell.ts";
 
@@ -36,7 +39,7 @@ export const get: Command = {
     const jobs = looksLikePeer(args[0]) && args.length >= 2
       ? await fromPeer(session, args[0], args.slice(1))
       : await fromNetwork(session, args);
-    const errors = await fetchAll(session, jobs, ctx);
+    const errors = await fetchShown(session, jobs, ctx);
     if (errors.length === 1) throw errors[0];
     for (const err of errors) reportError(err, session.verbose);
     return errors.length ? 1 : 0;
@@ -51,9 +54,12 @@ function looksLikePeer(text: string): boolean {
     /^[^\s:/\\]+:\d{1,5}$/.test(text);
 }
 
+/** The gate for names the user typed. */
 function checkName(name: string): void {
   const problem = sharePathProblem(name);
-  if (problem) throw new RedeError("BAD_NAME", `Invalid file name '${name}': ${problem}`);
+  if (problem) {
+    throw new RedeError("BAD_NAME", `Invalid file name '${printable(name)}': ${problem}`);
+  }
 }
 
 /** The files (or folders) named, from one peer's list. */
@@ -62,12 +68,12 @@ async function fromPeer(session: Session, peerText: string, names: string[]): Pr
   const addr = await session.resolvePeer(
     peerText,
     undefined,
-    (candidates) => holderOf(candidates, names[0]),
+    (candidates) => holderOf(session, candidates, names[0]),
   );
-  if (session.isSelfAddress(addr)) {
-    throw new RedeError("BAD_REQUEST", `That peer is this one; pick another in 'peers'`);
+  if (session.node.isSelf(addr)) {
+    throw new RedeError("BAD_INPUT", `That peer is this one; pick another in 'peers'`);
   }
-  const files = await listFiles(addr);
+  const files = await listFiles(addr, session.node.timings);
   return names.flatMap((name) =>
     pick(files, name, `at ${peerText}`).map((f) => ({
       name: f.name,
@@ -86,7 +92,7 @@ async function fromNetwork(session: Session, items: string[]): Promise<Job[]> {
       const found = session.lastFound[Number(row[1]) - 1];
       if (!found) {
         throw new RedeError(
-          "NOT_FOUND",
+          "BAD_INPUT",
           `No row #${row[1]}: 'find' listed ${session.lastFound.length}`,
         );
       }
@@ -94,12 +100,12 @@ async function fromNetwork(session: Session, items: string[]): Promise<Job[]> {
       continue;
     }
     checkName(item);
-    const results = await session.peer.tracker.find(item);
+    const results = await session.node.tracker.find(item);
     const chosen = pick(results, item, "on the network");
     const roots = new Set(chosen.filter((f) => f.name === item).map((f) => f.root));
     if (roots.size > 1) {
       throw new RedeError(
-        "BAD_REQUEST",
+        "BAD_INPUT",
         `Several different files are named '${item}'; use 'find ${item}' and get one by its #`,
       );
     }
@@ -118,10 +124,14 @@ function pick<T extends FileSummary>(files: T[], name: string, where: string): T
 }
 
 /** Among several peers on one IP, the only one that shares `name`, if exactly one does. */
-async function holderOf(candidates: PeerInfo[], name: string): Promise<PeerInfo | undefined> {
+async function holderOf(
+  session: Session,
+  candidates: PeerInfo[],
+  name: string,
+): Promise<PeerInfo | undefined> {
   const holders = await Promise.all(candidates.map(async (p) => {
     try {
-      const files = await listFiles({ host: p.ip, port: p.port });
+      const files = await listFiles({ host: p.ip, port: p.port }, session.node.timings);
       return files.some((f) => f.name === name || f.name.startsWith(`${name}/`)) ? p : undefined;
     } catch {
       return undefined;

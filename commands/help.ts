@@ -39,7 +39,7 @@ export function helpFor(cmd: Command, scope: "cli" | "shell"): string {
     out.push("", "Arguments:");
     for (const a of cmd.args) out.push(`  ${a.name.padEnd(22)} ${a.description}`);
   }
-  const opts = Object.entries(cmd.options ?? {}).filter(([, o]) => !o.hidden);
+  const opts = Object.entries(cmd.options ?? {});
   if (opts.length) {
     out.push("", "Options:");
     for (const [name, o] of opts) {

@@ -1,14 +1,13 @@
 import { join as joinPath } from "node:path";
 // @ts-types="@types/bytes"
 import parseBytesLib from "bytes";
-import { errorLine } from "../net/errors.ts";
-import { Peer } from "../net/peer.ts";
-import { formatAddress, parseHostPort, parsePort } from "../net/transport.ts";
+import { errorLine } from "../core/errors.ts";
+import { DEFAULT_TRACKER_PORT } from "../core/limits.ts";
+import { Node } from "../app/node.ts";
+import { formatAddress, parseHostPort, parsePort } from "../net/address.ts";
 import { type Command, UsageError } from "./_command.ts";
 import { listenSignals, runShell } from "./_shell.ts";
 import { Session } from "./_session.ts";
-import { DEFAULT_TRACKER_PORT } from "./serve.ts";
-import { SHELL_COMMANDS } from "./mod.ts";
 
 function parseBytes(text: string): number | null {
   return parseBytesLib.parse(text);
@@ -54,11 +53,6 @@ export const join: Command = {
       description: "most bytes per second sent to others, e.g. 2MB (binary units)",
     },
     "no-shell": { type: "boolean", description: "share only, no prompt, until Ctrl-C" },
-    "test-corrupt-uploads": {
-      type: "boolean",
-      description: "test only: corrupt every chunk served",
-      hidden: true,
-    },
     verbose: { type: "boolean", short: "v", description: "log refused requests and error details" },
   },
   examples: [
@@ -85,7 +79,7 @@ export const join: Command = {
       }
     }
     let log = (line: string) => ctx.out(line);
-    const peer = await Peer.start({
+    const node = await Node.start({
       tracker: { host, port: port! },
       dir: options.dir as string,
       manifest: options.manifest as string,
@@ -94,22 +88,21 @@ export const join: Command = {
       listenPort,
       verbose: options.verbose === true,
       maxUploadRate,
-      corruptUploads: options["test-corrupt-uploads"] === true,
       log: (line) => log(line),
     });
-    const report = peer.firstReport;
+    const report = node.firstReport;
     const manifestName = options.manifest as string;
     for (const p of report.problems) ctx.note(`warning: ${manifestName}: ${p}`);
     ctx.out(
       report.mode === "manifest"
-        ? `Sharing ${peer.index.count} file(s) listed in ${manifestName}`
+        ? `Sharing ${node.index.count} file(s) listed in ${manifestName}`
         : `No manifest at ${manifestName}: sharing every file in ${
           joinPath(options.dir as string)
-        } (${peer.index.count} file(s))`,
+        } (${node.index.count} file(s))`,
     );
-    ctx.out(`Serving peers on ${formatAddress(peer.server.address)} as "${peer.name}"`);
-    await peer.tracker.start();
-    const session = new Session(peer, options.verbose === true);
+    ctx.out(`Serving peers on ${formatAddress(node.server.address)} as "${node.name}"`);
+    await node.tracker.start();
+    const session = new Session(node, options.verbose === true);
     let status = 0;
     try {
       if (options["no-shell"]) {
@@ -125,7 +118,8 @@ export const join: Command = {
         if (interactive) ctx.out("Type 'help' for the verbs, 'quit' or Ctrl-D to leave.");
         status = await runShell({
           session,
-          commands: SHELL_COMMANDS,
+          commands: ctx.registry.filter((c) => c.scopes.includes("shell")),
+          registry: ctx.registry,
           interactive,
           setLog: (fn) => (log = fn),
         });
@@ -133,7 +127,7 @@ export const join: Command = {
     } finally {
       log = (line) => ctx.out(line);
       try {
-        await peer.close();
+        await node.close();
         ctx.out("Left the tracker. Bye.");
       } catch (err) {
         ctx.note(`warning: leaving: ${errorLine(err)}`);

@@ -1,5 +1,5 @@
+import { formatAddress, parsePort } from "../net/address.ts";
 import { listFiles } from "../net/peer_client.ts";
-import { formatAddress, parsePort } from "../net/transport.ts";
 import { type Command, UsageError } from "./_command.ts";
 import { needSession } from "./_shell.ts";
 import { bytes, shortHash, table } from "./_ui.ts";
@@ -23,7 +23,7 @@ export const ls: Command = {
       if (port === undefined) throw new UsageError(`Invalid port '${args[1]}'`, ls);
     }
     const addr = await session.resolvePeer(args[0], port);
-    const files = await listFiles(addr);
+    const files = await listFiles(addr, session.node.timings);
     for (const f of files) session.knownNames.add(f.name);
     ctx.out(table(
       ["Name", "Size", "Root"],

@@ -1,9 +1,10 @@
-import { Tracker } from "../net/tracker.ts";
-import { formatAddress, parsePort } from "../net/transport.ts";
+import { errorLine } from "../core/errors.ts";
+import { printable } from "../core/terminal.ts";
+import { DEFAULT_TRACKER_PORT } from "../core/limits.ts";
+import { formatAddress, parsePort } from "../net/address.ts";
+import { Tracker, type TrackerEvent } from "../net/tracker.ts";
 import { type Command, UsageError } from "./_command.ts";
 import { listenSignals } from "./_shell.ts";
-
-export const DEFAULT_TRACKER_PORT = 9450;
 
 export const serve: Command = {
   name: "serve",
@@ -33,7 +34,10 @@ export const serve: Command = {
     const tracker = new Tracker({
       host: options.host as string,
       port,
-      log: (line) => ctx.out(`[${timestamp()}] ${line}`),
+      onEvent: (e) => {
+        const line = logLine(e);
+        if (line) ctx.out(`[${timestamp()}] ${line}`);
+      },
     });
     ctx.out(`rede-p2p tracker listening on ${formatAddress(tracker.address)}`);
     for (const host of joinHosts(tracker.address.host)) {
@@ -51,6 +55,20 @@ export const serve: Command = {
     ctx.out(`[${timestamp()}] tracker stopped`);
   },
 };
+
+/** The log line of a tracker event; heartbeats are not logged. */
+function logLine(e: TrackerEvent): string | undefined {
+  switch (e.kind) {
+    case "join":
+      return `join  ${e.key} "${e.name}" (${e.files} file${e.files === 1 ? "" : "s"})`;
+    case "leave":
+      return `leave ${e.key} "${e.name}" (${e.reason})`;
+    case "error":
+      return `client ${formatAddress(e.client)}: ${printable(errorLine(e.error))}`;
+    case "heartbeat":
+      return undefined;
+  }
+}
 
 /** Local time as `YYYY-MM-DD HH:MM:SS`. */
 function timestamp(d = new Date()): string {

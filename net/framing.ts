@@ -5,18 +5,9 @@
  * After some replies (a file header) raw bytes follow; {@link FrameReader.readRaw} reads them
  * through the same buffer so nothing read ahead is lost.
  */
-import { RedeError } from "./errors.ts";
-import { FRAME_HEADER_BYTES, FRAME_MAGIC, MAX_FRAME_BYTES } from "./limits.ts";
-
-/** Anything bytes can be read from, `Deno.Conn` among them. */
-export interface ByteReader {
-  read(p: Uint8Array): Promise<number | null>;
-}
-
-/** Anything bytes can be written to, `Deno.Conn` among them. */
-export interface ByteWriter {
-  write(p: Uint8Array): Promise<number>;
-}
+import { RedeError } from "../core/errors.ts";
+import type { ByteReader } from "../core/io.ts";
+import { FRAME_HEADER_BYTES, FRAME_MAGIC, MAX_FRAME_BYTES } from "../core/limits.ts";
 
 /**
  * Builds one frame around a payload.
@@ -43,12 +34,6 @@ export function encodeFrame(payload: Uint8Array, maxBytes = MAX_FRAME_BYTES): Ui
   new DataView(frame.buffer).setUint32(2, payload.length);
   frame.set(payload, FRAME_HEADER_BYTES);
   return frame;
-}
-
-/** Writes all of `data`, however many calls the writer needs. */
-export async function writeAll(w: ByteWriter, data: Uint8Array): Promise<void> {
-  let off = 0;
-  while (off < data.length) off += await w.write(data.subarray(off));
 }
 
 /** Reads frames, and raw bytes between them, from a byte source through one growing buffer. */

@@ -1,20 +1,20 @@
 /**
  * The downloading side of a peer: asks another peer for its file list, a file's descriptor,
- * or chunks of a content (several requests in flight on one connection).
+ * or chunks of a content (several requests in flight on one connection). What comes back has
+ * passed the wire gate (`protocol.ts`): names are safe, descriptors consistent.
  */
-import { descriptorProblem } from "../storage/chunks.ts";
+import type { FileSummary, NamedDescriptor } from "../core/content.ts";
+import { RedeError } from "../core/errors.ts";
+import { type Timings, timings } from "../core/limits.ts";
 import type { Source } from "../storage/download.ts";
-import { sharePathProblem } from "../storage/names.ts";
-import type { NamedDescriptor } from "../storage/share_index.ts";
-import { RedeError } from "./errors.ts";
-import { CHUNK_TIMEOUT_MS, REPLY_TIMEOUT_MS } from "./limits.ts";
-import type { FileSummary } from "./protocol.ts";
-import { type Address, Channel, connect, formatAddress } from "./transport.ts";
+import { type Address, formatAddress } from "./address.ts";
+import type { Channel } from "./channel.ts";
+import { connect } from "./transport.ts";
 
-async function open(addr: Address): Promise<Channel> {
-  const ch = new Channel(await connect(addr, "peer"));
+async function open(addr: Address, t: Timings): Promise<Channel> {
+  const ch = await connect(addr, "peer", t.connectMs, t.stallMs);
   try {
-    await ch.greet("client", "peer");
+    await ch.greet("client", "peer", t.helloMs);
     return ch;
   } catch (err) {
     ch.close();
@@ -22,41 +22,37 @@ async function open(addr: Address): Promise<Channel> {
   }
 }
 
-/** The files another peer shares. */
-export async function listFiles(addr: Address): Promise<FileSummary[]> {
-  const ch = await open(addr);
+/** The files another peer shares (any whose name is unsafe left out). */
+export async function listFiles(addr: Address, over?: Partial<Timings>): Promise<FileSummary[]> {
+  const t = timings(over);
+  const ch = await open(addr, t);
   try {
-    await ch.send({ t: "list" });
-    return (await ch.expect("file_list", REPLY_TIMEOUT_MS)).files;
+    return (await ch.request({ t: "list" }, "file_list", t.replyMs)).files;
   } finally {
     ch.close();
   }
 }
 
 /**
- * The descriptor of a file another peer shares, checked for consistency.
+ * The descriptor of a file another peer shares, by name or by content.
  *
- * @throws {RedeError} `BAD_NAME` before anything is sent for a name that could leave a share.
+ * @throws {RedeError} `BAD_PEER` when the descriptor is malformed or inconsistent (the gate),
+ * or not the one asked for.
  */
 export async function describe(
   addr: Address,
   what: { name: string } | { root: string },
+  over?: Partial<Timings>,
 ): Promise<NamedDescriptor> {
-  if ("name" in what) {
-    const problem = sharePathProblem(what.name);
-    if (problem) throw new RedeError("BAD_NAME", `Invalid file name '${what.name}': ${problem}`);
-  }
-  const ch = await open(addr);
+  const t = timings(over);
+  const ch = await open(addr, t);
+  const bad = (why: string) =>
+    new RedeError("BAD_PEER", `${formatAddress(addr)} sent a bad descriptor: ${why}`);
   try {
-    await ch.send({ t: "describe", ...what });
-    const { t: _, ...desc } = await ch.expect("descriptor", REPLY_TIMEOUT_MS);
-    const bad = descriptorProblem(desc) ??
-      ("name" in what && desc.name !== what.name ? "another name" : undefined) ??
-      ("root" in what && desc.root !== what.root ? "another content" : undefined) ??
-      sharePathProblem(desc.name);
-    if (bad) {
-      throw new RedeError("BAD_REQUEST", `${formatAddress(addr)} sent a bad descriptor: ${bad}`);
-    }
+    const reply = await ch.request({ t: "describe", ...what }, "descriptor", t.replyMs);
+    const { t: _, ...desc } = reply;
+    if ("name" in what && desc.name !== what.name) throw bad("another name");
+    if ("root" in what && desc.root !== what.root) throw bad("another content");
     return desc;
   } finally {
     ch.close();
@@ -68,15 +64,18 @@ export class PeerSource implements Source {
   readonly label: string;
   #ch: Channel;
   #root: string;
+  #chunkMs: number;
 
-  private constructor(ch: Channel, addr: Address, root: string) {
+  private constructor(ch: Channel, addr: Address, root: string, chunkMs: number) {
     this.#ch = ch;
     this.#root = root;
+    this.#chunkMs = chunkMs;
     this.label = formatAddress(addr);
   }
 
-  static async open(addr: Address, root: string): Promise<PeerSource> {
-    return new PeerSource(await open(addr), addr, root);
+  static async open(addr: Address, root: string, over?: Partial<Timings>): Promise<PeerSource> {
+    const t = timings(over);
+    return new PeerSource(await open(addr, t), addr, root, t.chunkMs);
   }
 
   async request(index: number): Promise<void> {
@@ -84,18 +83,11 @@ export class PeerSource implements Source {
   }
 
   async receive(buf: Uint8Array): Promise<{ index: number; size: number }> {
-    const head = await this.#ch.expect("chunk_data", CHUNK_TIMEOUT_MS);
+    const head = await this.#ch.expect("chunk_data", this.#chunkMs);
     if (head.root !== this.#root || head.size > buf.length) {
-      throw new RedeError("BAD_REQUEST", `${this.label} sent an unexpected chunk`);
+      throw new RedeError("BAD_PEER", `${this.label} sent an unexpected chunk`);
     }
-    await this.#ch.withDeadline(CHUNK_TIMEOUT_MS, async () => {
-      let filled = 0;
-      while (filled < head.size) {
-        const n = await this.#ch.reader.readRaw(buf.subarray(filled, head.size));
-        if (n === null) throw new RedeError("CLOSED", `${this.label} closed the connection`);
-        filled += n;
-      }
-    });
+    await this.#ch.readRaw(buf.subarray(0, head.size), this.#chunkMs);
     return { index: head.index, size: head.size };
   }
 

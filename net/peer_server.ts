@@ -1,104 +1,92 @@
 /**
- * The serving side of a peer: answers `list`, `describe` and `chunk`. Only contents in its
- * share index can be asked for, by name or root; a name is never joined to a path, so nothing
- * outside the share can be read. Uploads take one of a few slots (the rest wait in a queue)
+ * The serving side of a peer: answers `list`, `describe` and `chunk` from what it shares. It
+ * calls up through {@link SharedContent} and never touches a path: only contents the share holds
+ * can be asked for, by name or root. Uploads take one of a few slots (the rest wait in a queue)
  * and may be held to a rate limit.
  */
-import type { ShareIndex } from "../storage/share_index.ts";
-import { errorLine, RedeError } from "./errors.ts";
-import { writeAll } from "./framing.ts";
+import type { FileSummary, NamedDescriptor } from "../core/content.ts";
+import { errorLine, hasCode, RedeError } from "../core/errors.ts";
 import {
   CHUNK_BYTES,
-  IDLE_TIMEOUT_MS,
   PEER_MAX_CONNECTIONS,
-  TRANSFER_STALL_MS,
-  UPLOAD_QUEUE,
+  RATE_SLICE_BYTES,
+  type Timings,
+  timings,
   UPLOAD_SLOTS,
-} from "./limits.ts";
-import { type Address, type Channel, formatAddress, Server } from "./transport.ts";
+} from "../core/limits.ts";
+import { type Address, formatAddress } from "./address.ts";
+import type { Channel } from "./channel.ts";
+import type { Message, MessageOf, MessageType } from "./protocol.ts";
+import { Server } from "./transport.ts";
+import { UploadGate } from "./upload_gate.ts";
+
+/** What a peer serves: its share index, or anything that answers like one. */
+export interface SharedContent {
+  /** Looks at the share again (a `list` shows what is there now). */
+  refresh(): Promise<unknown>;
+  list(): FileSummary[];
+  describe(name: string): Promise<NamedDescriptor>;
+  describeRoot(root: string): Promise<NamedDescriptor>;
+  /** Reads chunk `index` of the content `root` into `buf`; returns its length. */
+  readChunk(root: string, index: number, buf: Uint8Array): Promise<number>;
+}
 
 export interface PeerServerOptions {
   host: string;
   port: number;
-  index: ShareIndex;
+  content: SharedContent;
   /** Most bytes per second sent, across all uploads; unlimited when absent. */
   maxUploadRate?: number;
   /** One line per notable event (refused requests); `undefined` to stay quiet. */
   log?: (line: string) => void;
+  timings?: Partial<Timings>;
 }
 
-/** Upload slots with a waiting queue, and an optional rate limit shared by all uploads. */
-export class UploadGate {
-  #free: number;
-  #queue: (() => void)[] = [];
-  #rate?: number;
-  #nextFree = 0;
+/** Refusals answered with an error while the connection goes on. */
+const REFUSALS = ["BAD_NAME", "NOT_FOUND", "BUSY", "BAD_REQUEST"] as const;
 
-  constructor(slots: number, rate?: number) {
-    this.#free = slots;
-    this.#rate = rate;
-  }
-
-  /**
-   * Waits for a slot.
-   *
-   * @returns A function that gives the slot back.
-   * @throws {RedeError} `BUSY` when the queue is full.
-   */
-  async acquire(): Promise<() => void> {
-    if (this.#free > 0) this.#free--;
-    else {
-      if (this.#queue.length >= UPLOAD_QUEUE) {
-        throw new RedeError("BUSY", "All upload slots are busy; try again later");
-      }
-      await new Promise<void>((resolve) => this.#queue.push(resolve));
-    }
-    let released = false;
-    return () => {
-      if (released) return;
-      released = true;
-      const next = this.#queue.shift();
-      if (next) next();
-      else this.#free++;
-    };
-  }
-
-  /** Waits until `bytes` more may be sent under the rate limit. */
-  async throttle(bytes: number): Promise<void> {
-    if (!this.#rate) return;
-    const now = performance.now();
-    const start = Math.max(now, this.#nextFree);
-    this.#nextFree = start + (bytes * 1000) / this.#rate;
-    if (start > now) await new Promise((resolve) => setTimeout(resolve, start - now));
-  }
-
-  get limited(): boolean {
-    return this.#rate !== undefined;
-  }
-}
-
-/** Slice of a chunk sent at a time under a rate limit, so that uploads interleave smoothly. */
-const RATE_SLICE_BYTES = 256 * 1024;
+type Handlers = { [T in MessageType]?: (ch: Channel, m: MessageOf<T>) => Promise<void> };
 
 /** A running peer listener. */
 export class PeerServer {
   #server: Server;
-  #index: ShareIndex;
+  #content: SharedContent;
   #gate: UploadGate;
   #buffers: Uint8Array[] = [];
   #log: (line: string) => void;
+  #t: Timings;
+
+  /** One handler per request a peer answers. */
+  #handlers: Handlers = {
+    list: async (ch) => {
+      await this.#content.refresh();
+      await ch.send({ t: "file_list", files: this.#content.list() });
+    },
+    describe: async (ch, m) => {
+      if (m.root === undefined && m.name === undefined) {
+        throw new RedeError("BAD_REQUEST", "A describe needs a name or a root");
+      }
+      const desc = m.root !== undefined
+        ? await this.#content.describeRoot(m.root)
+        : await this.#content.describe(m.name!);
+      await ch.send({ t: "descriptor", ...desc });
+    },
+    chunk: (ch, m) => this.#sendChunk(ch, m.root, m.index),
+  };
 
   constructor(opts: PeerServerOptions) {
-    this.#index = opts.index;
+    this.#content = opts.content;
     this.#log = opts.log ?? (() => {});
+    this.#t = timings(opts.timings);
     this.#gate = new UploadGate(UPLOAD_SLOTS, opts.maxUploadRate);
     this.#server = new Server({
       host: opts.host,
       port: opts.port,
       maxConnections: PEER_MAX_CONNECTIONS,
+      writeMs: this.#t.stallMs,
       handle: (ch) => this.#handle(ch),
       onError: (err, ch) => {
-        if (!(err instanceof RedeError && err.code === "CLOSED")) {
+        if (!hasCode(err, "CLOSED")) {
           this.#log(`request from ${formatAddress(ch.remote)} failed: ${errorLine(err)}`);
         }
       },
@@ -109,6 +97,7 @@ export class PeerServer {
     return this.#server.address;
   }
 
+  /** Settles once the listener is closed and every connection has ended. */
   get done(): Promise<void> {
     return this.#server.done;
   }
@@ -118,34 +107,19 @@ export class PeerServer {
   }
 
   async #handle(ch: Channel): Promise<void> {
-    await ch.accept("peer", ["client", "peer"]);
+    await ch.accept("peer", ["client", "peer"], this.#t.helloMs);
     while (true) {
-      const msg = await ch.recv(IDLE_TIMEOUT_MS);
-      if (msg === null) return;
       try {
-        switch (msg.t) {
-          case "list":
-            await this.#index.refresh();
-            await ch.send({ t: "file_list", files: this.#index.list() });
-            break;
-          case "describe": {
-            const desc = msg.root !== undefined
-              ? await this.#index.describeRoot(msg.root)
-              : await this.#index.describe(msg.name ?? "");
-            await ch.send({ t: "descriptor", ...desc });
-            break;
-          }
-          case "chunk":
-            await this.#sendChunk(ch, msg.root, msg.index);
-            break;
-          default:
-            throw new RedeError("BAD_REQUEST", `Unexpected message '${msg.t}' for a peer`);
-        }
+        const m = await ch.recv(this.#t.idleMs);
+        if (m === null) return;
+        const handler = this.#handlers[m.t] as
+          | ((ch: Channel, m: Message) => Promise<void>)
+          | undefined;
+        if (!handler) throw new RedeError("BAD_REQUEST", `Unexpected message '${m.t}' for a peer`);
+        await handler(ch, m);
       } catch (err) {
         // A refused request is the client's business: answer, keep the connection.
-        const refusal = err instanceof RedeError &&
-          ["BAD_NAME", "NOT_FOUND", "BUSY", "BAD_REQUEST"].includes(err.code);
-        if (!refusal || ch.closed) throw err;
+        if (!hasCode(err, ...REFUSALS) || ch.closed) throw err;
         this.#log(`refused a request from ${formatAddress(ch.remote)}: ${err.message}`);
         await ch.sendError(err);
       }
@@ -156,13 +130,13 @@ export class PeerServer {
     const release = await this.#gate.acquire();
     const buf = this.#buffers.pop() ?? new Uint8Array(CHUNK_BYTES);
     try {
-      const n = await this.#index.readChunk(root, index, buf);
+      const n = await this.#content.readChunk(root, index, buf);
       await ch.send({ t: "chunk_data", root, index, size: n });
       const slice = this.#gate.limited ? RATE_SLICE_BYTES : n;
       for (let off = 0; off < n; off += slice) {
         const part = buf.subarray(off, Math.min(n, off + slice));
         await this.#gate.throttle(part.length);
-        await ch.withDeadline(TRANSFER_STALL_MS, () => writeAll(ch.conn, part));
+        await ch.writeRaw(part);
       }
     } finally {
       this.#buffers.push(buf);

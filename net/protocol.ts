@@ -1,70 +1,97 @@
 /**
- * Typed protocol messages: pure `encodeMessage` / `decodeMessage` over frame payloads.
- * Every message is a UTF-8 JSON object whose `t` field names its type. docs/PROTOCOL.md
- * is the specification; this file is its implementation.
+ * The wire messages: one declaration per message, from which both its TypeScript type and its
+ * runtime check come, and pure `encodeMessage` / `decodeMessage` over frame payloads. Every
+ * message is a UTF-8 JSON object whose `t` field names its type. docs/PROTOCOL.md is the
+ * specification; this file is its implementation.
+ *
+ * Decoding is the gate for everything a peer or the tracker sends: unknown fields are dropped
+ * (nothing a peer adds is ever stored or echoed), every name is checked against the rule of
+ * `core/names.ts`, and in lists of file summaries an entry that fails its check is left out.
  */
-import { type ErrorCode, RedeError } from "./errors.ts";
-import { MAX_FRAME_BYTES, PROTOCOL_APP, PROTOCOL_VERSION } from "./limits.ts";
+import { z } from "zod";
+import {
+  BAD_NAME_ISSUE,
+  consistent,
+  Count,
+  DescriptorFields,
+  FileSummary,
+  Hash,
+  ShareName,
+} from "../core/content.ts";
+import { RedeError, WIRE_CODES } from "../core/errors.ts";
+import {
+  MAX_FRAME_BYTES,
+  MAX_HEARTBEAT_MS,
+  MIN_HEARTBEAT_MS,
+  PROTOCOL_APP,
+  PROTOCOL_VERSION,
+} from "../core/limits.ts";
 
-export type Role = "tracker" | "peer" | "client";
+export type { FileSummary } from "../core/content.ts";
 
-/** A peer as the tracker lists it: the address it saw, the port the peer listens on. */
-export interface PeerInfo {
-  ip: string;
-  port: number;
-  name: string;
-  /** How many files it shares. */
-  files: number;
-}
+const Role = z.enum(["tracker", "peer", "client"]);
+export type Role = z.output<typeof Role>;
+
+const Port = z.int().min(1).max(65535);
 
 /** Where a peer can be reached. */
-export interface PeerAddress {
-  ip: string;
-  port: number;
-}
+const PeerAddress = z.object({ ip: z.string(), port: Port });
+export type PeerAddress = z.output<typeof PeerAddress>;
 
-/** A shared file as a peer lists it: name, size and root hash. */
-export interface FileSummary {
-  name: string;
-  size: number;
-  root: string;
-}
+/** A peer as the tracker lists it: the address it saw, the port the peer listens on. */
+const PeerInfo = z.object({ ip: z.string(), port: Port, name: z.string(), files: Count });
+export type PeerInfo = z.output<typeof PeerInfo>;
 
 /** A search result: one content (root), the name it goes by, and who holds it. */
-export interface FoundFile extends FileSummary {
-  peers: PeerAddress[];
+const FoundFile = FileSummary.extend({ peers: z.array(PeerAddress) });
+export type FoundFile = z.output<typeof FoundFile>;
+
+/** A list whose entries are checked one by one: an entry that fails is left out. */
+function listOf<T extends z.ZodType>(entry: T) {
+  return z.array(z.unknown()).transform((items) =>
+    items.flatMap((item) => {
+      const r = entry.safeParse(item);
+      return r.success ? [r.data as z.output<T>] : [];
+    })
+  );
 }
+const Summaries = listOf(FileSummary);
 
-export type Message =
-  | { t: "hello"; app: string; v: number; role: Role }
-  | { t: "error"; code: ErrorCode; message: string }
-  | { t: "register"; port: number; name: string; files: FileSummary[] }
-  | { t: "registered"; ip: string; port: number; heartbeat_ms: number }
-  | { t: "heartbeat" }
-  | { t: "announce"; files: FileSummary[] }
-  | { t: "peers" }
-  | { t: "peer_list"; peers: PeerInfo[] }
-  | { t: "find"; text: string }
-  | { t: "found"; results: FoundFile[] }
-  | { t: "who_has"; root: string }
-  | { t: "holders"; root: string; peers: PeerAddress[] }
-  | { t: "bye" }
-  | { t: "list" }
-  | { t: "file_list"; files: FileSummary[] }
-  | { t: "describe"; name?: string; root?: string }
-  | {
-    t: "descriptor";
-    name: string;
-    size: number;
-    chunk_size: number;
-    root: string;
-    chunks: string[];
-  }
-  | { t: "chunk"; root: string; index: number }
-  | { t: "chunk_data"; root: string; index: number; size: number };
+const msg = <T extends string, S extends z.ZodRawShape>(t: T, shape: S) =>
+  z.object({ t: z.literal(t), ...shape });
 
-export type MessageType = Message["t"];
-export type MessageOf<T extends MessageType> = Extract<Message, { t: T }>;
+/** Every message, by type. */
+const MESSAGES = {
+  hello: msg("hello", { app: z.string(), v: Count, role: Role }),
+  // An unknown code is read as INTERNAL; the text is made printable where it is shown.
+  error: msg("error", { code: z.enum(WIRE_CODES).catch("INTERNAL"), message: z.string() }),
+  register: msg("register", { port: Port, name: z.string(), files: Summaries }),
+  registered: msg("registered", {
+    ip: z.string(),
+    port: Port,
+    heartbeat_ms: z.int().min(MIN_HEARTBEAT_MS).max(MAX_HEARTBEAT_MS),
+  }),
+  heartbeat: msg("heartbeat", {}),
+  announce: msg("announce", { files: Summaries }),
+  peers: msg("peers", {}),
+  peer_list: msg("peer_list", { peers: z.array(PeerInfo) }),
+  find: msg("find", { text: z.string() }),
+  found: msg("found", { results: listOf(FoundFile) }),
+  who_has: msg("who_has", { root: Hash }),
+  holders: msg("holders", { root: Hash, peers: z.array(PeerAddress) }),
+  bye: msg("bye", {}),
+  list: msg("list", {}),
+  file_list: msg("file_list", { files: Summaries }),
+  describe: msg("describe", { name: ShareName.optional(), root: Hash.optional() }),
+  descriptor: consistent(DescriptorFields.extend({ t: z.literal("descriptor"), name: ShareName })),
+  chunk: msg("chunk", { root: Hash, index: Count }),
+  chunk_data: msg("chunk_data", { root: Hash, index: Count, size: Count }),
+};
+
+type Schemas = typeof MESSAGES;
+export type MessageType = keyof Schemas;
+export type Message = { [T in MessageType]: z.output<Schemas[T]> }[MessageType];
+export type MessageOf<T extends MessageType> = z.output<Schemas[T]>;
 
 /** The hello each side sends first. */
 export function hello(role: Role): MessageOf<"hello"> {
@@ -75,58 +102,17 @@ const encoder = new TextEncoder();
 const decoder = new TextDecoder("utf-8", { fatal: true });
 
 /** Encodes a message as a frame payload. */
-export function encodeMessage(msg: Message): Uint8Array {
-  return encoder.encode(JSON.stringify(msg));
+export function encodeMessage(m: Message): Uint8Array {
+  return encoder.encode(JSON.stringify(m));
 }
-
-type Check = (v: unknown) => boolean;
-const str: Check = (v) => typeof v === "string";
-const uint: Check = (v) => Number.isSafeInteger(v) && (v as number) >= 0;
-const port: Check = (v) => Number.isInteger(v) && (v as number) > 0 && (v as number) < 65536;
-const hex64: Check = (v) => typeof v === "string" && /^[0-9a-f]{64}$/.test(v);
-const arrayOf = (item: Check): Check => (v) => Array.isArray(v) && v.every(item);
-const shape = (fields: Record<string, Check>): Check => (v) => shapeOk(v, fields);
-const optional = (check: Check): Check => (v) => v === undefined || check(v);
-
-function shapeOk(v: unknown, fields: Record<string, Check>): boolean {
-  if (typeof v !== "object" || v === null || Array.isArray(v)) return false;
-  const o = v as Record<string, unknown>;
-  return Object.entries(fields).every(([k, check]) => check(o[k]));
-}
-
-const ADDRESS = { ip: str, port };
-const SUMMARY = { name: str, size: uint, root: hex64 };
-const SUMMARIES = arrayOf(shape(SUMMARY));
-
-/** The fields each message type must carry, and their checks. */
-const SHAPES: Record<MessageType, Record<string, Check>> = {
-  hello: { app: str, v: uint, role: (v) => v === "tracker" || v === "peer" || v === "client" },
-  error: { code: str, message: str },
-  register: { port, name: str, files: SUMMARIES },
-  registered: { ip: str, port, heartbeat_ms: uint },
-  heartbeat: {},
-  announce: { files: SUMMARIES },
-  peers: {},
-  peer_list: { peers: arrayOf(shape({ ...ADDRESS, name: str, files: uint })) },
-  find: { text: str },
-  found: { results: arrayOf(shape({ ...SUMMARY, peers: arrayOf(shape(ADDRESS)) })) },
-  who_has: { root: hex64 },
-  holders: { root: hex64, peers: arrayOf(shape(ADDRESS)) },
-  bye: {},
-  list: {},
-  file_list: { files: SUMMARIES },
-  describe: { name: optional(str), root: optional(hex64) },
-  descriptor: { name: str, size: uint, chunk_size: uint, root: hex64, chunks: arrayOf(hex64) },
-  chunk: { root: hex64, index: uint },
-  chunk_data: { root: hex64, index: uint, size: uint },
-};
 
 /**
  * Decodes and checks a frame payload.
  *
  * @param payload The bytes of one frame.
- * @returns The message, with every field of its type present and well typed.
- * @throws {RedeError} `BAD_FRAME` for anything that is not a known, well-formed message.
+ * @returns The message: every field of its type present and well typed, nothing else.
+ * @throws {RedeError} `BAD_NAME` when a name breaks the naming rule (the frame was whole, so the
+ * connection can go on); `BAD_FRAME` for anything else that is not a known, well-formed message.
  */
 export function decodeMessage(payload: Uint8Array): Message {
   if (payload.length > MAX_FRAME_BYTES) {
@@ -142,11 +128,21 @@ export function decodeMessage(payload: Uint8Array): Message {
     throw new RedeError("BAD_FRAME", "Cannot decode message: payload is not a JSON object");
   }
   const t = (value as { t?: unknown }).t;
-  if (typeof t !== "string" || !Object.hasOwn(SHAPES, t)) {
-    throw new RedeError("BAD_FRAME", `Cannot decode message: unknown type '${String(t)}'`);
+  if (typeof t !== "string" || !Object.hasOwn(MESSAGES, t)) {
+    throw new RedeError(
+      "BAD_FRAME",
+      `Cannot decode message: unknown type '${String(t).slice(0, 40)}'`,
+    );
   }
-  if (!shapeOk(value, SHAPES[t as MessageType])) {
-    throw new RedeError("BAD_FRAME", `Cannot decode message: malformed '${t}'`);
+  const parsed = MESSAGES[t as MessageType].safeParse(value);
+  if (parsed.success) return parsed.data as Message;
+  const issues = parsed.error.issues;
+  if (issues.every((i) => i.code === "custom" && i.params?.rede === BAD_NAME_ISSUE)) {
+    throw new RedeError("BAD_NAME", issues[0].message);
   }
-  return value as Message;
+  const where = issues[0].path.join(".");
+  throw new RedeError(
+    "BAD_FRAME",
+    `Cannot decode message: malformed '${t}' (${where ? `${where}: ` : ""}${issues[0].message})`,
+  );
 }

@@ -1,27 +1,45 @@
 /**
  * The tracker side: keeps the list of connected peers, keyed by (address seen, listening port).
  * A peer leaves the list when it says bye, when its connection drops, and when it misses
- * {@link HEARTBEAT_MISSES} heartbeats in a row.
+ * `heartbeatMisses` heartbeats in a row. What happens is told as {@link TrackerEvent}s; the
+ * tracker itself prints nothing.
  */
-import { errorLine, RedeError } from "./errors.ts";
+import type { FileSummary } from "../core/content.ts";
+import { hasCode, RedeError } from "../core/errors.ts";
 import {
-  HEARTBEAT_INTERVAL_MS,
-  HEARTBEAT_MISSES,
-  IDLE_TIMEOUT_MS,
+  MAX_FOUND,
   MAX_PEER_NAME_CHARS,
+  type Timings,
+  timings,
   TRACKER_MAX_CONNECTIONS,
-} from "./limits.ts";
-import type { FileSummary, FoundFile, PeerAddress, PeerInfo } from "./protocol.ts";
-import { type Address, type Channel, formatAddress, Server } from "./transport.ts";
-import { printable, sharePathProblem } from "../storage/names.ts";
+} from "../core/limits.ts";
+import { printable } from "../core/terminal.ts";
+import { type Address, formatAddress } from "./address.ts";
+import type { Channel } from "./channel.ts";
+import type {
+  FoundFile,
+  Message,
+  MessageOf,
+  MessageType,
+  PeerAddress,
+  PeerInfo,
+} from "./protocol.ts";
+import { Server } from "./transport.ts";
+
+/** Something that happened at the tracker. */
+export type TrackerEvent =
+  | { kind: "join"; key: string; name: string; files: number }
+  | { kind: "leave"; key: string; name: string; reason: string }
+  | { kind: "heartbeat"; key: string }
+  | { kind: "error"; client: Address; error: unknown };
 
 export interface TrackerOptions {
   host: string;
   port: number;
-  /** Interval peers are told to send heartbeats at. */
-  heartbeatMs?: number;
-  /** Receives one line per event (join, leave, errors). */
-  log: (line: string) => void;
+  /** Hears every event (joins, leaves, heartbeats, failed clients). */
+  onEvent?: (e: TrackerEvent) => void;
+  /** `heartbeatMs` is the interval peers are told to keep; `heartbeatMisses` how many may miss. */
+  timings?: Partial<Timings>;
 }
 
 interface Entry {
@@ -30,27 +48,79 @@ interface Entry {
   channel: Channel;
 }
 
-/** Most search results returned for one `find`. */
-const MAX_FOUND = 200;
+/** What the tracker knows of one connection. */
+interface Conn {
+  ch: Channel;
+  /** The peer it registered, if it did. */
+  key?: string;
+  /** Why it will leave, when it does. */
+  reason: string;
+  done: boolean;
+}
+
+type Handlers = { [T in MessageType]?: (c: Conn, m: MessageOf<T>) => Promise<void> | void };
 
 /** A running tracker. */
 export class Tracker {
   #server: Server;
   #peers = new Map<string, Entry>();
-  #heartbeatMs: number;
-  #log: (line: string) => void;
+  #t: Timings;
+  #emit: (e: TrackerEvent) => void;
+
+  /** One handler per message a tracker answers. */
+  #handlers: Handlers = {
+    register: async (c, m) => {
+      if (c.key) this.#remove(c.key, c.ch, "re-registered");
+      const key = formatAddress({ host: c.ch.remote.host, port: m.port });
+      c.key = key;
+      const old = this.#peers.get(key);
+      if (old) {
+        // The same peer coming back on a new connection: the old one is stale.
+        this.#peers.delete(key);
+        old.channel.close();
+      }
+      const name = printable(m.name).slice(0, MAX_PEER_NAME_CHARS) || "?";
+      const info = { ip: c.ch.remote.host, port: m.port, name, files: m.files.length };
+      this.#peers.set(key, { info, files: m.files, channel: c.ch });
+      this.#emit({ kind: "join", key, name, files: m.files.length });
+      await c.ch.send({
+        t: "registered",
+        ip: info.ip,
+        port: info.port,
+        heartbeat_ms: this.#t.heartbeatMs,
+      });
+    },
+    heartbeat: (c) => {
+      if (c.key) this.#emit({ kind: "heartbeat", key: c.key });
+    },
+    announce: (c, m) => {
+      const entry = c.key ? this.#peers.get(c.key) : undefined;
+      if (entry?.channel === c.ch) {
+        entry.files = m.files;
+        entry.info.files = m.files.length;
+      }
+    },
+    find: (c, m) => c.ch.send({ t: "found", results: this.find(m.text) }),
+    who_has: (c, m) => c.ch.send({ t: "holders", root: m.root, peers: this.holders(m.root) }),
+    peers: (c) => c.ch.send({ t: "peer_list", peers: this.peers() }),
+    bye: (c) => {
+      c.reason = "quit";
+      c.done = true;
+    },
+  };
 
   constructor(opts: TrackerOptions) {
-    this.#heartbeatMs = opts.heartbeatMs ?? HEARTBEAT_INTERVAL_MS;
-    this.#log = opts.log;
+    this.#t = timings(opts.timings);
+    this.#emit = opts.onEvent ?? (() => {});
     this.#server = new Server({
       host: opts.host,
       port: opts.port,
       maxConnections: TRACKER_MAX_CONNECTIONS,
+      writeMs: this.#t.stallMs,
       handle: (ch) => this.#handle(ch),
-      onError: (err, ch) => {
-        if (!(err instanceof RedeError && (err.code === "CLOSED" || err.code === "TIMEOUT"))) {
-          this.#log(`client ${formatAddress(ch.remote)}: ${errorLine(err)}`);
+      onError: (error, ch) => {
+        if (!hasCode(error, "CLOSED", "TIMEOUT")) {
+          this.#emit({ kind: "error", client: ch.remote, error });
         }
       },
     });
@@ -60,14 +130,14 @@ export class Tracker {
     return this.#server.address;
   }
 
-  /** Settles once the tracker is closed. */
+  /** Settles once the tracker is closed and every connection has ended. */
   get done(): Promise<void> {
     return this.#server.done;
   }
 
   /** The peers now connected, sorted by address and port. */
   peers(): PeerInfo[] {
-    return [...this.#peers.values()].map((e) => e.info).sort((a, b) =>
+    return [...this.#peers.values()].map((e) => ({ ...e.info })).sort((a, b) =>
       a.ip.localeCompare(b.ip) || a.port - b.port
     );
   }
@@ -107,73 +177,30 @@ export class Tracker {
   }
 
   async #handle(ch: Channel): Promise<void> {
-    await ch.accept("tracker", ["peer", "client"]);
-    let key: string | undefined;
-    let reason = "connection lost";
+    await ch.accept("tracker", ["peer", "client"], this.#t.helloMs);
+    const c: Conn = { ch, reason: "connection lost", done: false };
     try {
-      while (true) {
-        const timeout = key ? this.#heartbeatMs * HEARTBEAT_MISSES : IDLE_TIMEOUT_MS;
-        let msg;
+      while (!c.done) {
+        // A registered peer must show it is alive; anyone else may idle longer.
+        const wait = c.key ? this.#t.heartbeatMs * this.#t.heartbeatMisses : this.#t.idleMs;
+        let m: Message | null;
         try {
-          msg = await ch.recv(timeout);
+          m = await ch.recv(wait);
         } catch (err) {
-          if (err instanceof RedeError && err.code === "TIMEOUT") reason = "missed heartbeats";
+          if (hasCode(err, "TIMEOUT") && c.key) c.reason = "missed heartbeats";
           throw err;
         }
-        if (msg === null) return;
-        switch (msg.t) {
-          case "register": {
-            if (key) this.#remove(key, ch, "re-registered");
-            key = formatAddress({ host: ch.remote.host, port: msg.port });
-            const old = this.#peers.get(key);
-            if (old) {
-              // The same peer coming back on a new connection: the old one is stale.
-              this.#peers.delete(key);
-              old.channel.close();
-            }
-            const name = printable(msg.name).slice(0, MAX_PEER_NAME_CHARS) || "?";
-            const info = { ip: ch.remote.host, port: msg.port, name, files: msg.files.length };
-            const files = validFiles(msg.files);
-            info.files = files.length;
-            this.#peers.set(key, { info, files, channel: ch });
-            const n = files.length;
-            this.#log(`join  ${key} "${name}" (${n} file${n === 1 ? "" : "s"})`);
-            await ch.send({
-              t: "registered",
-              ip: info.ip,
-              port: info.port,
-              heartbeat_ms: this.#heartbeatMs,
-            });
-            break;
-          }
-          case "heartbeat":
-            break;
-          case "announce": {
-            const entry = key ? this.#peers.get(key) : undefined;
-            if (entry?.channel === ch) {
-              entry.files = validFiles(msg.files);
-              entry.info.files = entry.files.length;
-            }
-            break;
-          }
-          case "find":
-            await ch.send({ t: "found", results: this.find(msg.text) });
-            break;
-          case "who_has":
-            await ch.send({ t: "holders", root: msg.root, peers: this.holders(msg.root) });
-            break;
-          case "peers":
-            await ch.send({ t: "peer_list", peers: this.peers() });
-            break;
-          case "bye":
-            reason = "quit";
-            return;
-          default:
-            throw new RedeError("BAD_REQUEST", `Unexpected message '${msg.t}' for a tracker`);
+        if (m === null) return;
+        const handler = this.#handlers[m.t] as
+          | ((c: Conn, m: Message) => Promise<void> | void)
+          | undefined;
+        if (!handler) {
+          throw new RedeError("BAD_REQUEST", `Unexpected message '${m.t}' for a tracker`);
         }
+        await handler(c, m);
       }
     } finally {
-      if (key) this.#remove(key, ch, reason);
+      if (c.key) this.#remove(c.key, ch, c.reason);
     }
   }
 
@@ -181,11 +208,6 @@ export class Tracker {
     const entry = this.#peers.get(key);
     if (entry?.channel !== ch) return;
     this.#peers.delete(key);
-    this.#log(`leave ${key} "${entry.info.name}" (${reason})`);
+    this.#emit({ kind: "leave", key, name: entry.info.name, reason });
   }
-}
-
-/** Only names that are safe to use as paths are listed to others. */
-function validFiles(files: FileSummary[]): FileSummary[] {
-  return files.filter((f) => sharePathProblem(f.name) === undefined);
 }

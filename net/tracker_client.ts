@@ -2,20 +2,20 @@
  * The peer's side of the tracker: registers, sends heartbeats, asks for the peer list, and
  * when the tracker goes away keeps trying until it is back, then registers again by itself.
  */
-import { errorLine, RedeError } from "./errors.ts";
-import { printable } from "../storage/names.ts";
-import { RECONNECT_DELAYS_MS, REPLY_TIMEOUT_MS } from "./limits.ts";
-import {
-  decodeMessage,
-  type FileSummary,
-  type FoundFile,
-  type Message,
-  type MessageOf,
-  type MessageType,
-  type PeerAddress,
-  type PeerInfo,
+import type { FileSummary } from "../core/content.ts";
+import { errorLine, RedeError } from "../core/errors.ts";
+import { type Timings, timings } from "../core/limits.ts";
+import { type Address, formatAddress } from "./address.ts";
+import type { Channel } from "./channel.ts";
+import type {
+  FoundFile,
+  Message,
+  MessageOf,
+  MessageType,
+  PeerAddress,
+  PeerInfo,
 } from "./protocol.ts";
-import { type Address, Channel, connect, formatAddress } from "./transport.ts";
+import { connect } from "./transport.ts";
 
 export interface TrackerClientOptions {
   tracker: Address;
@@ -26,13 +26,7 @@ export interface TrackerClientOptions {
   files: () => FileSummary[];
   /** Tells the user about registrations and lost connections. */
   log: (line: string) => void;
-}
-
-interface Pending {
-  type: MessageType;
-  resolve: (msg: Message) => void;
-  reject: (err: Error) => void;
-  timer: ReturnType<typeof setTimeout>;
+  timings?: Partial<Timings>;
 }
 
 /** A peer's lasting registration with a tracker. */
@@ -40,10 +34,10 @@ export class TrackerClient {
   /** This peer as the tracker sees it, once registered. */
   self?: { ip: string; port: number };
   #opts: TrackerClientOptions;
+  #t: Timings;
   #ch?: Channel;
   #registered = false;
   #closing = false;
-  #pending: Pending[] = [];
   #wake?: () => void;
   #loop?: Promise<void>;
   #firstAttempt: Promise<void>;
@@ -51,6 +45,7 @@ export class TrackerClient {
 
   constructor(opts: TrackerClientOptions) {
     this.#opts = opts;
+    this.#t = timings(opts.timings);
     this.#firstAttempt = new Promise((resolve) => (this.#firstDone = resolve));
   }
 
@@ -92,28 +87,23 @@ export class TrackerClient {
     }
   }
 
-  #request<T extends MessageType>(msg: Message, type: T): Promise<MessageOf<T>> {
+  async #request<T extends MessageType>(m: Message, type: T): Promise<MessageOf<T>> {
     const ch = this.#ch;
     if (!ch || !this.#registered) {
-      return Promise.reject(
-        new RedeError(
-          "UNREACHABLE",
-          `Tracker at ${this.where} is unreachable (retrying in the background)`,
-        ),
+      throw new RedeError(
+        "UNREACHABLE",
+        `Tracker at ${this.where} is unreachable (retrying in the background)`,
       );
     }
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        ch.close(); // A tracker that does not answer is treated as gone; the loop reconnects.
-      }, REPLY_TIMEOUT_MS);
-      this.#pending.push({
-        type,
-        resolve: (m) => resolve(m as MessageOf<T>),
-        reject,
-        timer,
-      });
-      ch.send(msg).catch(() => ch.close());
-    });
+    try {
+      // A tracker that does not answer in time is treated as gone; the loop reconnects.
+      return await ch.request(m, type, this.#t.replyMs);
+    } catch (err) {
+      if (ch.closed) {
+        throw new RedeError("UNREACHABLE", `Lost the tracker at ${this.where}`, { cause: err });
+      }
+      throw err;
+    }
   }
 
   /** Says goodbye to the tracker and stops reconnecting. */
@@ -129,37 +119,39 @@ export class TrackerClient {
   }
 
   async #run(): Promise<void> {
+    const t = this.#t;
     let attempt = 0;
     let everRegistered = false;
     let reportedDown = false;
     while (!this.#closing) {
       try {
-        const ch = new Channel(await connect(this.#opts.tracker, "tracker"));
+        const ch = await connect(this.#opts.tracker, "tracker", t.connectMs, t.stallMs);
         this.#ch = ch;
-        await ch.greet("peer", "tracker");
-        await ch.send({
-          t: "register",
-          port: this.#opts.port,
-          name: this.#opts.name,
-          files: this.#opts.files(),
-        });
-        const reg = await ch.expect("registered", REPLY_TIMEOUT_MS);
+        if (this.#closing) break;
+        await ch.greet("peer", "tracker", t.helloMs);
+        const reg = await ch.request(
+          {
+            t: "register",
+            port: this.#opts.port,
+            name: this.#opts.name,
+            files: this.#opts.files(),
+          },
+          "registered",
+          t.replyMs,
+        );
         this.self = { ip: reg.ip, port: reg.port };
         this.#registered = true;
         attempt = 0;
+        const as = formatAddress({ host: reg.ip, port: reg.port });
         this.#opts.log(
           everRegistered
-            ? `Tracker ${this.where} is back; registered again as ${
-              formatAddress({ host: reg.ip, port: reg.port })
-            }`
-            : `Registered with tracker ${this.where} as ${
-              formatAddress({ host: reg.ip, port: reg.port })
-            }`,
+            ? `Tracker ${this.where} is back; registered again as ${as}`
+            : `Registered with tracker ${this.where} as ${as}`,
         );
         everRegistered = true;
         reportedDown = false;
         this.#firstDone();
-        await this.#serve(ch, reg.heartbeat_ms);
+        await this.#beat(ch, reg.heartbeat_ms);
         if (!this.#closing) {
           this.#opts.log(`Lost the tracker at ${this.where}; retrying in the background`);
           reportedDown = true;
@@ -173,11 +165,11 @@ export class TrackerClient {
         this.#registered = false;
         this.#ch?.close();
         this.#ch = undefined;
-        this.#failPending();
         this.#firstDone();
       }
       if (this.#closing) break;
-      const delay = RECONNECT_DELAYS_MS[Math.min(attempt++, RECONNECT_DELAYS_MS.length - 1)];
+      const delays = t.reconnectDelaysMs;
+      const delay = delays[Math.min(attempt++, delays.length - 1)];
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, delay);
         this.#wake = () => {
@@ -188,38 +180,15 @@ export class TrackerClient {
     }
   }
 
-  /** Reads the tracker's replies and sends heartbeats until the connection ends. */
-  async #serve(ch: Channel, heartbeatMs: number): Promise<void> {
-    const beat = setInterval(() => {
+  /** Sends heartbeats until the connection ends (the channel notices at once). */
+  async #beat(ch: Channel, intervalMs: number): Promise<void> {
+    const timer = setInterval(() => {
       ch.send({ t: "heartbeat" }).catch(() => ch.close());
-    }, heartbeatMs);
+    }, intervalMs);
     try {
-      while (true) {
-        let payload;
-        try {
-          payload = await ch.reader.readFrame();
-        } catch {
-          return;
-        }
-        if (payload === null) return;
-        const msg = decodeMessage(payload);
-        const pending = this.#pending.shift();
-        if (!pending) continue;
-        clearTimeout(pending.timer);
-        if (msg.t === pending.type) pending.resolve(msg);
-        else if (msg.t === "error") {
-          pending.reject(new RedeError(msg.code, printable(msg.message).slice(0, 300)));
-        } else pending.reject(new RedeError("BAD_REQUEST", `Tracker sent '${msg.t}'`));
-      }
+      await ch.done;
     } finally {
-      clearInterval(beat);
-    }
-  }
-
-  #failPending(): void {
-    for (const p of this.#pending.splice(0)) {
-      clearTimeout(p.timer);
-      p.reject(new RedeError("UNREACHABLE", `Lost the tracker at ${this.where}`));
+      clearInterval(timer);
     }
   }
 }

@@ -43,7 +43,7 @@
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { Proc, type Program, sha256File, SOURCE, writeRandomFile } from "../tests/_harness.ts";
+import { Proc, type Program, sha256File, SOURCE, writeRandomFile } from "../testing/harness.ts";
 
 const BASELINE: Program = { entry: fileURLToPath(new URL("./bench_baseline.ts", import.meta.url)) };
 const MIB = 1024 * 1024;

@@ -16,8 +16,8 @@
  * `BENCH_TRANSFER {json}`.
  */
 import { parseArgs } from "node:util";
-import { CHUNK_BYTES } from "../net/limits.ts";
-import { run, Scene, sha256File, SOURCE } from "../tests/_harness.ts";
+import { CHUNK_BYTES } from "../core/limits.ts";
+import { run, Scene, sha256File, SOURCE } from "../testing/harness.ts";
 import { join } from "node:path";
 
 const MIB = 1024 * 1024;

@@ -13,7 +13,7 @@
  *   line. Parsing never throws.
  */
 import { dirname, isAbsolute, relative, resolve, sep, win32 } from "node:path";
-import { shareNameProblem } from "./names.ts";
+import { shareNameProblem } from "../core/names.ts";
 
 export interface ManifestEntry {
   name: string;

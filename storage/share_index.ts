@@ -8,11 +8,12 @@
  * name and their relative paths joined with `/`.
  */
 import { join, resolve } from "node:path";
-import { RedeError } from "../net/errors.ts";
-import type { FileSummary } from "../net/protocol.ts";
-import { chunkSpan, describeFile, type Descriptor } from "./chunks.ts";
+import { chunkSpan, Descriptor, type FileSummary, type NamedDescriptor } from "../core/content.ts";
+import { RedeError } from "../core/errors.ts";
+import { readFull, SerialQueue, writeJsonAtomic } from "../core/io.ts";
+import { shareNameProblem, sharePathProblem } from "../core/names.ts";
+import { describeFile } from "./chunks.ts";
 import { readManifest } from "./manifest.ts";
-import { shareNameProblem, sharePathProblem } from "./names.ts";
 
 /** Folder, inside the shared folder, for rede-p2p's own state; never shared. */
 export const STATE_DIR = ".rede-p2p";
@@ -39,23 +40,16 @@ export interface IndexReport {
   hashed: number;
 }
 
-/** A shared file's descriptor, with the name it is shared under. */
-export interface NamedDescriptor extends Descriptor {
-  name: string;
-}
-
 /** The files a peer shares. */
 export class ShareIndex {
   readonly dir: string;
   readonly manifestPath: string;
-  /** Test-only: flip a byte of every chunk served. Never set from the network. */
-  corruptUploads = false;
   #files = new Map<string, Entry>();
   #byRoot = new Map<string, Entry>();
   #cache = new Map<string, CacheRecord>();
   #cacheLoaded = false;
   #cacheDirty = false;
-  #queue: Promise<unknown> = Promise.resolve();
+  #queue = new SerialQueue();
 
   constructor(dir: string, manifestPath: string) {
     this.dir = resolve(dir);
@@ -89,19 +83,18 @@ export class ShareIndex {
    * Refreshes run one at a time.
    */
   refresh(): Promise<IndexReport> {
-    const run = this.#queue.then(() => this.#refresh());
-    this.#queue = run.catch(() => {});
-    return run;
+    return this.#queue.run(() => this.#refresh());
   }
 
   /**
    * The descriptor of a shared file, checked against the file on disk first.
    *
-   * @throws {RedeError} `BAD_NAME` or `NOT_FOUND`.
+   * The name is only looked up, never joined to a path; the wire gate already refused unsafe
+   * names with `BAD_NAME`.
+   *
+   * @throws {RedeError} `NOT_FOUND`.
    */
   async describe(name: string): Promise<NamedDescriptor> {
-    const problem = sharePathProblem(name);
-    if (problem) throw new RedeError("BAD_NAME", `Invalid file name '${name}': ${problem}`);
     const entry = this.#files.get(name);
     if (!entry) throw new RedeError("NOT_FOUND", `No shared file named '${name}'`);
     await this.#fresh(entry);
@@ -140,16 +133,12 @@ export class ShareIndex {
     if (entry.desc.root !== root) {
       throw new RedeError("NOT_FOUND", `'${entry.name}' changed on disk; ask for it again`);
     }
-    const { offset, length } = chunkSpan(entry.desc.size, index);
+    const { offset, length } = chunkSpan(entry.desc, index);
     using file = await Deno.open(entry.path, { read: true });
     await file.seek(offset, Deno.SeekMode.Start);
-    let filled = 0;
-    while (filled < length) {
-      const n = await file.read(buf.subarray(filled, length));
-      if (n === null) throw new RedeError("NOT_FOUND", `'${entry.name}' shrank on disk`);
-      filled += n;
+    if ((await readFull(file, buf.subarray(0, length))) < length) {
+      throw new RedeError("NOT_FOUND", `'${entry.name}' shrank on disk`);
     }
-    if (this.corruptUploads && length > 0) buf[0] ^= 0xff;
     return length;
   }
 
@@ -284,12 +273,14 @@ export class ShareIndex {
     this.#cacheLoaded = true;
     try {
       const data = JSON.parse(await Deno.readTextFile(this.#cachePath));
-      if (data?.version !== CACHE_VERSION) return;
-      for (const [path, r] of Object.entries(data.files as Record<string, CacheRecord>)) {
-        if (
-          Number.isSafeInteger(r?.size) && typeof r.mtimeMs === "number" &&
-          /^[0-9a-f]{64}$/.test(r.root) && Array.isArray(r.chunks)
-        ) this.#cache.set(path, r);
+      if (data?.version !== CACHE_VERSION || typeof data.files !== "object") return;
+      for (const [path, r] of Object.entries(data.files as Record<string, unknown>)) {
+        // A damaged or foreign record is dropped, and that file hashed again.
+        const mtimeMs = (r as { mtimeMs?: unknown })?.mtimeMs;
+        const desc = Descriptor.safeParse(r);
+        if (desc.success && typeof mtimeMs === "number") {
+          this.#cache.set(path, { ...desc.data, mtimeMs });
+        }
       }
     } catch {
       // No cache yet, or an unreadable one: everything is hashed again.
@@ -301,9 +292,7 @@ export class ShareIndex {
     const files = Object.fromEntries([...this.#cache].filter(([p]) => live.has(p)));
     try {
       await Deno.mkdir(join(this.dir, STATE_DIR), { recursive: true });
-      const tmp = `${this.#cachePath}.${Deno.pid}.tmp`;
-      await Deno.writeTextFile(tmp, JSON.stringify({ version: CACHE_VERSION, files }));
-      await Deno.rename(tmp, this.#cachePath);
+      await writeJsonAtomic(this.#cachePath, { version: CACHE_VERSION, files });
       this.#cacheDirty = false;
     } catch {
       // A read-only share still works; it just rehashes after a restart.

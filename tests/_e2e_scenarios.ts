@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { Channel, connect } from "../net/transport.ts";
+import { connect } from "../net/transport.ts";
 import {
   Proc,
   type Program,
@@ -13,7 +13,7 @@ import {
   sceneTest,
   sha256File,
   writeRandomFile,
-} from "./_harness.ts";
+} from "../testing/harness.ts";
 
 function scenario(
   program: Program,
@@ -198,9 +198,9 @@ export function registerE2E(program: Program, label: string): void {
       assert.match(out.find((l) => ERROR.test(l))!, /Invalid file name/);
     }
     // The same refusal at the protocol level, bypassing the client's own check.
-    const ch = new Channel(await connect({ host: "127.0.0.1", port: seed.port }));
+    const ch = await connect({ host: "127.0.0.1", port: seed.port }, "peer", 5_000);
     try {
-      await ch.greet("client", "peer");
+      await ch.greet("client", "peer", 5_000);
       for (
         const name of ["../secret.txt", "/etc/passwd", "..\\secret.txt", "a\u0000b", "secret.txt"]
       ) {

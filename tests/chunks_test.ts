@@ -4,12 +4,13 @@ import { join } from "node:path";
 import {
   chunkCount,
   chunkSpan,
-  describeFile,
+  Descriptor,
   descriptorProblem,
   hashChunk,
   rootHash,
-} from "../storage/chunks.ts";
-import { CHUNK_BYTES } from "../net/limits.ts";
+} from "../core/content.ts";
+import { describeFile } from "../storage/chunks.ts";
+import { CHUNK_BYTES } from "../core/limits.ts";
 
 const sha = (...parts: Uint8Array[]) => {
   const h = createHash("sha256");
@@ -65,20 +66,33 @@ Deno.test("known vectors: empty, one byte, one chunk, one chunk plus one byte", 
   assert.notEqual(over.root, exact.root);
 });
 
-Deno.test("chunk arithmetic", () => {
-  assert.equal(chunkCount(0), 0);
-  assert.equal(chunkCount(1), 1);
-  assert.equal(chunkCount(CHUNK_BYTES), 1);
-  assert.equal(chunkCount(CHUNK_BYTES + 1), 2);
-  assert.deepEqual(chunkSpan(CHUNK_BYTES + 1, 1), { offset: CHUNK_BYTES, length: 1 });
+Deno.test("chunk arithmetic follows the descriptor's chunk size", () => {
+  const c = (size: number, chunk_size = CHUNK_BYTES) => ({ size, chunk_size });
+  assert.equal(chunkCount(c(0)), 0);
+  assert.equal(chunkCount(c(1)), 1);
+  assert.equal(chunkCount(c(CHUNK_BYTES)), 1);
+  assert.equal(chunkCount(c(CHUNK_BYTES + 1)), 2);
+  assert.deepEqual(chunkSpan(c(CHUNK_BYTES + 1), 1), { offset: CHUNK_BYTES, length: 1 });
+  assert.equal(chunkCount(c(10, 4)), 3);
+  assert.deepEqual(chunkSpan(c(10, 4), 2), { offset: 8, length: 2 });
   assert.equal(hashChunk(new Uint8Array([0x61])), sha(new Uint8Array([0x61])));
 });
 
-Deno.test("descriptors are checked for consistency", () => {
+Deno.test("descriptors are checked for consistency, and the schema applies the check", () => {
   const chunks = [sha(new Uint8Array([1]))];
-  const good = { size: 1, chunk_size: CHUNK_BYTES, chunks, root: rootHash(1, chunks) };
+  const good = { size: 1, chunk_size: CHUNK_BYTES, chunks, root: rootHash(1, chunks, CHUNK_BYTES) };
   assert.equal(descriptorProblem(good), undefined);
-  assert.match(descriptorProblem({ ...good, root: "0".repeat(64) })!, /root/);
-  assert.match(descriptorProblem({ ...good, size: CHUNK_BYTES + 1 })!, /number of chunks/);
-  assert.match(descriptorProblem({ ...good, chunk_size: 1024 })!, /chunk size/);
+  assert.deepEqual(Descriptor.parse({ ...good, extra: "dropped" }), good);
+  const bad: [object, RegExp][] = [
+    [{ ...good, root: "0".repeat(64) }, /root/],
+    [{ ...good, size: CHUNK_BYTES + 1 }, /number of chunks/],
+    [{ ...good, chunk_size: 1024 }, /chunk size/],
+  ];
+  for (const [d, re] of bad) {
+    assert.match(descriptorProblem(d as typeof good)!, re);
+    const r = Descriptor.safeParse(d);
+    assert.ok(!r.success && re.test(r.error.issues[0].message), JSON.stringify(r));
+  }
+  // A negative size is refused by its type before the root is computed (which would throw).
+  assert.equal(Descriptor.safeParse({ ...good, size: -1 }).success, false);
 });

@@ -29,6 +29,7 @@ function shellContext(lines: string[]): Context {
     out: (s) => lines.push(s),
     note: (s) => lines.push(s),
     commands: SHELL_COMMANDS,
+    registry: COMMANDS,
     scope: "shell",
     signal: new AbortController().signal,
   };

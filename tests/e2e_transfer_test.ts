@@ -4,9 +4,10 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { CHUNK_BYTES } from "../net/limits.ts";
-import { Channel, connect } from "../net/transport.ts";
-import { run, type Scene, sceneTest, sha256File, SOURCE } from "./_harness.ts";
+import { CHUNK_BYTES } from "../core/limits.ts";
+import { connect } from "../net/transport.ts";
+import { run, type Scene, sceneTest, sha256File, SOURCE } from "../testing/harness.ts";
+import { startLyingPeer } from "./_hostile.ts";
 
 const MIB = 1024 * 1024;
 
@@ -101,15 +102,16 @@ e2e("a downloader killed with SIGKILL resumes and re-fetches no written chunk", 
 e2e("a source serving corrupted bytes is detected and dropped", async (s) => {
   const t = await s.tracker();
   const data = await s.file(24 * MIB, 14);
-  const liar = await s.peer(t.port, await s.seedHome(data, "f.bin"), ["--test-corrupt-uploads"]);
-  // The honest source is held back, so that the liar surely answers first.
+  // The liar runs in this process, built from the net layer; the honest source is held back, so
+  // that the liar surely answers first.
+  const liarPort = await startLyingPeer(s, t.port, await s.seedHome(data, "f.bin"));
   await s.peer(t.port, await s.seedHome(data, "f.bin"), ["--max-upload-rate", "8MB"]);
   const downHome = await s.home();
   const down = await s.peer(t.port, downHome);
   const out = await run(down, "get f.bin", SAVED);
   assert.ok(
     out.some((l) =>
-      l.startsWith(`Dropped source 127.0.0.1:${liar.port}:`) &&
+      l.startsWith(`Dropped source 127.0.0.1:${liarPort}:`) &&
       l.includes("does not match its hash")
     ),
     out.join("\n"),
@@ -167,20 +169,23 @@ e2e("a shared folder is fetched whole and shared on", async (s) => {
 
 e2e("names a peer announces that could leave a folder are never listed", async (s) => {
   const t = await s.tracker();
-  const ch = new Channel(await connect({ host: "127.0.0.1", port: t.port }));
+  const ch = await connect({ host: "127.0.0.1", port: t.port }, "tracker", 5_000);
   try {
-    await ch.greet("peer", "tracker");
-    await ch.send({
-      t: "register",
-      port: 9,
-      name: "liar",
-      files: [
-        { name: "../../evil.txt", size: 1, root: "a".repeat(64) },
-        { name: "fine/../../evil.txt", size: 1, root: "b".repeat(64) },
-        { name: "evil-but-fine.txt", size: 1, root: "c".repeat(64) },
-      ],
-    });
-    await ch.expect("registered", 10_000);
+    await ch.greet("peer", "tracker", 5_000);
+    await ch.request(
+      {
+        t: "register",
+        port: 9,
+        name: "liar",
+        files: [
+          { name: "../../evil.txt", size: 1, root: "a".repeat(64) },
+          { name: "fine/../../evil.txt", size: 1, root: "b".repeat(64) },
+          { name: "evil-but-fine.txt", size: 1, root: "c".repeat(64) },
+        ],
+      },
+      "registered",
+      5_000,
+    );
     const asker = await s.peer(t.port, await s.home());
     const out = await run(asker, "find evil", /file\(s\) match/);
     assert.match(out.at(-1)!, /^1 file\(s\) match 'evil'/);

@@ -7,7 +7,7 @@ import {
   parseManifest,
   readManifest,
 } from "../storage/manifest.ts";
-import { shareNameProblem } from "../storage/names.ts";
+import { shareNameProblem } from "../core/names.ts";
 
 const M = resolve("/home/ana"); // folder holding the manifest
 const S = resolve("/home/ana/arquivos_compartilhaveis"); // shared folder

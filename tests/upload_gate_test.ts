@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { RedeError } from "../net/errors.ts";
-import { UPLOAD_QUEUE } from "../net/limits.ts";
-import { UploadGate } from "../net/peer_server.ts";
+import { RedeError } from "../core/errors.ts";
+import { UPLOAD_QUEUE } from "../core/limits.ts";
+import { UploadGate } from "../net/upload_gate.ts";
 
 Deno.test("upload slots: the rest wait in order, and a full queue answers BUSY", async () => {
   const gate = new UploadGate(2);

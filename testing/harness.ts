@@ -1,6 +1,7 @@
 /**
- * End-to-end harness: runs the real program as child processes on 127.0.0.1 with port 0 and
- * temporary folders, and waits on the lines they print (never on sleeps).
+ * The shared harness of the tests and the benchmarks: runs the real program as child processes
+ * on 127.0.0.1 with port 0 and temporary folders, and waits on the lines they print (never on
+ * sleeps). Product code never imports this folder.
  */
 import { join } from "node:path";
 
@@ -18,8 +19,11 @@ export interface Program {
 }
 export const SOURCE: Program = { entry: join(ROOT, "main.ts") };
 
-/** How long any wait for a line may take before the test fails (a guard, not a sync point). */
-const WAIT_MS = 60_000;
+/**
+ * How long a wait for a line may take before it fails (a guard, not a sync point): a test that
+ * hangs says so within this time. A wait on a long transfer passes its own guard.
+ */
+export const WAIT_MS = 10_000;
 
 /** A child process whose stdout and stderr are read line by line. */
 export class Proc {
@@ -77,8 +81,8 @@ export class Proc {
     return this.lines.length;
   }
 
-  /** Waits for a line matching `re`, printed at or after line `from`. */
-  waitFor(re: RegExp, from = 0): Promise<RegExpMatchArray> {
+  /** Waits for a line matching `re`, printed at or after line `from`, for at most `guardMs`. */
+  waitFor(re: RegExp, from = 0, guardMs = WAIT_MS): Promise<RegExpMatchArray> {
     for (let i = from; i < this.lines.length; i++) {
       const m = this.lines[i].match(re);
       if (m) return Promise.resolve(m);
@@ -94,8 +98,12 @@ export class Proc {
       };
       const timer = setTimeout(() => {
         this.#waiters = this.#waiters.filter((x) => x !== w);
-        reject(new Error(`Timed out waiting for ${re}; output:\n${this.lines.join("\n")}`));
-      }, WAIT_MS);
+        reject(
+          new Error(
+            `Timed out after ${guardMs} ms waiting for ${re}; output:\n${this.lines.join("\n")}`,
+          ),
+        );
+      }, guardMs);
       this.#waiters.push(w);
       this.done.then(() => {
         if (this.#waiters.includes(w)) {
@@ -233,18 +241,29 @@ export async function writeRandomFile(path: string, size: number, seed = 1): Pro
 }
 
 /** Runs a shell command and waits for a line, printed after it, that says it is done. */
-export async function run(p: Proc, line: string, done: RegExp): Promise<string[]> {
+export async function run(
+  p: Proc,
+  line: string,
+  done: RegExp,
+  guardMs = WAIT_MS,
+): Promise<string[]> {
   const mark = p.mark();
   await p.send(line);
-  await p.waitFor(done, mark);
+  await p.waitFor(done, mark, guardMs);
   return p.since(mark);
 }
 
-/** Processes and folders a test made, ended and removed however the test ends. */
+/** Processes, folders and in-process servers a test made, ended however the test ends. */
 export class Scene {
   #procs: Proc[] = [];
   #dirs: string[] = [];
+  #cleanups: (() => Promise<void>)[] = [];
   constructor(readonly program: Program) {}
+
+  /** Registers something to end with the scene (an in-process server, say); last in, first out. */
+  defer(cleanup: () => Promise<void>): void {
+    this.#cleanups.push(cleanup);
+  }
 
   async tracker(port = 0): Promise<Proc & { port: number }> {
     return this.track(await startTracker(this.program, port));
@@ -287,6 +306,7 @@ export class Scene {
   }
 
   async close(): Promise<void> {
+    for (const cleanup of this.#cleanups.splice(0).reverse()) await cleanup();
     await Promise.all(this.#procs.map((p) => p.stop()));
     await Promise.all(this.#dirs.map((d) => Deno.remove(d, { recursive: true })));
   }

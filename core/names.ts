@@ -1,9 +1,18 @@
-import { MAX_FILE_NAME_BYTES } from "../net/limits.ts";
+/**
+ * The rule on shared names, in one place. A shared name is a plain file name, or, for the files
+ * of a shared folder, the folder's name and the file's relative path joined with `/`. Each part
+ * must be a name that cannot leave a folder on any of the systems rede-p2p runs on.
+ *
+ * The rule is applied where names enter (a manifest, a message from the network, what the user
+ * types) and again where a name becomes a path (`storage/paths.ts`).
+ */
+import { MAX_FILE_NAME_BYTES, MAX_SHARE_PATH_BYTES } from "./limits.ts";
 
 const WINDOWS_RESERVED = /^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?$/i;
+const encoder = new TextEncoder();
 
 /**
- * Checks that a shared file name is a plain file name that cannot leave the share.
+ * Checks that a name is a plain file name that cannot leave the folder it is in.
  *
  * @param name The name as given by a user, a manifest or the network.
  * @returns The reason the name is refused, or `undefined` when it is acceptable.
@@ -16,7 +25,7 @@ const WINDOWS_RESERVED = /^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?$/i;
  */
 export function shareNameProblem(name: string): string | undefined {
   if (name.length === 0) return "is empty";
-  if (new TextEncoder().encode(name).length > MAX_FILE_NAME_BYTES) {
+  if (encoder.encode(name).length > MAX_FILE_NAME_BYTES) {
     return `is longer than ${MAX_FILE_NAME_BYTES} bytes`;
   }
   // deno-lint-ignore no-control-regex
@@ -31,24 +40,21 @@ export function shareNameProblem(name: string): string | undefined {
   return undefined;
 }
 
-/** Replaces control characters so that text from the network cannot drive the terminal. */
-export function printable(text: string): string {
-  // deno-lint-ignore no-control-regex
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, "?");
-}
-
-/** Longest shared path (a file inside a shared folder), in UTF-8 bytes. */
-export const MAX_SHARE_PATH_BYTES = 1024;
-
 /**
- * Checks a shared name that may name a file inside a shared folder: segments joined by `/`,
- * each of them a valid file name.
+ * Checks a shared name that may name a file inside a shared folder: parts joined by `/`, each of
+ * them a valid file name.
  *
  * @returns The reason the name is refused, or `undefined` when it is acceptable.
+ * @example
+ * ```ts
+ * import { sharePathProblem } from "./names.ts";
+ * sharePathProblem("fotos/2024/a.jpg"); // undefined
+ * sharePathProblem("fotos/../../x"); // "part '..' must not be '.' or '..'"
+ * ```
  */
 export function sharePathProblem(name: string): string | undefined {
   if (name.length === 0) return "is empty";
-  if (new TextEncoder().encode(name).length > MAX_SHARE_PATH_BYTES) {
+  if (encoder.encode(name).length > MAX_SHARE_PATH_BYTES) {
     return `is longer than ${MAX_SHARE_PATH_BYTES} bytes`;
   }
   if (name.includes("\\")) return "must not contain '\\'";

@@ -1,0 +1,151 @@
+/**
+ * A running peer, wired together: its share index, the listener that serves it, its
+ * registration with the tracker, and the rescan that keeps what it announces current.
+ * This is the composition root the CLI starts; it prints nothing itself.
+ */
+import { hostname } from "node:os";
+import { join } from "node:path";
+import type { Descriptor } from "../core/content.ts";
+import { SerialQueue } from "../core/io.ts";
+import { MAX_PEER_NAME_CHARS, type Timings, timings } from "../core/limits.ts";
+import { appendManifestEntry, readManifest } from "../storage/manifest.ts";
+import { type IndexReport, ShareIndex } from "../storage/share_index.ts";
+import type { Address } from "../net/address.ts";
+import { PeerServer } from "../net/peer_server.ts";
+import { TrackerClient } from "../net/tracker_client.ts";
+
+export interface NodeOptions {
+  tracker: Address;
+  dir: string;
+  manifest: string;
+  name?: string;
+  listenHost: string;
+  listenPort: number;
+  /** Receives background events (tracker lost and back, refused requests). */
+  log: (line: string) => void;
+  /** Also logs each refused request. */
+  verbose?: boolean;
+  /** Most bytes per second uploaded, across all uploads. */
+  maxUploadRate?: number;
+  timings?: Partial<Timings>;
+}
+
+/** A running peer. */
+export class Node {
+  readonly index: ShareIndex;
+  readonly server: PeerServer;
+  readonly tracker: TrackerClient;
+  readonly name: string;
+  readonly timings: Timings;
+  /** What indexing the share found at start (mode, skipped lines). */
+  readonly firstReport: IndexReport;
+  #rescan: ReturnType<typeof setInterval>;
+  #manifestEdits = new SerialQueue();
+
+  private constructor(opts: NodeOptions, index: ShareIndex, report: IndexReport) {
+    this.index = index;
+    this.firstReport = report;
+    this.timings = timings(opts.timings);
+    this.name = (opts.name ?? defaultName()).slice(0, MAX_PEER_NAME_CHARS);
+    this.server = new PeerServer({
+      host: opts.listenHost,
+      port: opts.listenPort,
+      content: index,
+      maxUploadRate: opts.maxUploadRate,
+      log: opts.verbose ? opts.log : undefined,
+      timings: this.timings,
+    });
+    this.tracker = new TrackerClient({
+      tracker: opts.tracker,
+      port: this.server.address.port,
+      name: this.name,
+      files: () => index.list(),
+      log: opts.log,
+      timings: this.timings,
+    });
+    // Files added to or removed from the share while the peer runs are noticed and announced.
+    let announced = JSON.stringify(index.list());
+    this.#rescan = setInterval(async () => {
+      try {
+        await index.refresh();
+      } catch {
+        return; // The next rescan tries again.
+      }
+      const now = JSON.stringify(index.list());
+      if (now !== announced) {
+        announced = now;
+        this.tracker.notifyFiles();
+      }
+    }, this.timings.rescanMs);
+  }
+
+  /**
+   * Indexes the share and opens the listener; `tracker.start()` then registers it.
+   */
+  static async start(opts: NodeOptions): Promise<Node> {
+    const index = new ShareIndex(opts.dir, opts.manifest);
+    const report = await index.refresh();
+    return new Node(opts, index, report);
+  }
+
+  /** Whether an address is this peer's own listener, as the tracker sees it. */
+  isSelf(a: { host: string; port: number }): boolean {
+    const self = this.tracker.self;
+    return !!self && self.ip === a.host && self.port === a.port;
+  }
+
+  /** The peers the tracker says hold a content; none when the tracker is away. */
+  async holdersOf(root: string): Promise<Address[]> {
+    try {
+      return (await this.tracker.whoHas(root)).map((p) => ({ host: p.ip, port: p.port }));
+    } catch {
+      return [];
+    }
+  }
+
+  /**
+   * Shares a finished download on: its descriptor goes into the index's cache (so it is not
+   * read again), the manifest names it when it does not cover it yet, and the tracker hears.
+   */
+  async adopt(name: string, path: string, desc: Descriptor): Promise<void> {
+    await this.#addToManifest(name, path);
+    await this.index.remember(path, desc);
+    await this.index.refresh();
+    this.tracker.notifyFiles();
+  }
+
+  /** Leaves the tracker, closes the listener. */
+  async close(): Promise<void> {
+    clearInterval(this.#rescan);
+    await this.tracker.close();
+    this.server.close();
+    await this.server.done;
+  }
+
+  /**
+   * Adds a download to the manifest, when there is one and it does not cover it yet: a file by
+   * its name, a file inside a folder by the folder's name, once. Edits run one at a time.
+   */
+  #addToManifest(name: string, path: string): Promise<void> {
+    const { index } = this;
+    return this.#manifestEdits.run(async () => {
+      const manifest = await readManifest(index.manifestPath, index.dir);
+      if (!manifest) return; // No manifest: the whole folder is shared already.
+      const top = name.split("/")[0];
+      if (manifest.entries.some((e) => e.name === top)) return;
+      await appendManifestEntry(
+        index.manifestPath,
+        top,
+        name.includes("/") ? join(index.dir, top) : path,
+      );
+    });
+  }
+}
+
+function defaultName(): string {
+  try {
+    return hostname() || "peer";
+  } catch {
+    return "peer";
+  }
+}

@@ -1,0 +1,74 @@
+/**
+ * What a user sees of the download engine: one live bar per download on a terminal, and the
+ * lines that say what happened (skipped, resumed, dropped sources, saved), above the bars.
+ */
+import { errorLine } from "../core/errors.ts";
+import type { FetchEvent, Job } from "../app/fetch.ts";
+import type { Context } from "./_command.ts";
+import type { Session } from "./_session.ts";
+import { bytes, ProgressBoard, rate, shortHash } from "./_ui.ts";
+
+/**
+ * Fetches the jobs through the session's engine, showing their progress.
+ *
+ * @returns The errors of the jobs that failed.
+ */
+export async function fetchShown(session: Session, jobs: Job[], ctx: Context): Promise<unknown[]> {
+  const board = new ProgressBoard(Deno.stdout.isTerminal());
+  // With live bars on screen, lines go above them instead of through them.
+  const say = (line: string) => session.interactive ? board.log(line) : ctx.out(line);
+  const bars = new Map<Job, ReturnType<ProgressBoard["add"]>>();
+  const show = (e: FetchEvent) => {
+    const { job } = e;
+    switch (e.kind) {
+      case "skipped":
+        return say(`'${job.name}' is already here as '${e.here}' (same content); nothing to do`);
+      case "started":
+        if (!session.interactive) {
+          ctx.note(`Downloading '${job.name}' (${bytes(e.size)}) from ${e.sources} source(s)`);
+        }
+        bars.set(job, board.add(job.name, e.size));
+        return;
+      case "renamed":
+        return say(`A file named '${job.name}' is already here; saved as '${e.saved}'`);
+      case "saved": {
+        const fetched = e.desc.size - e.resumed;
+        say(
+          `Saved '${e.name}' (${bytes(e.desc.size)}) from ${from(e.bySource)} in ` +
+            `${(e.ms / 1000).toFixed(1)} s (${rate(fetched, e.ms)}); ` +
+            `root ${shortHash(e.desc.root)} verified` +
+            (e.resumed ? `; ${bytes(e.resumed)} resumed` : ""),
+        );
+        if (e.bySource.size > 1 || session.verbose) {
+          const parts = [...e.bySource].map(([label, n]) => `${label} ${bytes(n)}`);
+          say(`  sources: ${parts.join(", ")}`);
+        }
+        return;
+      }
+      case "transfer": {
+        const t = e.event;
+        if (t.kind === "progress") bars.get(job)?.update(t.received, t.sources);
+        else if (t.kind === "resumed") {
+          say(`Resuming '${job.name}': ${t.have} of ${t.total} chunks already here`);
+        } else if (t.kind === "discarded") {
+          say(`Discarding an old partial download of other content`);
+        } else if (t.kind === "dropped") say(`Dropped source ${t.source}: ${errorLine(t.error)}`);
+        else if (t.kind === "chunk" && session.verbose) {
+          say(`  chunk ${t.index} in (${t.done} of ${t.total}) from ${t.source}`);
+        }
+        return;
+      }
+    }
+  };
+  try {
+    return await session.fetcher.fetch(jobs, { signal: ctx.signal, onEvent: show });
+  } finally {
+    board.stop();
+  }
+}
+
+/** `IP:PORT` of the one source, or how many there were. */
+function from(bySource: Map<string, number>): string {
+  const used = [...bySource].filter(([, n]) => n > 0).map(([label]) => label);
+  return used.length === 1 ? used[0] : `${used.length} sources`;
+}

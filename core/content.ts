@@ -1,0 +1,119 @@
+/**
+ * The vocabulary of shared content, one declaration each for its type and its runtime check:
+ * hashes, sizes, shared names, file summaries and descriptors. The wire messages
+ * (`net/protocol.ts`) and the on-disk caches are built from these.
+ *
+ * Content addressing: a file is described by its size, the SHA-256 of each fixed-size chunk,
+ * and a root hash over them, so every chunk can be checked on its own and the root names the
+ * content wherever it is and whatever it is called.
+ *
+ * root = SHA-256( "rede-p2p/2" ‖ size as u64 big-endian ‖ chunk size as u32 big-endian ‖
+ *                 chunk hash 0 ‖ chunk hash 1 ‖ … )   (chunk hashes as raw 32-byte digests)
+ */
+import { Buffer } from "node:buffer";
+import { createHash } from "node:crypto";
+import { z } from "zod";
+import { CHUNK_BYTES } from "./limits.ts";
+import { sharePathProblem } from "./names.ts";
+import { printable } from "./terminal.ts";
+
+/** A SHA-256 digest: 64 lower-case hex digits. */
+export const Hash = z.string().regex(/^[0-9a-f]{64}$/, "not a SHA-256 hex digest");
+
+/** A byte count, index or count: a non-negative safe integer. */
+export const Count = z.int().min(0);
+
+/** The marker a {@link ShareName} failure carries, so that it can be answered with `BAD_NAME`. */
+export const BAD_NAME_ISSUE = "BAD_NAME";
+
+/** A shared name (see `core/names.ts`); a failure's message says which part is wrong and why. */
+export const ShareName = z.string().check((ctx) => {
+  const problem = sharePathProblem(ctx.value);
+  if (problem === undefined) return;
+  ctx.issues.push({
+    code: "custom",
+    input: ctx.value,
+    message: `Invalid file name '${printable(ctx.value)}': ${problem}`,
+    params: { rede: BAD_NAME_ISSUE },
+  });
+});
+
+/** A shared file as a peer lists it: name, size and root hash. */
+export const FileSummary = z.object({ name: ShareName, size: Count, root: Hash });
+export type FileSummary = z.output<typeof FileSummary>;
+
+/** The fields of a descriptor, before their consistency is checked. */
+export const DescriptorFields = z.object({
+  size: Count,
+  chunk_size: z.literal(CHUNK_BYTES, `unsupported chunk size (only ${CHUNK_BYTES})`),
+  chunks: z.array(Hash),
+  root: Hash,
+});
+
+/** Adds the consistency check of a descriptor (chunk count, root over the chunk hashes). */
+export function consistent<
+  T extends z.ZodType<{ size: number; chunk_size: number; chunks: string[]; root: string }>,
+>(schema: T): T {
+  return schema.check((ctx) => {
+    if (ctx.issues.length > 0) return; // Only a well-typed descriptor is checked further.
+    const problem = descriptorProblem(ctx.value);
+    if (problem) ctx.issues.push({ code: "custom", input: ctx.value, message: problem });
+  });
+}
+
+/** A file's content: size, chunk hashes, root, checked for consistency. */
+export const Descriptor = consistent(DescriptorFields);
+export type Descriptor = z.output<typeof Descriptor>;
+
+/** A shared file's descriptor, with the name it is shared under. */
+export type NamedDescriptor = Descriptor & { name: string };
+
+/** How many chunks a content has (0 for an empty file). */
+export function chunkCount(d: { size: number; chunk_size: number }): number {
+  return Math.ceil(d.size / d.chunk_size);
+}
+
+/** Byte offset and length of chunk `index` of a content. */
+export function chunkSpan(
+  d: { size: number; chunk_size: number },
+  index: number,
+): { offset: number; length: number } {
+  const offset = index * d.chunk_size;
+  return { offset, length: Math.max(0, Math.min(d.chunk_size, d.size - offset)) };
+}
+
+/** SHA-256 of one chunk's bytes, hex. */
+export function hashChunk(data: Uint8Array): string {
+  return createHash("sha256").update(data).digest("hex");
+}
+
+const DOMAIN = new TextEncoder().encode("rede-p2p/2");
+
+/**
+ * The root hash of a content.
+ *
+ * @example
+ * ```ts
+ * import { rootHash } from "./content.ts";
+ * rootHash(0, [], 4194304); // the root of the empty file, "bae71d0c…"
+ * ```
+ */
+export function rootHash(size: number, chunks: readonly string[], chunkSize: number): string {
+  const head = new Uint8Array(12);
+  const view = new DataView(head.buffer);
+  view.setBigUint64(0, BigInt(size));
+  view.setUint32(8, chunkSize);
+  const h = createHash("sha256").update(DOMAIN).update(head);
+  for (const c of chunks) h.update(Buffer.from(c, "hex"));
+  return h.digest("hex");
+}
+
+/** Why a descriptor is not whole and consistent, or `undefined` when it is. */
+export function descriptorProblem(
+  d: { size: number; chunk_size: number; chunks: readonly string[]; root: string },
+): string | undefined {
+  if (d.chunk_size !== CHUNK_BYTES) return `unsupported chunk size ${d.chunk_size}`;
+  if (d.chunks.length !== chunkCount(d)) return "wrong number of chunks";
+  if (rootHash(d.size, d.chunks, d.chunk_size) !== d.root) return "root does not match its chunks";
+  return undefined;
+}

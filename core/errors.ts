@@ -1,0 +1,71 @@
+/**
+ * Errors meant for the user: one clear line and a stable code. Codes that travel on the wire
+ * (in an `error` message) are kept apart from codes that only ever name a local failure; the
+ * channel maps between the two (`net/channel.ts`), so a local code never reaches another peer.
+ */
+
+/** Codes an `error` message may carry; docs/PROTOCOL.md lists what each means. */
+export const WIRE_CODES = [
+  "BAD_FRAME",
+  "FRAME_TOO_LARGE",
+  "BAD_HELLO",
+  "VERSION_MISMATCH",
+  "BAD_REQUEST",
+  "BAD_NAME",
+  "NOT_FOUND",
+  "BUSY",
+  "TIMEOUT",
+  "INTERNAL",
+] as const;
+export type WireCode = (typeof WIRE_CODES)[number];
+
+/** Codes of failures seen only here, never sent. */
+export const LOCAL_CODES = [
+  /** A host could not be reached, or a listener not opened. */
+  "UNREACHABLE",
+  /** A connection ended under a request. */
+  "CLOSED",
+  /** A chunk did not match its hash. */
+  "HASH_MISMATCH",
+  /** The user cancelled. */
+  "CANCELLED",
+  /** The other side broke the protocol (an unexpected or inconsistent message). */
+  "BAD_PEER",
+  /** What the user typed names nothing usable (a host, a port, a row). */
+  "BAD_INPUT",
+] as const;
+export type LocalCode = (typeof LOCAL_CODES)[number];
+
+export type ErrorCode = WireCode | LocalCode;
+
+/** Whether a code may travel on the wire. */
+export function isWireCode(code: string): code is WireCode {
+  return (WIRE_CODES as readonly string[]).includes(code);
+}
+
+/**
+ * An error meant for the user: one clear line, a stable code, and the cause kept for `--verbose`.
+ */
+export class RedeError extends Error {
+  readonly code: ErrorCode;
+
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "RedeError";
+    this.code = code;
+  }
+}
+
+/** Whether `err` is a {@link RedeError} with one of `codes`. */
+export function hasCode(err: unknown, ...codes: ErrorCode[]): err is RedeError {
+  return err instanceof RedeError && codes.includes(err.code);
+}
+
+/** The one-line text of any error; what is shown to the user. */
+export function errorLine(err: unknown): string {
+  if (err instanceof RedeError) return err.message;
+  if (err instanceof Deno.errors.ConnectionRefused) return "Connection refused";
+  if (err instanceof Deno.errors.AddrInUse) return "Address already in use";
+  if (err instanceof Error) return err.message.split("\n")[0];
+  return String(err);
+}

@@ -1,0 +1,115 @@
+/**
+ * Every limit, timeout and default of rede-p2p, in one place. docs/PROTOCOL.md quotes the wire
+ * values; keep the two in step. Timeouts and intervals are also gathered in {@link Timings}, which
+ * every server and client takes as an option, so tests can shorten them.
+ */
+
+// --- Frames and protocol -------------------------------------------------------------------
+
+/** Largest frame payload accepted, in bytes. Checked before anything is allocated. */
+export const MAX_FRAME_BYTES = 8 * 1024 * 1024;
+/** Bytes of a frame header: 2 magic bytes and a 32-bit big-endian payload length. */
+export const FRAME_HEADER_BYTES = 6;
+/** Magic bytes that open every frame: ASCII "RP". */
+export const FRAME_MAGIC = [0x52, 0x50] as const;
+/** Version of the protocol spoken; a hello with another version is refused. */
+export const PROTOCOL_VERSION = 2;
+/** Application name carried in every hello. */
+export const PROTOCOL_APP = "rede-p2p";
+/** Port a tracker listens on when none is given. */
+export const DEFAULT_TRACKER_PORT = 9450;
+
+// --- Names ---------------------------------------------------------------------------------
+
+/** Longest part of a shared name (a file name), in UTF-8 bytes. */
+export const MAX_FILE_NAME_BYTES = 255;
+/** Longest shared name (a file inside a shared folder, parts joined by `/`), in UTF-8 bytes. */
+export const MAX_SHARE_PATH_BYTES = 1024;
+/** Longest peer name kept by the tracker (longer names are cut). */
+export const MAX_PEER_NAME_CHARS = 64;
+/** Longest text of a remote error shown to the user (longer text is cut). */
+export const MAX_REMOTE_TEXT_CHARS = 300;
+
+// --- Content -------------------------------------------------------------------------------
+
+/**
+ * Size of a chunk, the unit of hashing, transfer, resume and multi-source scheduling: 4 MiB.
+ * A 1 GiB file has 256 chunk hashes (a 16 KiB descriptor); an interrupted download loses at
+ * most the chunks in flight; and hashing in 4 MiB blocks ran about 15% faster than in 1 MiB.
+ * It is the only chunk size this version accepts in a descriptor.
+ */
+export const CHUNK_BYTES = 4 * 1024 * 1024;
+
+// --- Servers -------------------------------------------------------------------------------
+
+/** Connections a tracker serves at once; more are refused with BUSY. */
+export const TRACKER_MAX_CONNECTIONS = 1024;
+/** Connections a peer serves at once; more are refused with BUSY. */
+export const PEER_MAX_CONNECTIONS = 64;
+/** Most search results returned for one `find`. */
+export const MAX_FOUND = 200;
+/** Uploads a peer serves at once; more requests wait in a queue. */
+export const UPLOAD_SLOTS = 4;
+/** Requests that may wait for an upload slot before the peer answers BUSY. */
+export const UPLOAD_QUEUE = 64;
+/** Slice of a chunk sent at a time under a rate limit, so that uploads interleave smoothly. */
+export const RATE_SLICE_BYTES = 256 * 1024;
+/** Shortest and longest heartbeat interval a peer accepts from a tracker. */
+export const MIN_HEARTBEAT_MS = 10;
+export const MAX_HEARTBEAT_MS = 10 * 60_000;
+
+// --- Downloads -----------------------------------------------------------------------------
+
+/** Chunk buffers a download may hold at once, across all its sources. */
+export const DOWNLOAD_BUFFERS = 6;
+/** Most sources one download uses at once. */
+export const MAX_SOURCES = 8;
+/** Chunk requests kept in flight on one source connection. */
+export const REQUESTS_PER_SOURCE = 2;
+/** Downloads one `get` runs at once; more wait in a queue. */
+export const MAX_ACTIVE_DOWNLOADS = 3;
+
+// --- Timings -------------------------------------------------------------------------------
+
+/** Every timeout and interval, in milliseconds. */
+export interface Timings {
+  /** Time a new connection has to send its hello. */
+  helloMs: number;
+  /** Time a server waits for the next request on an idle connection before closing it. */
+  idleMs: number;
+  /** Time a client waits for a reply to a request. */
+  replyMs: number;
+  /** Time a TCP connect may take. */
+  connectMs: number;
+  /** Longest pause a server allows while it sends chunk bytes before it gives up. */
+  stallMs: number;
+  /** Longest a chunk may take to arrive before its source is dropped. */
+  chunkMs: number;
+  /** How often peers tell the tracker they are alive (the tracker tells them). */
+  heartbeatMs: number;
+  /** Heartbeats a peer may miss before the tracker drops it. */
+  heartbeatMisses: number;
+  /** Delays between attempts to reach a tracker that went away (the last repeats). */
+  reconnectDelaysMs: readonly number[];
+  /** How often a peer looks at its share again for files added, changed or removed. */
+  rescanMs: number;
+}
+
+/** The timings rede-p2p runs with. */
+export const DEFAULT_TIMINGS: Readonly<Timings> = Object.freeze({
+  helloMs: 10_000,
+  idleMs: 120_000,
+  replyMs: 15_000,
+  connectMs: 5_000,
+  stallMs: 30_000,
+  chunkMs: 30_000,
+  heartbeatMs: 5_000,
+  heartbeatMisses: 3,
+  reconnectDelaysMs: [250, 500, 1_000, 2_000],
+  rescanMs: 30_000,
+});
+
+/** The default timings with some replaced. */
+export function timings(over: Partial<Timings> = {}): Timings {
+  return { ...DEFAULT_TIMINGS, ...over };
+}

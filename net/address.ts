@@ -1,0 +1,56 @@
+/** Addresses: a host and a port, as typed by users and as shown to them. */
+import { RedeError } from "../core/errors.ts";
+
+/** A host and port; `host` is bare (no brackets) even for IPv6. */
+export interface Address {
+  host: string;
+  port: number;
+}
+
+/** Formats an address as `host:port`, bracketing IPv6 hosts. */
+export function formatAddress(a: Address): string {
+  return a.host.includes(":") ? `[${a.host}]:${a.port}` : `${a.host}:${a.port}`;
+}
+
+/** Parses a port number; `undefined` when the text is not one. */
+export function parsePort(text: string): number | undefined {
+  if (!/^\d{1,5}$/.test(text)) return undefined;
+  const n = Number(text);
+  return n >= 1 && n <= 65535 ? n : undefined;
+}
+
+/**
+ * Parses `HOST`, `HOST:PORT`, `[IPv6]:PORT`, `[IPv6]` or a bare IPv6 address.
+ *
+ * @param text What the user typed.
+ * @param defaultPort The port when none is given; `undefined` leaves it out.
+ * @returns The host and, when known, the port.
+ * @throws {RedeError} `BAD_INPUT` for an empty host or a bad port.
+ */
+export function parseHostPort(
+  text: string,
+  defaultPort?: number,
+): { host: string; port: number | undefined } {
+  let host = text;
+  let portText: string | undefined;
+  const bracket = /^\[([^\]]+)\](?::(.*))?$/.exec(text);
+  if (bracket) {
+    host = bracket[1];
+    portText = bracket[2];
+  } else if (text.split(":").length === 2) {
+    [host, portText] = text.split(":");
+  }
+  if (host === "" || /\s/.test(host)) throw new RedeError("BAD_INPUT", `Invalid host '${text}'`);
+  if (portText === undefined) return { host, port: defaultPort };
+  const port = parsePort(portText);
+  if (port === undefined) {
+    throw new RedeError("BAD_INPUT", `Invalid port '${portText}' in '${text}'`);
+  }
+  return { host, port };
+}
+
+/** Turns an IPv4-mapped IPv6 address (`::ffff:1.2.3.4`) into the IPv4 address it maps. */
+export function normalizeIp(ip: string): string {
+  const m = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
+  return m ? m[1] : ip;
+}

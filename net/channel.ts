@@ -1,0 +1,321 @@
+/**
+ * A channel: framed messages, and the raw chunk bytes between them, over one connection that it
+ * owns. Nobody else reads or writes the connection. Every wait has a deadline; when one runs out
+ * the connection is closed, which ends whatever was waiting on it.
+ *
+ * Two ways to read, one at a time: a server (or a client that streams chunks) reads with
+ * {@link Channel.recv} / {@link Channel.expect} / {@link Channel.readRaw}; a client of request
+ * and reply uses {@link Channel.request}, whose replies come back in request order, read by the
+ * channel itself, which also notices at once when the other side goes away ({@link Channel.done}).
+ *
+ * This is also where errors cross the wire: {@link wireError} turns a received `error` message
+ * into a local error (its text made printable and cut), and {@link toWire} turns a local error
+ * into what may be sent (a code that only names a local failure is never sent).
+ */
+import { hasCode, isWireCode, type LocalCode, RedeError, type WireCode } from "../core/errors.ts";
+import { type ByteReader, type ByteWriter, SerialQueue, writeAll } from "../core/io.ts";
+import { DEFAULT_TIMINGS, PROTOCOL_APP, PROTOCOL_VERSION } from "../core/limits.ts";
+import { remoteText } from "../core/terminal.ts";
+import { type Address, formatAddress, normalizeIp } from "./address.ts";
+import { encodeFrame, FrameReader } from "./framing.ts";
+import {
+  decodeMessage,
+  encodeMessage,
+  hello,
+  type Message,
+  type MessageOf,
+  type MessageType,
+  type Role,
+} from "./protocol.ts";
+
+/** A two-way byte stream a channel can own: a TCP connection, or anything shaped like one. */
+export interface Link extends ByteReader, ByteWriter {
+  close(): void;
+}
+
+export interface ChannelOptions {
+  /** Longest a write may stay blocked (the other side not reading) before the channel closes. */
+  writeMs?: number;
+}
+
+interface Pending {
+  type: MessageType;
+  resolve: (m: Message) => void;
+  reject: (err: unknown) => void;
+  timer: ReturnType<typeof setTimeout>;
+}
+
+/** What each local code becomes if it must be told to the other side. */
+const LOCAL_TO_WIRE: Record<LocalCode, WireCode> = {
+  BAD_PEER: "BAD_REQUEST",
+  BAD_INPUT: "BAD_REQUEST",
+  UNREACHABLE: "INTERNAL",
+  CLOSED: "INTERNAL",
+  HASH_MISMATCH: "INTERNAL",
+  CANCELLED: "INTERNAL",
+};
+
+/** The `error` message that tells the other side about `err`; local details stay here. */
+export function toWire(err: unknown): MessageOf<"error"> {
+  if (err instanceof RedeError) {
+    const code: WireCode = isWireCode(err.code) ? err.code : LOCAL_TO_WIRE[err.code];
+    return { t: "error", code, message: code === "INTERNAL" ? "Internal error" : err.message };
+  }
+  return { t: "error", code: "INTERNAL", message: "Internal error" };
+}
+
+/** The local error for an `error` message received: its code, its text printable and cut. */
+export function wireError(m: MessageOf<"error">): RedeError {
+  return new RedeError(m.code, remoteText(m.message));
+}
+
+/** Framed messages and raw bytes over one connection, with a deadline on every wait. */
+export class Channel {
+  readonly remote: Address;
+  #link: Link;
+  #reader: FrameReader;
+  #writes = new SerialQueue();
+  #writeMs: number;
+  #closed = false;
+  #done: Promise<void>;
+  #markDone!: () => void;
+  #pending: Pending[] = [];
+  #pumping = false;
+
+  constructor(link: Link, remote: Address, opts: ChannelOptions = {}) {
+    this.#link = link;
+    this.#reader = new FrameReader(link);
+    this.remote = remote;
+    this.#writeMs = opts.writeMs ?? DEFAULT_TIMINGS.stallMs;
+    this.#done = new Promise((resolve) => (this.#markDone = resolve));
+  }
+
+  /** A channel over a TCP connection; the remote address is the one the connection came from. */
+  static fromConn(conn: Deno.Conn, opts?: ChannelOptions): Channel {
+    const addr = conn.remoteAddr as Deno.NetAddr;
+    return new Channel(conn, { host: normalizeIp(addr.hostname), port: addr.port }, opts);
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** Settles once the channel is closed, by this side or (while replies are read) the other. */
+  get done(): Promise<void> {
+    return this.#done;
+  }
+
+  /** Sends one message. */
+  send(m: Message): Promise<void> {
+    return this.#write(encodeFrame(encodeMessage(m)));
+  }
+
+  /** Tells the other side about an error, ignoring a connection already gone. */
+  async sendError(err: unknown): Promise<void> {
+    try {
+      await this.send(toWire(err));
+    } catch {
+      // The other side is gone; nothing to tell it.
+    }
+  }
+
+  /** Sends raw bytes (a chunk after its `chunk_data` header). */
+  writeRaw(data: Uint8Array): Promise<void> {
+    return this.#write(data);
+  }
+
+  /**
+   * Receives the next message.
+   *
+   * @param timeoutMs How long to wait; the connection is closed when it runs out.
+   * @returns The message, or `null` when the other side closed cleanly.
+   * @throws {RedeError} `TIMEOUT`, `CLOSED`, `BAD_FRAME`, `FRAME_TOO_LARGE`, or `BAD_NAME` for a
+   * whole message that names an unsafe file (the connection can go on after that one).
+   */
+  async recv(timeoutMs: number): Promise<Message | null> {
+    this.#notPumping();
+    const payload = await this.#deadline(timeoutMs, () => this.#reader.readFrame());
+    return payload === null ? null : decodeMessage(payload);
+  }
+
+  /**
+   * Receives a message of one type; an `error` reply becomes a thrown {@link RedeError}.
+   *
+   * @throws {RedeError} the remote error, `CLOSED`, or `BAD_PEER` for an unexpected message.
+   */
+  async expect<T extends MessageType>(type: T, timeoutMs: number): Promise<MessageOf<T>> {
+    const m = await this.recv(timeoutMs);
+    if (m === null) throw new RedeError("CLOSED", "Connection closed by the other side");
+    return answer(m, type);
+  }
+
+  /** Reads exactly `buf.length` raw bytes (a chunk after its header). */
+  async readRaw(buf: Uint8Array, timeoutMs: number): Promise<void> {
+    this.#notPumping();
+    await this.#deadline(timeoutMs, async () => {
+      let filled = 0;
+      while (filled < buf.length) {
+        const n = await this.#reader.readRaw(buf.subarray(filled));
+        if (n === null) throw new RedeError("CLOSED", "Connection closed by the other side");
+        filled += n;
+      }
+    });
+  }
+
+  /**
+   * Sends a request and waits for its reply. Requests may overlap; replies come back in order.
+   * From the first request on, the channel reads every reply itself (no more `recv`), and a
+   * reply that does not come in time closes the channel, failing every request still waiting.
+   *
+   * @throws {RedeError} the remote error, `TIMEOUT`, `CLOSED`, or `BAD_PEER`.
+   */
+  request<T extends MessageType>(m: Message, type: T, timeoutMs: number): Promise<MessageOf<T>> {
+    if (this.#closed) {
+      return Promise.reject(new RedeError("CLOSED", "Connection closed"));
+    }
+    const reply = new Promise<Message>((resolve, reject) => {
+      const timer = setTimeout(
+        () => this.#fail(new RedeError("TIMEOUT", "The other side stopped answering")),
+        timeoutMs,
+      );
+      this.#pending.push({ type, resolve, reject, timer });
+    });
+    if (!this.#pumping) {
+      this.#pumping = true;
+      this.#pump();
+    }
+    this.send(m).catch((err) => this.#fail(err));
+    return reply.then((r) => answer(r, type));
+  }
+
+  /** Client side of the handshake: send our hello, check theirs. */
+  async greet(role: Role, expectRole: Role, timeoutMs: number): Promise<void> {
+    await this.send(hello(role));
+    checkHello(await this.expect("hello", timeoutMs), expectRole);
+  }
+
+  /** Server side of the handshake: check their hello, answer with ours. */
+  async accept(role: Role, allowed: readonly Role[], timeoutMs: number): Promise<Role> {
+    const theirs = await this.expect("hello", timeoutMs);
+    checkHello(theirs, ...allowed);
+    await this.send(hello(role));
+    return theirs.role;
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    try {
+      this.#link.close();
+    } catch {
+      // Already closed by the runtime.
+    }
+    this.#rejectPending(new RedeError("CLOSED", "Connection closed"));
+    this.#markDone();
+  }
+
+  /** Reads replies and hands each to the request waiting longest, until the connection ends. */
+  async #pump(): Promise<void> {
+    try {
+      while (true) {
+        const payload = await this.#reader.readFrame();
+        if (payload === null) break;
+        const head = this.#pending.shift();
+        let reply: Message;
+        try {
+          reply = decodeMessage(payload);
+        } catch (err) {
+          // The gate refused the reply: the other side's fault. A whole frame with a bad name
+          // fails its request only; anything else leaves the stream untrustworthy.
+          const what = head ? `a bad '${head.type}'` : "a bad message";
+          const bad = new RedeError(
+            "BAD_PEER",
+            `${formatAddress(this.remote)} sent ${what}: ${(err as Error).message}`,
+            { cause: err },
+          );
+          if (!head || !hasCode(err, "BAD_NAME")) throw bad;
+          clearTimeout(head.timer);
+          head.reject(bad);
+          continue;
+        }
+        if (!head) {
+          throw new RedeError(
+            "BAD_PEER",
+            `Unexpected '${reply.t}' from ${formatAddress(this.remote)}`,
+          );
+        }
+        clearTimeout(head.timer);
+        head.resolve(reply);
+      }
+      this.#fail(new RedeError("CLOSED", "Connection closed by the other side"));
+    } catch (err) {
+      this.#fail(this.#closed ? new RedeError("CLOSED", "Connection closed") : lost(err));
+    }
+  }
+
+  #fail(err: unknown): void {
+    this.#rejectPending(err);
+    this.close();
+  }
+
+  #rejectPending(err: unknown): void {
+    for (const p of this.#pending.splice(0)) {
+      clearTimeout(p.timer);
+      p.reject(err);
+    }
+  }
+
+  #notPumping(): void {
+    if (this.#pumping) throw new Error("This channel reads its replies itself; use request()");
+  }
+
+  #write(bytes: Uint8Array): Promise<void> {
+    return this.#writes.run(() => this.#deadline(this.#writeMs, () => writeAll(this.#link, bytes)));
+  }
+
+  /** Runs a read or write with a deadline: when it runs out the connection is closed. */
+  async #deadline<T>(timeoutMs: number, io: () => Promise<T>): Promise<T> {
+    if (this.#closed) throw new RedeError("CLOSED", "Connection closed");
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      this.close();
+    }, timeoutMs);
+    try {
+      return await io();
+    } catch (err) {
+      if (timedOut) throw new RedeError("TIMEOUT", "The other side stopped answering");
+      throw lost(err);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
+
+/** A reply of the expected type; an `error` becomes its local error. */
+function answer<T extends MessageType>(m: Message, type: T): MessageOf<T> {
+  if (m.t === type) return m as MessageOf<T>;
+  if (m.t === "error") throw wireError(m);
+  throw new RedeError("BAD_PEER", `Expected '${type}' but got '${m.t}'`);
+}
+
+/** A failure of the connection itself, as a {@link RedeError}. */
+function lost(err: unknown): RedeError {
+  if (err instanceof RedeError) return err;
+  return new RedeError("CLOSED", `Connection lost: ${(err as Error).message}`, { cause: err });
+}
+
+function checkHello(m: MessageOf<"hello">, ...roles: Role[]): void {
+  if (m.app !== PROTOCOL_APP) {
+    throw new RedeError("BAD_HELLO", `Not a rede-p2p endpoint (it says '${remoteText(m.app)}')`);
+  }
+  if (m.v !== PROTOCOL_VERSION) {
+    throw new RedeError(
+      "VERSION_MISMATCH",
+      `Protocol version ${m.v} is not supported (this is version ${PROTOCOL_VERSION})`,
+    );
+  }
+  if (!roles.includes(m.role)) {
+    throw new RedeError("BAD_HELLO", `Expected a ${roles.join(" or ")}, found a ${m.role}`);
+  }
+}

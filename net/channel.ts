@@ -233,9 +233,11 @@ export class Channel {
             `${formatAddress(this.remote)} sent ${what}: ${(err as Error).message}`,
             { cause: err },
           );
+          if (head) {
+            clearTimeout(head.timer);
+            head.reject(bad);
+          }
           if (!head || !hasCode(err, "BAD_NAME")) throw bad;
-          clearTimeout(head.timer);
-          head.reject(bad);
           continue;
         }
         if (!head) {

@@ -147,19 +147,15 @@ async function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   }
 }
 
+/** The longest a timer may be set for: a wait this long is bounded by the overall timeout. */
+const NO_GUARD_MS = 2 ** 31 - 1;
+
 /**
- * Waits for a line like {@link Proc.waitFor}, but past its fixed 60 s guard: a slow 1 GiB
- * transfer is still bounded by the overall timeout. A process that ends first still fails it.
+ * Waits for a line like {@link Proc.waitFor}, but past its short guard: a slow 1 GiB transfer
+ * is still bounded by the overall timeout. A process that ends first still fails it.
  */
-async function waitLine(p: Proc, re: RegExp, from = 0): Promise<RegExpMatchArray> {
-  while (true) {
-    try {
-      return await p.waitFor(re, from);
-    } catch (err) {
-      if (err instanceof Error && err.message.startsWith("Timed out waiting")) continue;
-      throw err;
-    }
-  }
+function waitLine(p: Proc, re: RegExp, from = 0): Promise<RegExpMatchArray> {
+  return p.waitFor(re, from, NO_GUARD_MS);
 }
 
 /** Lets a process leave on its own (after `quit` or a signal), killing it if it does not. */

@@ -22,6 +22,8 @@ import { join } from "node:path";
 
 const MIB = 1024 * 1024;
 const SPEEDUP_GOAL = 0.85;
+/** Guard on any one wait: a transfer of these sizes at these rates takes well under it. */
+const GUARD_MS = 10 * 60_000;
 
 const { values } = parseArgs({
   args: Deno.args.filter((a) => a !== "--"),
@@ -51,7 +53,7 @@ async function multiSource(k: number, data: string): Promise<{ seconds: number; 
     const downHome = await s.home();
     const down = await s.peer(t.port, downHome, ["--verbose"]);
     const start = performance.now();
-    const out = await run(down, "get data.bin", /^ {2}sources: |^error: /);
+    const out = await run(down, "get data.bin", /^ {2}sources: |^error: /, GUARD_MS);
     const seconds = (performance.now() - start) / 1000;
     const error = out.find((l) => l.startsWith("error: "));
     if (error) throw new Error(error);
@@ -77,14 +79,19 @@ async function resumeAfterKill(data: string, total: number) {
     const mark = first.mark();
     await first.send(`get 127.0.0.1:${seed.port} data.bin`);
     const half = Math.ceil(total / 2);
-    await first.waitFor(new RegExp(`^ {2}chunk \\d+ in \\(${half} of ${total}\\)`), mark);
+    await first.waitFor(new RegExp(`^ {2}chunk \\d+ in \\(${half} of ${total}\\)`), mark, GUARD_MS);
     first.kill("SIGKILL");
     await first.done;
     const written = Math.max(
       ...first.since(mark).map((l) => Number(/\((\d+) of \d+\)/.exec(l)?.[1] ?? 0)),
     );
     const second = await s.peer(t.port, home, ["--verbose"]);
-    const out = await run(second, `get 127.0.0.1:${seed.port} data.bin`, /^Saved '|^error: /);
+    const out = await run(
+      second,
+      `get 127.0.0.1:${seed.port} data.bin`,
+      /^Saved '|^error: /,
+      GUARD_MS,
+    );
     const saved = out.at(-1)!;
     if (saved.startsWith("error: ")) throw new Error(saved);
     const fetchedAgain = out.filter((l) => /^ {2}chunk /.test(l)).length;

@@ -46,6 +46,7 @@ export function partialPaths(dir: string, name: string): { data: string; state: 
  */
 export async function prepareTarget(dir: string, name: string): Promise<string> {
   const target = sharedPath(dir, name);
+  await Deno.mkdir(dir, { recursive: true }); // The shared folder itself is the user's choice.
   const realRoot = await Deno.realPath(dir);
   let existing = dirname(target);
   while (!(await exists(existing))) existing = dirname(existing);

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { type Command, type Context, parseInput, usage, UsageError } from "../commands/_command.ts";
+import { type Context, parseInput, usage, UsageError } from "../commands/_command.ts";
 import { helpFor, overview } from "../commands/help.ts";
 import { CLI_COMMANDS, COMMANDS, SHELL_COMMANDS } from "../commands/mod.ts";
 import { complete, runLine } from "../commands/_shell.ts";
@@ -144,16 +144,32 @@ Deno.test("the command line exits 2 on usage mistakes, 0 on help", async () => {
   assert.match(version.out, /^rede-p2p \d+\.\d+\.\d+$/);
 });
 
-Deno.test("a verb declared as data is all it takes to appear in help", () => {
-  const extra: Command = {
-    name: "ping",
-    scopes: ["shell"],
-    summary: "Check a peer answers",
-    args: [{ name: "peer", description: "whom" }],
-    run: () => Promise.resolve(),
-  };
-  const text = overview({ commands: [...SHELL_COMMANDS, extra], scope: "shell" });
-  assert.match(text, /^ {2}ping +Check a peer answers$/m);
+Deno.test("every verb of the registry is in help for its scopes, and help explains it", async () => {
+  // The overviews a user sees: `rede-p2p --help`, and `help` at the prompt.
+  const cli = (await capture(async () => assert.equal(await main(["--help"]), 0))).out;
+  const shellLines: string[] = [];
+  assert.equal(await runLine("help", shellContext(shellLines)), true);
+  const overviews = { cli, shell: shellLines.join("\n") };
+  for (const c of COMMANDS) {
+    for (const scope of ["cli", "shell"] as const) {
+      const line = new RegExp(`^  ${c.name} +(.*)$`, "m");
+      if (!c.scopes.includes(scope)) {
+        assert.doesNotMatch(overviews[scope], line, `${c.name} is not a ${scope} verb`);
+        continue;
+      }
+      assert.equal(overviews[scope].match(line)?.[1], c.summary, `${c.name} in ${scope} help`);
+    }
+  }
+  // `rede-p2p help <verb>` for every command-line verb, `help <verb>` at the prompt for the rest.
+  for (const c of CLI_COMMANDS) {
+    const { out } = await capture(async () => assert.equal(await main(["help", c.name]), 0));
+    assert.match(out, new RegExp(`^Usage: rede-p2p ${c.name}\\b`, "m"), c.name);
+  }
+  for (const c of SHELL_COMMANDS) {
+    const lines: string[] = [];
+    assert.equal(await runLine(`help ${c.name}`, shellContext(lines)), true, c.name);
+    assert.match(lines.join("\n"), new RegExp(`^Usage: ${c.name}\\b`, "m"), c.name);
+  }
 });
 
 Deno.test("tab completion offers verbs, and file names seen in ls and find after get", () => {

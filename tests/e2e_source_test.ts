@@ -1,5 +1,5 @@
-/** End-to-end scenarios against the TypeScript sources. */
-import { registerE2E } from "./_e2e_scenarios.ts";
-import { SOURCE } from "../testing/harness.ts";
+/** End-to-end scenarios against the TypeScript sources, one test each. */
+import { sceneTest, SOURCE } from "../testing/harness.ts";
+import { SCENARIOS } from "./_e2e_scenarios.ts";
 
-registerE2E(SOURCE, "source");
+for (const { name, fn } of SCENARIOS) sceneTest(SOURCE, `source: ${name}`, fn);

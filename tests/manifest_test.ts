@@ -33,6 +33,24 @@ Deno.test("quoted names and paths with spaces", () => {
   assert.equal(entries[1].name, "b c");
 });
 
+Deno.test("a field glued after a closing quote is an error, on either field", () => {
+  const { entries, problems } = parse('"a b"c x\nok.txt "p q"r\n"a b"\t"c d"\n');
+  assert.deepEqual(problems.map((p) => p.message), [
+    "Line 1: text right after a closing quote",
+    "Line 2: text right after a closing quote",
+  ]);
+  assert.deepEqual(entries.map((e) => [e.name, e.path]), [["a b", join(M, "c d")]]);
+});
+
+Deno.test("a quoted path keeps spaces at its edges", () => {
+  const { entries, problems } = parse('a.txt "  pasta/ nota.txt  "\n"b c" " b c"\n');
+  assert.deepEqual(problems, []);
+  assert.deepEqual(entries.map((e) => [e.name, e.path]), [
+    ["a.txt", join(M, "  pasta", " nota.txt  ")],
+    ["b c", join(M, " b c")],
+  ]);
+});
+
 Deno.test("BOM, CRLF and lone CR line ends", () => {
   const { entries, problems } = parse("\uFEFFa.txt a.txt\r\nb.txt b.txt\rc.txt c.txt\r\n");
   assert.deepEqual(problems, []);
@@ -85,6 +103,7 @@ Deno.test("bad lines are reported with their number and skipped", () => {
   assert.match(problems[0].message, /unterminated quote/);
   assert.match(problems[1].message, /quote names with spaces/);
   assert.match(problems[2].message, /invalid name '\.\.\/x'/);
+  assert.equal(problems[6].message, "Line 7: text right after a closing quote");
   assert.match(problems[7].message, /duplicate name 'ok2.txt' \(first on line 8\)/);
 });
 

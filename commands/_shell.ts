@@ -6,6 +6,7 @@ import * as readline from "node:readline";
 import process from "node:process";
 import { parseArgsStringToArgv } from "string-argv";
 import { errorLine, RedeError } from "../core/errors.ts";
+import { SHELL_HISTORY_LINES } from "../core/limits.ts";
 import { printable } from "../core/terminal.ts";
 import { type Command, type Context, parseInput, usage, UsageError } from "./_command.ts";
 import { helpFor } from "./help.ts";
@@ -63,7 +64,7 @@ export async function runShell(opts: ShellOptions): Promise<number> {
     output: interactive ? process.stdout : undefined,
     terminal: interactive,
     prompt: PROMPT,
-    historySize: 1000,
+    historySize: SHELL_HISTORY_LINES,
     completer: (line: string) => complete(line, names, session),
   });
   let current: AbortController | undefined;

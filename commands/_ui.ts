@@ -4,6 +4,7 @@ import Table from "cli-table3";
 import cliProgress from "cli-progress";
 import process from "node:process";
 import prettyBytes from "pretty-bytes";
+import { SHORT_HASH_CHARS } from "../core/limits.ts";
 import { printable } from "../core/terminal.ts";
 
 /** A table as text, with no colours so it reads the same in a pipe. */
@@ -25,7 +26,7 @@ export function rate(n: number, ms: number): string {
 
 /** The first characters of a hash, enough to tell files apart by eye. */
 export function shortHash(hex: string): string {
-  return hex.slice(0, 12);
+  return hex.slice(0, SHORT_HASH_CHARS);
 }
 
 /** One live progress bar per download on a terminal; nothing elsewhere. */

@@ -15,7 +15,7 @@ export interface ByteWriter {
 }
 
 /**
- * Reads until `buf` is full or the source ends.
+ * Reads exactly `buf.length` bytes, however many reads the source needs, unless it ends first.
  *
  * @returns How many bytes were read: `buf.length` unless the source ended first.
  */
@@ -27,18 +27,6 @@ export async function readFull(src: ByteReader, buf: Uint8Array): Promise<number
     filled += n;
   }
   return filled;
-}
-
-/**
- * Reads exactly `buf.length` bytes.
- *
- * @throws {Deno.errors.UnexpectedEof} when the source ends first.
- */
-export async function readExactly(src: ByteReader, buf: Uint8Array): Promise<void> {
-  const n = await readFull(src, buf);
-  if (n < buf.length) {
-    throw new Deno.errors.UnexpectedEof(`Expected ${buf.length} bytes, the source ended at ${n}`);
-  }
 }
 
 /** Writes all of `data`, however many calls the writer needs. */

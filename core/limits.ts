@@ -29,6 +29,8 @@ export const MAX_SHARE_PATH_BYTES = 1024;
 export const MAX_PEER_NAME_CHARS = 64;
 /** Longest text of a remote error shown to the user (longer text is cut). */
 export const MAX_REMOTE_TEXT_CHARS = 300;
+/** Hex digits of a root shown to people: enough to tell files apart by eye. */
+export const SHORT_HASH_CHARS = 12;
 
 // --- Content -------------------------------------------------------------------------------
 
@@ -68,6 +70,13 @@ export const MAX_SOURCES = 8;
 export const REQUESTS_PER_SOURCE = 2;
 /** Downloads one `get` runs at once; more wait in a queue. */
 export const MAX_ACTIVE_DOWNLOADS = 3;
+/** Free names (`a (1).txt`, ...) tried for a finished download before giving up. */
+export const MAX_RENAME_ATTEMPTS = 100;
+
+// --- The shell -----------------------------------------------------------------------------
+
+/** Lines of shell history kept (for this session). */
+export const SHELL_HISTORY_LINES = 1000;
 
 // --- Timings -------------------------------------------------------------------------------
 

@@ -13,7 +13,7 @@
  * into what may be sent (a code that only names a local failure is never sent).
  */
 import { hasCode, isWireCode, type LocalCode, RedeError, type WireCode } from "../core/errors.ts";
-import { type ByteReader, type ByteWriter, SerialQueue, writeAll } from "../core/io.ts";
+import { type ByteReader, type ByteWriter, readFull, SerialQueue, writeAll } from "../core/io.ts";
 import { DEFAULT_TIMINGS, PROTOCOL_APP, PROTOCOL_VERSION } from "../core/limits.ts";
 import { remoteText } from "../core/terminal.ts";
 import { type Address, formatAddress, normalizeIp } from "./address.ts";
@@ -153,11 +153,10 @@ export class Channel {
   async readRaw(buf: Uint8Array, timeoutMs: number): Promise<void> {
     this.#notPumping();
     await this.#deadline(timeoutMs, async () => {
-      let filled = 0;
-      while (filled < buf.length) {
-        const n = await this.#reader.readRaw(buf.subarray(filled));
-        if (n === null) throw new RedeError("CLOSED", "Connection closed by the other side");
-        filled += n;
+      // Through the frame reader, so that bytes it already read ahead come first.
+      const raw = { read: (p: Uint8Array) => this.#reader.readRaw(p) };
+      if ((await readFull(raw, buf)) < buf.length) {
+        throw new RedeError("CLOSED", "Connection closed by the other side");
       }
     });
   }

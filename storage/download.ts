@@ -10,7 +10,7 @@
 import { chunkCount, chunkSpan, type Descriptor, hashChunk } from "../core/content.ts";
 import { errorLine, RedeError } from "../core/errors.ts";
 import { readFull, SerialQueue, writeAll, writeJsonAtomic } from "../core/io.ts";
-import { DOWNLOAD_BUFFERS, REQUESTS_PER_SOURCE } from "../core/limits.ts";
+import { DOWNLOAD_BUFFERS, MAX_RENAME_ATTEMPTS, REQUESTS_PER_SOURCE } from "../core/limits.ts";
 import { exists, freeName, partialPaths, prepareTarget, sharedPath } from "./paths.ts";
 import { BufferPool, Schedule } from "./schedule.ts";
 
@@ -243,7 +243,7 @@ async function commit(
   wanted: string,
   taken?: (name: string) => boolean,
 ): Promise<string> {
-  for (let attempt = 0; attempt < 100; attempt++) {
+  for (let attempt = 0; attempt < MAX_RENAME_ATTEMPTS; attempt++) {
     const name = await freeName(dir, wanted, taken);
     const target = sharedPath(dir, name);
     try {

@@ -11,6 +11,7 @@ import { join, resolve } from "node:path";
 import { chunkSpan, Descriptor, type FileSummary, type NamedDescriptor } from "../core/content.ts";
 import { RedeError } from "../core/errors.ts";
 import { readFull, SerialQueue, writeJsonAtomic } from "../core/io.ts";
+import { SHORT_HASH_CHARS } from "../core/limits.ts";
 import { shareNameProblem, sharePathProblem } from "../core/names.ts";
 import { describeFile } from "./chunks.ts";
 import { readManifest } from "./manifest.ts";
@@ -108,7 +109,9 @@ export class ShareIndex {
    */
   async describeRoot(root: string): Promise<NamedDescriptor> {
     const entry = this.#byRoot.get(root);
-    if (!entry) throw new RedeError("NOT_FOUND", `No shared content ${root.slice(0, 12)}`);
+    if (!entry) {
+      throw new RedeError("NOT_FOUND", `No shared content ${root.slice(0, SHORT_HASH_CHARS)}`);
+    }
     await this.#fresh(entry);
     if (entry.desc.root !== root) {
       throw new RedeError("NOT_FOUND", `'${entry.name}' changed on disk`);
@@ -125,7 +128,9 @@ export class ShareIndex {
    */
   async readChunk(root: string, index: number, buf: Uint8Array): Promise<number> {
     const entry = this.#byRoot.get(root);
-    if (!entry) throw new RedeError("NOT_FOUND", `No shared content ${root.slice(0, 12)}`);
+    if (!entry) {
+      throw new RedeError("NOT_FOUND", `No shared content ${root.slice(0, SHORT_HASH_CHARS)}`);
+    }
     if (index >= entry.desc.chunks.length) {
       throw new RedeError("BAD_REQUEST", `No chunk ${index} in ${entry.name}`);
     }

@@ -1,5 +1,6 @@
 /**
- * The vocabulary of shared content, one declaration each for its type and its runtime check:
+ * The vocabulary of shared content, one declaration each for its type and its runtime check
+ * (valibot schemas, whose output types are the TypeScript types):
  * hashes, sizes, shared names, file summaries and descriptors. The wire messages
  * (`net/protocol.ts`) and the on-disk caches are built from these.
  *
@@ -12,58 +13,70 @@
  */
 import { Buffer } from "node:buffer";
 import { createHash } from "node:crypto";
-import { z } from "zod";
+import * as v from "valibot";
 import { CHUNK_BYTES } from "./limits.ts";
 import { sharePathProblem } from "./names.ts";
 import { printable } from "./terminal.ts";
 
 /** A SHA-256 digest: 64 lower-case hex digits. */
-export const Hash = z.string().regex(/^[0-9a-f]{64}$/, "not a SHA-256 hex digest");
+export const Hash = v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/, "not a SHA-256 hex digest"));
 
 /** A byte count, index or count: a non-negative safe integer. */
-export const Count = z.int().min(0);
+export const Count = v.pipe(v.number(), v.safeInteger(), v.minValue(0));
 
-/** The marker a {@link ShareName} failure carries, so that it can be answered with `BAD_NAME`. */
-export const BAD_NAME_ISSUE = "BAD_NAME";
+/** Whether a name keeps to the rule of `core/names.ts`. */
+function isShareName(name: string): boolean {
+  return sharePathProblem(name) === undefined;
+}
 
 /** A shared name (see `core/names.ts`); a failure's message says which part is wrong and why. */
-export const ShareName = z.string().check((ctx) => {
-  const problem = sharePathProblem(ctx.value);
-  if (problem === undefined) return;
-  ctx.issues.push({
-    code: "custom",
-    input: ctx.value,
-    message: `Invalid file name '${printable(ctx.value)}': ${problem}`,
-    params: { rede: BAD_NAME_ISSUE },
-  });
-});
+export const ShareName = v.pipe(
+  v.string(),
+  v.check(
+    isShareName,
+    (issue) =>
+      `Invalid file name '${printable(String(issue.input))}': ${
+        sharePathProblem(String(issue.input))
+      }`,
+  ),
+);
+
+/** Whether a validation issue is a name that broke the rule (answered with `BAD_NAME`). */
+export function isNameIssue(issue: v.BaseIssue<unknown>): boolean {
+  return issue.requirement === isShareName;
+}
 
 /** A shared file as a peer lists it: name, size and root hash. */
-export const FileSummary = z.object({ name: ShareName, size: Count, root: Hash });
-export type FileSummary = z.output<typeof FileSummary>;
+export const FileSummary = v.object({ name: ShareName, size: Count, root: Hash });
+export type FileSummary = v.InferOutput<typeof FileSummary>;
 
 /** The fields of a descriptor, before their consistency is checked. */
-export const DescriptorFields = z.object({
+export const DESCRIPTOR_FIELDS = {
   size: Count,
-  chunk_size: z.literal(CHUNK_BYTES, `unsupported chunk size (only ${CHUNK_BYTES})`),
-  chunks: z.array(Hash),
+  chunk_size: v.literal(CHUNK_BYTES, `unsupported chunk size (only ${CHUNK_BYTES})`),
+  chunks: v.array(Hash),
   root: Hash,
-});
+};
 
-/** Adds the consistency check of a descriptor (chunk count, root over the chunk hashes). */
-export function consistent<
-  T extends z.ZodType<{ size: number; chunk_size: number; chunks: string[]; root: string }>,
->(schema: T): T {
-  return schema.check((ctx) => {
-    if (ctx.issues.length > 0) return; // Only a well-typed descriptor is checked further.
-    const problem = descriptorProblem(ctx.value);
-    if (problem) ctx.issues.push({ code: "custom", input: ctx.value, message: problem });
-  });
+/** What the consistency check of a descriptor reads. */
+interface DescriptorLike {
+  size: number;
+  chunk_size: number;
+  chunks: string[];
+  root: string;
+}
+
+/** The consistency check of a descriptor (chunk count, root over the chunk hashes). */
+export function consistent<T extends DescriptorLike>() {
+  return v.check(
+    (d: T) => descriptorProblem(d) === undefined,
+    (issue) => descriptorProblem(issue.input) ?? "inconsistent descriptor",
+  );
 }
 
 /** A file's content: size, chunk hashes, root, checked for consistency. */
-export const Descriptor = consistent(DescriptorFields);
-export type Descriptor = z.output<typeof Descriptor>;
+export const Descriptor = v.pipe(v.object(DESCRIPTOR_FIELDS), consistent());
+export type Descriptor = v.InferOutput<typeof Descriptor>;
 
 /** A shared file's descriptor, with the name it is shared under. */
 export type NamedDescriptor = Descriptor & { name: string };
@@ -109,9 +122,7 @@ export function rootHash(size: number, chunks: readonly string[], chunkSize: num
 }
 
 /** Why a descriptor is not whole and consistent, or `undefined` when it is. */
-export function descriptorProblem(
-  d: { size: number; chunk_size: number; chunks: readonly string[]; root: string },
-): string | undefined {
+export function descriptorProblem(d: DescriptorLike): string | undefined {
   if (d.chunk_size !== CHUNK_BYTES) return `unsupported chunk size ${d.chunk_size}`;
   if (d.chunks.length !== chunkCount(d)) return "wrong number of chunks";
   if (rootHash(d.size, d.chunks, d.chunk_size) !== d.root) return "root does not match its chunks";

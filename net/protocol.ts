@@ -8,14 +8,14 @@
  * (nothing a peer adds is ever stored or echoed), every name is checked against the rule of
  * `core/names.ts`, and in lists of file summaries an entry that fails its check is left out.
  */
-import { z } from "zod";
+import * as v from "valibot";
 import {
-  BAD_NAME_ISSUE,
   consistent,
   Count,
-  DescriptorFields,
+  DESCRIPTOR_FIELDS,
   FileSummary,
   Hash,
+  isNameIssue,
   ShareName,
 } from "../core/content.ts";
 import { RedeError, WIRE_CODES } from "../core/errors.ts";
@@ -29,69 +29,80 @@ import {
 
 export type { FileSummary } from "../core/content.ts";
 
-const Role = z.enum(["tracker", "peer", "client"]);
-export type Role = z.output<typeof Role>;
+const Role = v.picklist(["tracker", "peer", "client"]);
+export type Role = v.InferOutput<typeof Role>;
 
-const Port = z.int().min(1).max(65535);
+const Port = v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(65535));
 
 /** Where a peer can be reached. */
-const PeerAddress = z.object({ ip: z.string(), port: Port });
-export type PeerAddress = z.output<typeof PeerAddress>;
+const PeerAddress = v.object({ ip: v.string(), port: Port });
+export type PeerAddress = v.InferOutput<typeof PeerAddress>;
 
 /** A peer as the tracker lists it: the address it saw, the port the peer listens on. */
-const PeerInfo = z.object({ ip: z.string(), port: Port, name: z.string(), files: Count });
-export type PeerInfo = z.output<typeof PeerInfo>;
+const PeerInfo = v.object({ ip: v.string(), port: Port, name: v.string(), files: Count });
+export type PeerInfo = v.InferOutput<typeof PeerInfo>;
 
 /** A search result: one content (root), the name it goes by, and who holds it. */
-const FoundFile = FileSummary.extend({ peers: z.array(PeerAddress) });
-export type FoundFile = z.output<typeof FoundFile>;
+const FoundFile = v.object({ ...FileSummary.entries, peers: v.array(PeerAddress) });
+export type FoundFile = v.InferOutput<typeof FoundFile>;
 
 /** A list whose entries are checked one by one: an entry that fails is left out. */
-function listOf<T extends z.ZodType>(entry: T) {
-  return z.array(z.unknown()).transform((items) =>
-    items.flatMap((item) => {
-      const r = entry.safeParse(item);
-      return r.success ? [r.data as z.output<T>] : [];
-    })
+function listOf<T extends v.GenericSchema>(entry: T) {
+  return v.pipe(
+    v.array(v.unknown()),
+    v.transform((items) =>
+      items.flatMap((item) => {
+        const r = v.safeParse(entry, item);
+        return r.success ? [r.output as v.InferOutput<T>] : [];
+      })
+    ),
   );
 }
 const Summaries = listOf(FileSummary);
 
-const msg = <T extends string, S extends z.ZodRawShape>(t: T, shape: S) =>
-  z.object({ t: z.literal(t), ...shape });
+const msg = <T extends string, E extends v.ObjectEntries>(t: T, entries: E) =>
+  v.object({ t: v.literal(t), ...entries });
 
 /** Every message, by type. */
 const MESSAGES = {
-  hello: msg("hello", { app: z.string(), v: Count, role: Role }),
+  hello: msg("hello", { app: v.string(), v: Count, role: Role }),
   // An unknown code is read as INTERNAL; the text is made printable where it is shown.
-  error: msg("error", { code: z.enum(WIRE_CODES).catch("INTERNAL"), message: z.string() }),
-  register: msg("register", { port: Port, name: z.string(), files: Summaries }),
+  error: msg("error", {
+    code: v.fallback(v.picklist(WIRE_CODES), "INTERNAL"),
+    message: v.string(),
+  }),
+  register: msg("register", { port: Port, name: v.string(), files: Summaries }),
   registered: msg("registered", {
-    ip: z.string(),
+    ip: v.string(),
     port: Port,
-    heartbeat_ms: z.int().min(MIN_HEARTBEAT_MS).max(MAX_HEARTBEAT_MS),
+    heartbeat_ms: v.pipe(
+      v.number(),
+      v.integer(),
+      v.minValue(MIN_HEARTBEAT_MS),
+      v.maxValue(MAX_HEARTBEAT_MS),
+    ),
   }),
   heartbeat: msg("heartbeat", {}),
   announce: msg("announce", { files: Summaries }),
   peers: msg("peers", {}),
-  peer_list: msg("peer_list", { peers: z.array(PeerInfo) }),
-  find: msg("find", { text: z.string() }),
+  peer_list: msg("peer_list", { peers: v.array(PeerInfo) }),
+  find: msg("find", { text: v.string() }),
   found: msg("found", { results: listOf(FoundFile) }),
   who_has: msg("who_has", { root: Hash }),
-  holders: msg("holders", { root: Hash, peers: z.array(PeerAddress) }),
+  holders: msg("holders", { root: Hash, peers: v.array(PeerAddress) }),
   bye: msg("bye", {}),
   list: msg("list", {}),
   file_list: msg("file_list", { files: Summaries }),
-  describe: msg("describe", { name: ShareName.optional(), root: Hash.optional() }),
-  descriptor: consistent(DescriptorFields.extend({ t: z.literal("descriptor"), name: ShareName })),
+  describe: msg("describe", { name: v.optional(ShareName), root: v.optional(Hash) }),
+  descriptor: v.pipe(msg("descriptor", { ...DESCRIPTOR_FIELDS, name: ShareName }), consistent()),
   chunk: msg("chunk", { root: Hash, index: Count }),
   chunk_data: msg("chunk_data", { root: Hash, index: Count, size: Count }),
 };
 
 type Schemas = typeof MESSAGES;
 export type MessageType = keyof Schemas;
-export type Message = { [T in MessageType]: z.output<Schemas[T]> }[MessageType];
-export type MessageOf<T extends MessageType> = z.output<Schemas[T]>;
+export type Message = { [T in MessageType]: v.InferOutput<Schemas[T]> }[MessageType];
+export type MessageOf<T extends MessageType> = v.InferOutput<Schemas[T]>;
 
 /** The hello each side sends first. */
 export function hello(role: Role): MessageOf<"hello"> {
@@ -134,13 +145,11 @@ export function decodeMessage(payload: Uint8Array): Message {
       `Cannot decode message: unknown type '${String(t).slice(0, 40)}'`,
     );
   }
-  const parsed = MESSAGES[t as MessageType].safeParse(value);
-  if (parsed.success) return parsed.data as Message;
-  const issues = parsed.error.issues;
-  if (issues.every((i) => i.code === "custom" && i.params?.rede === BAD_NAME_ISSUE)) {
-    throw new RedeError("BAD_NAME", issues[0].message);
-  }
-  const where = issues[0].path.join(".");
+  const parsed = v.safeParse(MESSAGES[t as MessageType], value);
+  if (parsed.success) return parsed.output as Message;
+  const issues = parsed.issues;
+  if (issues.every(isNameIssue)) throw new RedeError("BAD_NAME", issues[0].message);
+  const where = v.getDotPath(issues[0]);
   throw new RedeError(
     "BAD_FRAME",
     `Cannot decode message: malformed '${t}' (${where ? `${where}: ` : ""}${issues[0].message})`,

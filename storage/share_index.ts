@@ -8,6 +8,7 @@
  * name and their relative paths joined with `/`.
  */
 import { join, resolve } from "node:path";
+import * as v from "valibot";
 import { chunkSpan, Descriptor, type FileSummary, type NamedDescriptor } from "../core/content.ts";
 import { RedeError } from "../core/errors.ts";
 import { readFull, SerialQueue, writeJsonAtomic } from "../core/io.ts";
@@ -282,9 +283,9 @@ export class ShareIndex {
       for (const [path, r] of Object.entries(data.files as Record<string, unknown>)) {
         // A damaged or foreign record is dropped, and that file hashed again.
         const mtimeMs = (r as { mtimeMs?: unknown })?.mtimeMs;
-        const desc = Descriptor.safeParse(r);
+        const desc = v.safeParse(Descriptor, r);
         if (desc.success && typeof mtimeMs === "number") {
-          this.#cache.set(path, { ...desc.data, mtimeMs });
+          this.#cache.set(path, { ...desc.output, mtimeMs });
         }
       }
     } catch {

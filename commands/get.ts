@@ -1,7 +1,6 @@
 import type { FileSummary } from "../core/content.ts";
 import { RedeError } from "../core/errors.ts";
-import { sharePathProblem } from "../core/names.ts";
-import { printable } from "../core/terminal.ts";
+import { assertShareName } from "../core/names.ts";
 import type { Job } from "../app/fetch.ts";
 import { listFiles } from "../net/peer_client.ts";
 import type { PeerInfo } from "../net/protocol.ts";
@@ -54,17 +53,9 @@ function looksLikePeer(text: string): boolean {
     /^[^\s:/\\]+:\d{1,5}$/.test(text);
 }
 
-/** The gate for names the user typed. */
-function checkName(name: string): void {
-  const problem = sharePathProblem(name);
-  if (problem) {
-    throw new RedeError("BAD_NAME", `Invalid file name '${printable(name)}': ${problem}`);
-  }
-}
-
 /** The files (or folders) named, from one peer's list. */
 async function fromPeer(session: Session, peerText: string, names: string[]): Promise<Job[]> {
-  names.forEach(checkName);
+  names.forEach(assertShareName); // The gate for names the user typed.
   const addr = await session.resolvePeer(
     peerText,
     undefined,
@@ -99,7 +90,7 @@ async function fromNetwork(session: Session, items: string[]): Promise<Job[]> {
       jobs.push({ name: found.name, root: found.root });
       continue;
     }
-    checkName(item);
+    assertShareName(item);
     const results = await session.node.tracker.find(item);
     const chosen = pick(results, item, "on the network");
     const roots = new Set(chosen.filter((f) => f.name === item).map((f) => f.root));

@@ -15,8 +15,7 @@ import { Buffer } from "node:buffer";
 import { createHash } from "node:crypto";
 import * as v from "valibot";
 import { CHUNK_BYTES } from "./limits.ts";
-import { sharePathProblem } from "./names.ts";
-import { printable } from "./terminal.ts";
+import { badNameError, sharePathProblem } from "./names.ts";
 
 /** A SHA-256 digest: 64 lower-case hex digits. */
 export const Hash = v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/, "not a SHA-256 hex digest"));
@@ -32,13 +31,10 @@ function isShareName(name: string): boolean {
 /** A shared name (see `core/names.ts`); a failure's message says which part is wrong and why. */
 export const ShareName = v.pipe(
   v.string(),
-  v.check(
-    isShareName,
-    (issue) =>
-      `Invalid file name '${printable(String(issue.input))}': ${
-        sharePathProblem(String(issue.input))
-      }`,
-  ),
+  v.check(isShareName, (issue) => {
+    const name = String(issue.input);
+    return badNameError(name, sharePathProblem(name) ?? "").message;
+  }),
 );
 
 /** Whether a validation issue is a name that broke the rule (answered with `BAD_NAME`). */

@@ -6,7 +6,9 @@
  * The rule is applied where names enter (a manifest, a message from the network, what the user
  * types) and again where a name becomes a path (`storage/paths.ts`).
  */
+import { RedeError } from "./errors.ts";
 import { MAX_FILE_NAME_BYTES, MAX_SHARE_PATH_BYTES } from "./limits.ts";
+import { printable } from "./terminal.ts";
 
 const WINDOWS_RESERVED = /^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?$/i;
 const encoder = new TextEncoder();
@@ -65,4 +67,19 @@ export function sharePathProblem(name: string): string | undefined {
     }
   }
   return undefined;
+}
+
+/** The one-line refusal of a name, the same wherever it is refused. */
+export function badNameError(name: string, problem: string): RedeError {
+  return new RedeError("BAD_NAME", `Invalid file name '${printable(name)}': ${problem}`);
+}
+
+/**
+ * Refuses a shared name that breaks the rule.
+ *
+ * @throws {RedeError} `BAD_NAME`, saying which part is wrong and why.
+ */
+export function assertShareName(name: string): void {
+  const problem = sharePathProblem(name);
+  if (problem !== undefined) throw badNameError(name, problem);
 }

@@ -4,9 +4,7 @@
  * to create folders through a link that leads outside.
  */
 import { basename, dirname, extname, isAbsolute, relative, resolve, sep } from "node:path";
-import { RedeError } from "../core/errors.ts";
-import { sharePathProblem } from "../core/names.ts";
-import { printable } from "../core/terminal.ts";
+import { assertShareName, badNameError } from "../core/names.ts";
 
 /**
  * The path of a shared name inside `dir`.
@@ -22,11 +20,10 @@ import { printable } from "../core/terminal.ts";
  * ```
  */
 export function sharedPath(dir: string, name: string): string {
-  const problem = sharePathProblem(name);
-  if (problem) throw badName(name, problem);
+  assertShareName(name);
   const root = resolve(dir);
   const path = resolve(root, ...name.split("/"));
-  if (!inside(root, path) || path === root) throw badName(name, "leaves the shared folder");
+  if (!inside(root, path) || path === root) throw badNameError(name, "leaves the shared folder");
   return path;
 }
 
@@ -51,7 +48,7 @@ export async function prepareTarget(dir: string, name: string): Promise<string> 
   let existing = dirname(target);
   while (!(await exists(existing))) existing = dirname(existing);
   if (!inside(realRoot, await Deno.realPath(existing))) {
-    throw badName(name, "a folder on its way leads outside the shared folder");
+    throw badNameError(name, "a folder on its way leads outside the shared folder");
   }
   await Deno.mkdir(dirname(target), { recursive: true });
   return target;
@@ -90,8 +87,4 @@ export async function exists(path: string): Promise<boolean> {
 function inside(root: string, path: string): boolean {
   const rel = relative(root, path);
   return rel === "" || (rel !== ".." && !rel.startsWith(`..${sep}`) && !isAbsolute(rel));
-}
-
-function badName(name: string, problem: string): RedeError {
-  return new RedeError("BAD_NAME", `Invalid file name '${printable(name)}': ${problem}`);
 }

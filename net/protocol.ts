@@ -34,12 +34,15 @@ export type Role = v.InferOutput<typeof Role>;
 
 const Port = v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(65535));
 
+/** An IP address as the tracker saw it: IPv4, or IPv6 with an optional zone; nothing else. */
+const Ip = v.pipe(v.string(), v.regex(/^[0-9A-Za-z:.%_-]{1,64}$/, "not an IP address"));
+
 /** Where a peer can be reached. */
-const PeerAddress = v.object({ ip: v.string(), port: Port });
+const PeerAddress = v.object({ ip: Ip, port: Port });
 export type PeerAddress = v.InferOutput<typeof PeerAddress>;
 
 /** A peer as the tracker lists it: the address it saw, the port the peer listens on. */
-const PeerInfo = v.object({ ip: v.string(), port: Port, name: v.string(), files: Count });
+const PeerInfo = v.object({ ip: Ip, port: Port, name: v.string(), files: Count });
 export type PeerInfo = v.InferOutput<typeof PeerInfo>;
 
 /** A search result: one content (root), the name it goes by, and who holds it. */
@@ -73,7 +76,7 @@ const MESSAGES = {
   }),
   register: msg("register", { port: Port, name: v.string(), files: Summaries }),
   registered: msg("registered", {
-    ip: v.string(),
+    ip: Ip,
     port: Port,
     heartbeat_ms: v.pipe(
       v.number(),

@@ -147,6 +147,8 @@ Deno.test("messages round-trip and malformed ones are BAD_FRAME", () => {
     '{"t":"register","port":70000,"name":"x","files":1}',
     '{"t":"register","port":1,"name":"x","files":3}',
     '{"t":"peer_list","peers":[{"ip":"1.2.3.4"}]}',
+    '{"t":"registered","ip":"1.2.3.4\\u001b[2J","port":1,"heartbeat_ms":5000}',
+    '{"t":"holders","root":"' + "a".repeat(64) + '","peers":[{"ip":"a b","port":1}]}',
     '{"t":"__proto__"}',
   ];
   for (const text of bad) {

@@ -29,6 +29,8 @@ export const MAX_SHARE_PATH_BYTES = 1024;
 export const MAX_PEER_NAME_CHARS = 64;
 /** Longest text of a remote error shown to the user (longer text is cut). */
 export const MAX_REMOTE_TEXT_CHARS = 300;
+/** Characters of a refused name quoted in its refusal (a name from a peer may be megabytes). */
+export const QUOTED_NAME_CHARS = 120;
 /** Hex digits of a root shown to people: enough to tell files apart by eye. */
 export const SHORT_HASH_CHARS = 12;
 

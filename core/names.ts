@@ -7,8 +7,8 @@
  * types) and again where a name becomes a path (`storage/paths.ts`).
  */
 import { RedeError } from "./errors.ts";
-import { MAX_FILE_NAME_BYTES, MAX_SHARE_PATH_BYTES } from "./limits.ts";
-import { printable } from "./terminal.ts";
+import { MAX_FILE_NAME_BYTES, MAX_SHARE_PATH_BYTES, QUOTED_NAME_CHARS } from "./limits.ts";
+import { remoteText } from "./terminal.ts";
 
 const WINDOWS_RESERVED = /^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?$/i;
 const encoder = new TextEncoder();
@@ -71,7 +71,8 @@ export function sharePathProblem(name: string): string | undefined {
 
 /** The one-line refusal of a name, the same wherever it is refused. */
 export function badNameError(name: string, problem: string): RedeError {
-  return new RedeError("BAD_NAME", `Invalid file name '${printable(name)}': ${problem}`);
+  const quoted = remoteText(name, QUOTED_NAME_CHARS);
+  return new RedeError("BAD_NAME", `Invalid file name '${quoted}': ${remoteText(problem)}`);
 }
 
 /**

@@ -18,7 +18,7 @@ export function printable(text: string): string {
   return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, "?");
 }
 
-/** Text another peer sent, made printable and cut to {@link MAX_REMOTE_TEXT_CHARS}. */
-export function remoteText(text: string): string {
-  return printable(text).slice(0, MAX_REMOTE_TEXT_CHARS);
+/** Text another peer sent, cut to `max` characters and made printable. */
+export function remoteText(text: string, max = MAX_REMOTE_TEXT_CHARS): string {
+  return printable(text.slice(0, max));
 }

@@ -19,6 +19,7 @@ import {
   ShareName,
 } from "../core/content.ts";
 import { RedeError, WIRE_CODES } from "../core/errors.ts";
+import { remoteText } from "../core/terminal.ts";
 import {
   MAX_FRAME_BYTES,
   MAX_HEARTBEAT_MS,
@@ -145,16 +146,15 @@ export function decodeMessage(payload: Uint8Array): Message {
   if (typeof t !== "string" || !Object.hasOwn(MESSAGES, t)) {
     throw new RedeError(
       "BAD_FRAME",
-      `Cannot decode message: unknown type '${String(t).slice(0, 40)}'`,
+      `Cannot decode message: unknown type '${remoteText(String(t))}'`,
     );
   }
   const parsed = v.safeParse(MESSAGES[t as MessageType], value);
   if (parsed.success) return parsed.output as Message;
   const issues = parsed.issues;
   if (issues.every(isNameIssue)) throw new RedeError("BAD_NAME", issues[0].message);
+  // The issue may quote what was sent, which can be megabytes: it is cut like any remote text.
   const where = v.getDotPath(issues[0]);
-  throw new RedeError(
-    "BAD_FRAME",
-    `Cannot decode message: malformed '${t}' (${where ? `${where}: ` : ""}${issues[0].message})`,
-  );
+  const detail = remoteText(`${where ? `${where}: ` : ""}${issues[0].message}`);
+  throw new RedeError("BAD_FRAME", `Cannot decode message: malformed '${t}' (${detail})`);
 }

@@ -13,7 +13,7 @@ import {
   timings,
   TRACKER_MAX_CONNECTIONS,
 } from "../core/limits.ts";
-import { printable } from "../core/terminal.ts";
+import { remoteText } from "../core/terminal.ts";
 import { type Address, formatAddress } from "./address.ts";
 import type { Channel } from "./channel.ts";
 import type {
@@ -79,7 +79,7 @@ export class Tracker {
         this.#peers.delete(key);
         old.channel.close();
       }
-      const name = printable(m.name).slice(0, MAX_PEER_NAME_CHARS) || "?";
+      const name = remoteText(m.name, MAX_PEER_NAME_CHARS) || "?";
       const info = { ip: c.ch.remote.host, port: m.port, name, files: m.files.length };
       this.#peers.set(key, { info, files: m.files, channel: c.ch });
       this.#emit({ kind: "join", key, name, files: m.files.length });

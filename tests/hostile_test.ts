@@ -10,7 +10,9 @@ import { hashChunk, rootHash } from "../core/content.ts";
 import { RedeError } from "../core/errors.ts";
 import { CHUNK_BYTES } from "../core/limits.ts";
 import { decodeMessage, type FileSummary } from "../net/protocol.ts";
+import { PeerServer } from "../net/peer_server.ts";
 import { connect, Server } from "../net/transport.ts";
+import { ShareIndex } from "../storage/share_index.ts";
 import { downloadContent, type Source } from "../storage/download.ts";
 import { sharedPath } from "../storage/paths.ts";
 import { run, type Scene, sceneTest, SOURCE, WAIT_MS } from "../testing/harness.ts";
@@ -138,6 +140,45 @@ Deno.test("wire gate: fields a peer adds are dropped, however large or deep", ()
   ];
   for (const [sent, expected] of cases) assert.deepEqual(decodeMessage(wire(sent)), expected);
   assert.equal(({} as Record<string, unknown>).polluted, undefined, "no prototype was touched");
+});
+
+Deno.test("wire gate: a megabyte name or value is refused with a short error, never echoed", async () => {
+  const huge = "\u001b[2J" + "x".repeat(1 << 20);
+  const cases: [Record<string, unknown>, string][] = [
+    [{ t: "describe", name: huge }, "BAD_NAME"],
+    [descriptor(`fotos/${huge}`), "BAD_NAME"],
+    [{ t: "hello", app: "rede-p2p", v: 2, role: huge }, "BAD_FRAME"],
+    [{ t: huge }, "BAD_FRAME"],
+  ];
+  for (const [value, code] of cases) {
+    assert.throws(() => decodeMessage(wire(value)), (e) => {
+      assert.ok(e instanceof RedeError && e.code === code, String(e));
+      assert.ok(e.message.length < 500, `${code}: a ${e.message.length}-character message`);
+      assert.ok(!e.message.includes("\u001b"), "no control character");
+      return true;
+    });
+  }
+  // The same, answered by a real peer server to a hand-built client: a short error, and the
+  // connection goes on.
+  const home = await Deno.makeTempDir({ prefix: "rede-p2p-hostile-" });
+  const index = new ShareIndex(home, join(home, "none.txt"));
+  await index.refresh();
+  const server = new PeerServer({ host: "127.0.0.1", port: 0, content: index });
+  const ch = await connect(server.address, "peer", WAIT_MS);
+  try {
+    await ch.greet("client", "peer", WAIT_MS);
+    await ch.send({ t: "describe", name: huge });
+    const reply = await ch.recv(WAIT_MS);
+    assert.equal(reply?.t, "error");
+    assert.ok(reply?.t === "error" && reply.code === "BAD_NAME" && reply.message.length < 500);
+    await ch.send({ t: "list" });
+    assert.deepEqual(await ch.expect("file_list", WAIT_MS), { t: "file_list", files: [] });
+  } finally {
+    ch.close();
+    server.close();
+    await server.done;
+    await Deno.remove(home, { recursive: true });
+  }
 });
 
 // --- The disk gate ---------------------------------------------------------------------------

@@ -1,35 +1,58 @@
 /**
  * The share index: which files this peer serves, under which names, with their descriptors
- * (size, chunk hashes, root). Descriptors are cached on disk by (path, size, mtime), so a
- * restart does not rehash; a file that changed is rehashed before it is served again, and a
- * chunk is only served while the file still matches what was announced.
+ * (size, chunk hashes, root). Descriptors are cached on disk by path and stamp (device, inode,
+ * size, modification and change times), so a restart does not rehash.
  *
- * A manifest entry may name a folder: its files are shared recursively, named by the entry's
- * name and their relative paths joined with `/`.
+ * Only what was indexed is served. Before a file is described or a chunk sent, its stamp is
+ * compared with the index: a file rewritten in place is rehashed first; a file replaced by
+ * another file or by a link is refused until the next refresh indexes it again (which never
+ * follows a link). A chunk is read from a file opened without following a link, and only when
+ * the stamp of that open file matches the index, so the bytes sent are those described.
+ *
+ * A manifest entry may name a folder: its files are shared recursively (hidden ones and links
+ * left out), named by the entry's name and their relative paths joined with `/`. rede-p2p's own
+ * state (`.rede-p2p/`) and partial downloads (`.NAME.rede-part`) are never shared, whatever the
+ * manifest says.
  */
-import { join, resolve } from "node:path";
+import { promises as fsp, type Stats } from "node:fs";
+import { basename, isAbsolute, join, relative, resolve, sep } from "node:path";
 import * as v from "valibot";
 import { chunkSpan, Descriptor, type FileSummary, type NamedDescriptor } from "../core/content.ts";
 import { RedeError } from "../core/errors.ts";
-import { readFull, SerialQueue, writeJsonAtomic } from "../core/io.ts";
+import { SerialQueue, writeJsonAtomic } from "../core/io.ts";
 import { SHORT_HASH_CHARS } from "../core/limits.ts";
 import { shareNameProblem, sharePathProblem } from "../core/names.ts";
-import { describeFile } from "./chunks.ts";
+import {
+  describeStamped,
+  FileStamp,
+  openFile,
+  readAt,
+  sameFile,
+  sameStamp,
+  stampOf,
+} from "./chunks.ts";
 import { readManifest } from "./manifest.ts";
 
 /** Folder, inside the shared folder, for rede-p2p's own state; never shared. */
 export const STATE_DIR = ".rede-p2p";
-const CACHE_VERSION = 2;
+/** Version 3 keys records by stamp; a cache of another version is ignored (all is rehashed). */
+const CACHE_VERSION = 3;
 
 interface Entry {
   name: string;
   path: string;
-  mtimeMs: number;
   desc: Descriptor;
+  stamp: FileStamp;
+  /** The stamp cannot show a change made in the second it was read: rehash before serving. */
+  racy: boolean;
+  /** A check under way, which every request for this file waits on. */
+  checking?: Promise<void>;
 }
 
-interface CacheRecord extends Descriptor {
-  mtimeMs: number;
+interface CacheRecord {
+  desc: Descriptor;
+  stamp: FileStamp;
+  racy: boolean;
 }
 
 /** What one refresh found. */
@@ -121,8 +144,9 @@ export class ShareIndex {
   }
 
   /**
-   * Reads one chunk of a shared content into `buf`, only while the file still matches the
-   * descriptor it was announced with.
+   * Reads one chunk of a shared content into `buf`, only while the file still is the file that
+   * was described, unchanged: it is opened without following a link, and its stamp compared
+   * with the index before a byte is read.
    *
    * @returns How many bytes were read (the chunk's length).
    * @throws {RedeError} `NOT_FOUND` for an unknown root or a file that changed since.
@@ -136,14 +160,21 @@ export class ShareIndex {
       throw new RedeError("BAD_REQUEST", `No chunk ${index} in ${entry.name}`);
     }
     await this.#fresh(entry);
-    if (entry.desc.root !== root) {
-      throw new RedeError("NOT_FOUND", `'${entry.name}' changed on disk; ask for it again`);
-    }
+    const changed = () =>
+      new RedeError("NOT_FOUND", `'${entry.name}' changed on disk; ask for it again`);
+    if (entry.desc.root !== root) throw changed();
     const { offset, length } = chunkSpan(entry.desc, index);
-    using file = await Deno.open(entry.path, { read: true });
-    await file.seek(offset, Deno.SeekMode.Start);
-    if ((await readFull(file, buf.subarray(0, length))) < length) {
-      throw new RedeError("NOT_FOUND", `'${entry.name}' shrank on disk`);
+    let opened;
+    try {
+      opened = await openFile(entry.path);
+    } catch (err) {
+      throw new RedeError("NOT_FOUND", `Shared file '${entry.name}' is gone`, { cause: err });
+    }
+    try {
+      if (!sameStamp(opened.stamp, entry.stamp)) throw changed();
+      if ((await readAt(opened.file, buf.subarray(0, length), offset)) < length) throw changed();
+    } finally {
+      await opened.file.close();
     }
     return length;
   }
@@ -154,27 +185,46 @@ export class ShareIndex {
    */
   async remember(path: string, desc: Descriptor): Promise<void> {
     await this.#loadCache();
-    const st = await Deno.stat(path);
-    this.#cache.set(resolve(path), { ...desc, mtimeMs: st.mtime?.getTime() ?? 0 });
+    const stamp = stampOf(await fsp.lstat(path));
+    this.#cache.set(resolve(path), { desc, stamp, racy: stamp.size !== desc.size });
     this.#cacheDirty = true;
   }
 
-  /** Rehashes an entry whose file changed since it was described. */
+  /** Checks an entry against its file; one check at a time per entry. */
   async #fresh(entry: Entry): Promise<void> {
-    let st: Deno.FileInfo;
+    entry.checking ??= this.#check(entry).finally(() => (entry.checking = undefined));
+    await entry.checking;
+  }
+
+  /**
+   * Rehashes an entry whose file was rewritten in place since it was described.
+   *
+   * @throws {RedeError} `NOT_FOUND` when the file is gone, or is another file or a link now.
+   */
+  async #check(entry: Entry): Promise<void> {
+    let st: Stats;
     try {
-      st = await Deno.stat(entry.path);
+      st = await fsp.lstat(entry.path);
     } catch (err) {
       throw new RedeError("NOT_FOUND", `Shared file '${entry.name}' is gone`, { cause: err });
     }
-    const mtimeMs = st.mtime?.getTime() ?? 0;
-    if (st.size === entry.desc.size && mtimeMs === entry.mtimeMs) return;
-    const desc = await describeFile(entry.path);
-    this.#byRoot.delete(entry.desc.root);
-    entry.desc = desc;
-    entry.mtimeMs = mtimeMs;
-    this.#byRoot.set(desc.root, entry);
-    this.#cache.set(entry.path, { ...desc, mtimeMs });
+    const replaced = () =>
+      new RedeError("NOT_FOUND", `Shared file '${entry.name}' was replaced on disk`);
+    if (!st.isFile() || !sameFile(stampOf(st), entry.stamp)) throw replaced();
+    if (sameStamp(stampOf(st), entry.stamp) && !entry.racy) return;
+    let read;
+    try {
+      read = await describeStamped(entry.path);
+    } catch (err) {
+      throw new RedeError("NOT_FOUND", `Shared file '${entry.name}' is gone`, { cause: err });
+    }
+    if (!sameFile(read.stamp, entry.stamp)) throw replaced();
+    if (this.#byRoot.get(entry.desc.root) === entry) this.#byRoot.delete(entry.desc.root);
+    entry.desc = read.desc;
+    entry.stamp = read.stamp;
+    entry.racy = read.racy;
+    if (!this.#byRoot.has(read.desc.root)) this.#byRoot.set(read.desc.root, entry);
+    this.#cache.set(entry.path, { desc: read.desc, stamp: read.stamp, racy: read.racy });
     this.#cacheDirty = true;
     await this.#saveCache();
   }
@@ -188,16 +238,23 @@ export class ShareIndex {
       problems.push(...parsed.problems.map((p) => p.message));
       for (const e of parsed.entries) {
         const where = `Line ${e.line}: `;
-        let st: Deno.FileInfo;
+        const own = this.#ownStateProblem(e.path);
+        if (own) {
+          problems.push(`${where}'${e.name}': ${own} (${e.path}); skipped`);
+          continue;
+        }
+        let st: Stats;
         try {
-          st = await Deno.stat(e.path);
+          st = await fsp.lstat(e.path);
         } catch {
           problems.push(`${where}'${e.name}': file not found (${e.path}); skipped`);
           continue;
         }
-        if (st.isDirectory) await this.#walk(e.path, e.name, listed, problems);
-        else if (st.isFile) listed.push({ name: e.name, path: e.path, where });
-        else problems.push(`${where}'${e.name}': not a regular file (${e.path}); skipped`);
+        if (st.isDirectory()) await this.#walk(e.path, e.name, listed, problems);
+        else if (st.isFile()) listed.push({ name: e.name, path: e.path, where });
+        else if (st.isSymbolicLink()) {
+          problems.push(`${where}'${e.name}': a link (${e.path}); list what it leads to; skipped`);
+        } else problems.push(`${where}'${e.name}': not a regular file (${e.path}); skipped`);
       }
     } else {
       await this.#walk(this.dir, "", listed, problems);
@@ -210,35 +267,52 @@ export class ShareIndex {
         problems.push(`${where}'${name}' is shared twice; the first one is kept`);
         continue;
       }
-      let st: Deno.FileInfo;
+      if (sharePathProblem(name) !== undefined) continue; // Every way in checked it already.
+      let st: Stats;
       try {
-        st = await Deno.stat(path);
+        st = await fsp.lstat(path);
       } catch {
         problems.push(`${where}'${name}': file not found (${path}); skipped`);
         continue;
       }
-      const mtimeMs = st.mtime?.getTime() ?? 0;
-      const cached = this.#cache.get(path);
-      let desc: Descriptor | undefined = cached;
-      if (!cached || cached.size !== st.size || cached.mtimeMs !== mtimeMs) {
+      let record = this.#cache.get(path);
+      if (!st.isFile() || !record || !sameStamp(record.stamp, stampOf(st))) {
         try {
-          desc = await describeFile(path);
+          const read = await describeStamped(path);
+          record = { desc: read.desc, stamp: read.stamp, racy: read.racy };
         } catch (err) {
           problems.push(`${where}'${name}': cannot read (${(err as Error).message}); skipped`);
           continue;
         }
         hashed++;
-        this.#cache.set(path, { ...desc, mtimeMs });
+        this.#cache.set(path, record);
       }
-      const { size, chunk_size, chunks, root } = desc!;
-      const entry = { name, path, mtimeMs, desc: { size, chunk_size, chunks, root } };
+      const entry: Entry = { name, path, ...record };
       files.set(name, entry);
-      if (!byRoot.has(root)) byRoot.set(root, entry);
+      if (!byRoot.has(entry.desc.root)) byRoot.set(entry.desc.root, entry);
     }
     this.#files = files;
     this.#byRoot = byRoot;
     if (hashed > 0 || this.#cacheDirty) await this.#saveCache();
     return { mode: parsed ? "manifest" : "folder", problems, hashed };
+  }
+
+  /**
+   * Why a path must not be shared whatever the manifest says: rede-p2p's own state (a
+   * `.rede-p2p` folder, this share's or another's), a partial download, or a hidden part inside
+   * the shared folder.
+   */
+  #ownStateProblem(path: string): string | undefined {
+    if (path.split(sep).includes(STATE_DIR)) return "rede-p2p's own state is never shared";
+    if (/^\..+\.rede-part(\.json)?$/.test(basename(path))) {
+      return "a partial download is never shared";
+    }
+    const rel = relative(this.dir, path);
+    const inside = rel !== "" && rel !== ".." && !rel.startsWith(`..${sep}`) && !isAbsolute(rel);
+    if (inside && rel.split(sep).some((p) => p.startsWith("."))) {
+      return "hidden files of the shared folder are never shared";
+    }
+    return undefined;
   }
 
   /** Lists the visible regular files under a folder, named `prefix/relative/path`. */
@@ -279,14 +353,12 @@ export class ShareIndex {
     this.#cacheLoaded = true;
     try {
       const data = JSON.parse(await Deno.readTextFile(this.#cachePath));
+      // Another version (an older one kept records by modification time alone) is stale.
       if (data?.version !== CACHE_VERSION || typeof data.files !== "object") return;
       for (const [path, r] of Object.entries(data.files as Record<string, unknown>)) {
         // A damaged or foreign record is dropped, and that file hashed again.
-        const mtimeMs = (r as { mtimeMs?: unknown })?.mtimeMs;
-        const desc = v.safeParse(Descriptor, r);
-        if (desc.success && typeof mtimeMs === "number") {
-          this.#cache.set(path, { ...desc.output, mtimeMs });
-        }
+        const record = v.safeParse(CacheRecordSchema, r);
+        if (record.success) this.#cache.set(path, record.output);
       }
     } catch {
       // No cache yet, or an unreadable one: everything is hashed again.
@@ -305,3 +377,5 @@ export class ShareIndex {
     }
   }
 }
+
+const CacheRecordSchema = v.object({ desc: Descriptor, stamp: FileStamp, racy: v.boolean() });

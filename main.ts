@@ -71,5 +71,11 @@ if (import.meta.main) {
     e.preventDefault();
     reportError(e.reason, Deno.args.includes("--verbose"), "rede-p2p: ");
   });
+  // An uncaught error still ends the program, but its text goes through the sanitiser too.
+  globalThis.addEventListener("error", (e) => {
+    e.preventDefault();
+    reportError(e.error, Deno.args.includes("--verbose"), "rede-p2p: ");
+    Deno.exit(1);
+  });
   Deno.exit(await main(Deno.args));
 }

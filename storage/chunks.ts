@@ -35,17 +35,21 @@ export function sameFile(a: FileStamp, b: FileStamp): boolean {
   return a.dev === b.dev && a.ino === b.ino;
 }
 
+/** Whether two stamps are of the same file with the same size and modification time. */
+export function sameWrite(a: FileStamp, b: FileStamp): boolean {
+  return sameFile(a, b) && a.size === b.size && a.mtimeMs === b.mtimeMs;
+}
+
 /** Whether two stamps are of the same file, unchanged. */
 export function sameStamp(a: FileStamp, b: FileStamp): boolean {
-  return sameFile(a, b) && a.size === b.size && a.mtimeMs === b.mtimeMs &&
-    a.ctimeMs === b.ctimeMs;
+  return sameWrite(a, b) && a.ctimeMs === b.ctimeMs;
 }
 
 /**
  * Whether a stamp cannot be trusted to show later changes: the file changed during the second
  * in which it was opened (`openedAt`), and change times may only count whole seconds (they do
- * in Deno), so a rewrite later in that second would leave the stamp as it is. Such a file is
- * read again before it is served. (A change time ahead of the clock is no reason to distrust:
+ * in Deno), so a rewrite later in that second would leave the stamp as it is. The share index
+ * checks each chunk of such a file against its hash before sending it. (A change time ahead of the clock is no reason to distrust:
  * any write moves it to the present.)
  */
 export function isRacy(stamp: FileStamp, openedAt: number): boolean {

@@ -4,10 +4,15 @@
  * size, modification and change times), so a restart does not rehash.
  *
  * Only what was indexed is served. Before a file is described or a chunk sent, its stamp is
- * compared with the index: a file rewritten in place is rehashed first; a file replaced by
- * another file or by a link is refused until the next refresh indexes it again (which never
- * follows a link). A chunk is read from a file opened without following a link, and only when
- * the stamp of that open file matches the index, so the bytes sent are those described.
+ * compared with the index: a file replaced by another file or by a link is refused until the
+ * next refresh indexes it again (which never follows a link); a file of another size or
+ * modification time is rehashed first; a file whose change time alone moved (rewritten with its
+ * modification time put back, or only given a new hard link) is "unvouched": each of its chunks
+ * is checked against its hash before it is sent, and a chunk that does not match is refused and
+ * the file rehashed before it is described again. A stamp taken in the second of the file's
+ * last change is unvouched too (change times may count whole seconds). A chunk is read from a
+ * file opened without following a link, and only when the stamp of that open file matches the
+ * index, so the bytes sent are those described.
  *
  * A manifest entry may name a folder: its files are shared recursively (hidden ones and links
  * left out), named by the entry's name and their relative paths joined with `/`. rede-p2p's own
@@ -15,44 +20,44 @@
  * manifest says.
  */
 import { promises as fsp, type Stats } from "node:fs";
-import { basename, isAbsolute, join, relative, resolve, sep } from "node:path";
-import * as v from "valibot";
-import { chunkSpan, Descriptor, type FileSummary, type NamedDescriptor } from "../core/content.ts";
+import { join, resolve } from "node:path";
+import {
+  chunkSpan,
+  type Descriptor,
+  type FileSummary,
+  hashChunk,
+  type NamedDescriptor,
+} from "../core/content.ts";
 import { RedeError } from "../core/errors.ts";
-import { SerialQueue, writeJsonAtomic } from "../core/io.ts";
+import { SerialQueue } from "../core/io.ts";
 import { SHORT_HASH_CHARS } from "../core/limits.ts";
 import { shareNameProblem, sharePathProblem } from "../core/names.ts";
 import {
   describeStamped,
-  FileStamp,
+  type FileStamp,
   openFile,
   readAt,
   sameFile,
   sameStamp,
+  sameWrite,
   stampOf,
 } from "./chunks.ts";
 import { readManifest } from "./manifest.ts";
+import { DescriptorCache, ownStateProblem } from "./share_cache.ts";
 
-/** Folder, inside the shared folder, for rede-p2p's own state; never shared. */
-export const STATE_DIR = ".rede-p2p";
-/** Version 3 keys records by stamp; a cache of another version is ignored (all is rehashed). */
-const CACHE_VERSION = 3;
+export { STATE_DIR } from "./share_cache.ts";
 
 interface Entry {
   name: string;
   path: string;
   desc: Descriptor;
   stamp: FileStamp;
-  /** The stamp cannot show a change made in the second it was read: rehash before serving. */
-  racy: boolean;
+  /** The stamp does not vouch for the content: each chunk is checked before it is sent. */
+  unvouched: boolean;
+  /** A chunk did not match: the file is rehashed before it is described again. */
+  stale?: boolean;
   /** A check under way, which every request for this file waits on. */
   checking?: Promise<void>;
-}
-
-interface CacheRecord {
-  desc: Descriptor;
-  stamp: FileStamp;
-  racy: boolean;
 }
 
 /** What one refresh found. */
@@ -71,14 +76,13 @@ export class ShareIndex {
   readonly manifestPath: string;
   #files = new Map<string, Entry>();
   #byRoot = new Map<string, Entry>();
-  #cache = new Map<string, CacheRecord>();
-  #cacheLoaded = false;
-  #cacheDirty = false;
+  #cache: DescriptorCache;
   #queue = new SerialQueue();
 
   constructor(dir: string, manifestPath: string) {
     this.dir = resolve(dir);
     this.manifestPath = resolve(manifestPath);
+    this.#cache = new DescriptorCache(this.dir);
   }
 
   /** How many files are shared. */
@@ -176,6 +180,11 @@ export class ShareIndex {
     } finally {
       await opened.file.close();
     }
+    if (entry.unvouched && hashChunk(buf.subarray(0, length)) !== entry.desc.chunks[index]) {
+      entry.stale = true;
+      this.#cache.records.delete(entry.path); // A refresh before the next check rehashes it too.
+      throw changed();
+    }
     return length;
   }
 
@@ -184,10 +193,10 @@ export class ShareIndex {
    * the next refresh does not read it again.
    */
   async remember(path: string, desc: Descriptor): Promise<void> {
-    await this.#loadCache();
+    await this.#cache.load();
     const stamp = stampOf(await fsp.lstat(path));
-    this.#cache.set(resolve(path), { desc, stamp, racy: stamp.size !== desc.size });
-    this.#cacheDirty = true;
+    this.#cache.records.set(resolve(path), { desc, stamp, unvouched: stamp.size !== desc.size });
+    this.#cache.dirty = true;
   }
 
   /** Checks an entry against its file; one check at a time per entry. */
@@ -197,7 +206,8 @@ export class ShareIndex {
   }
 
   /**
-   * Rehashes an entry whose file was rewritten in place since it was described.
+   * Rehashes an entry whose file was written since it was described, or leaves its chunks to be
+   * checked one by one when only its change time moved.
    *
    * @throws {RedeError} `NOT_FOUND` when the file is gone, or is another file or a link now.
    */
@@ -210,8 +220,17 @@ export class ShareIndex {
     }
     const replaced = () =>
       new RedeError("NOT_FOUND", `Shared file '${entry.name}' was replaced on disk`);
-    if (!st.isFile() || !sameFile(stampOf(st), entry.stamp)) throw replaced();
-    if (sameStamp(stampOf(st), entry.stamp) && !entry.racy) return;
+    const now = stampOf(st);
+    if (!st.isFile() || !sameFile(now, entry.stamp)) throw replaced();
+    if (!entry.stale && sameWrite(now, entry.stamp)) {
+      if (now.ctimeMs !== entry.stamp.ctimeMs) {
+        entry.stamp = now;
+        entry.unvouched = true;
+        this.#cache.records.set(entry.path, { desc: entry.desc, stamp: now, unvouched: true });
+        this.#cache.dirty = true;
+      }
+      return;
+    }
     let read;
     try {
       read = await describeStamped(entry.path);
@@ -222,15 +241,20 @@ export class ShareIndex {
     if (this.#byRoot.get(entry.desc.root) === entry) this.#byRoot.delete(entry.desc.root);
     entry.desc = read.desc;
     entry.stamp = read.stamp;
-    entry.racy = read.racy;
+    entry.unvouched = read.racy;
+    entry.stale = false;
     if (!this.#byRoot.has(read.desc.root)) this.#byRoot.set(read.desc.root, entry);
-    this.#cache.set(entry.path, { desc: read.desc, stamp: read.stamp, racy: read.racy });
-    this.#cacheDirty = true;
+    this.#cache.records.set(entry.path, {
+      desc: read.desc,
+      stamp: read.stamp,
+      unvouched: read.racy,
+    });
+    this.#cache.dirty = true;
     await this.#saveCache();
   }
 
   async #refresh(): Promise<IndexReport> {
-    await this.#loadCache();
+    await this.#cache.load();
     const parsed = await readManifest(this.manifestPath, this.dir);
     const problems: string[] = [];
     const listed: { name: string; path: string; where: string }[] = [];
@@ -238,7 +262,7 @@ export class ShareIndex {
       problems.push(...parsed.problems.map((p) => p.message));
       for (const e of parsed.entries) {
         const where = `Line ${e.line}: `;
-        const own = this.#ownStateProblem(e.path);
+        const own = ownStateProblem(this.dir, e.path);
         if (own) {
           problems.push(`${where}'${e.name}': ${own} (${e.path}); skipped`);
           continue;
@@ -275,17 +299,25 @@ export class ShareIndex {
         problems.push(`${where}'${name}': file not found (${path}); skipped`);
         continue;
       }
-      let record = this.#cache.get(path);
-      if (!st.isFile() || !record || !sameStamp(record.stamp, stampOf(st))) {
+      const now = stampOf(st);
+      let record = this.#cache.records.get(path);
+      if (st.isFile() && record && sameWrite(record.stamp, now)) {
+        if (record.stamp.ctimeMs !== now.ctimeMs) {
+          // Only the change time moved: the chunks are checked as they are sent.
+          record = { desc: record.desc, stamp: now, unvouched: true };
+          this.#cache.records.set(path, record);
+          this.#cache.dirty = true;
+        }
+      } else {
         try {
           const read = await describeStamped(path);
-          record = { desc: read.desc, stamp: read.stamp, racy: read.racy };
+          record = { desc: read.desc, stamp: read.stamp, unvouched: read.racy };
         } catch (err) {
           problems.push(`${where}'${name}': cannot read (${(err as Error).message}); skipped`);
           continue;
         }
         hashed++;
-        this.#cache.set(path, record);
+        this.#cache.records.set(path, record);
       }
       const entry: Entry = { name, path, ...record };
       files.set(name, entry);
@@ -293,26 +325,8 @@ export class ShareIndex {
     }
     this.#files = files;
     this.#byRoot = byRoot;
-    if (hashed > 0 || this.#cacheDirty) await this.#saveCache();
+    if (hashed > 0 || this.#cache.dirty) await this.#saveCache();
     return { mode: parsed ? "manifest" : "folder", problems, hashed };
-  }
-
-  /**
-   * Why a path must not be shared whatever the manifest says: rede-p2p's own state (a
-   * `.rede-p2p` folder, this share's or another's), a partial download, or a hidden part inside
-   * the shared folder.
-   */
-  #ownStateProblem(path: string): string | undefined {
-    if (path.split(sep).includes(STATE_DIR)) return "rede-p2p's own state is never shared";
-    if (/^\..+\.rede-part(\.json)?$/.test(basename(path))) {
-      return "a partial download is never shared";
-    }
-    const rel = relative(this.dir, path);
-    const inside = rel !== "" && rel !== ".." && !rel.startsWith(`..${sep}`) && !isAbsolute(rel);
-    if (inside && rel.split(sep).some((p) => p.startsWith("."))) {
-      return "hidden files of the shared folder are never shared";
-    }
-    return undefined;
   }
 
   /** Lists the visible regular files under a folder, named `prefix/relative/path`. */
@@ -344,38 +358,7 @@ export class ShareIndex {
     }
   }
 
-  get #cachePath(): string {
-    return join(this.dir, STATE_DIR, "index.json");
-  }
-
-  async #loadCache(): Promise<void> {
-    if (this.#cacheLoaded) return;
-    this.#cacheLoaded = true;
-    try {
-      const data = JSON.parse(await Deno.readTextFile(this.#cachePath));
-      // Another version (an older one kept records by modification time alone) is stale.
-      if (data?.version !== CACHE_VERSION || typeof data.files !== "object") return;
-      for (const [path, r] of Object.entries(data.files as Record<string, unknown>)) {
-        // A damaged or foreign record is dropped, and that file hashed again.
-        const record = v.safeParse(CacheRecordSchema, r);
-        if (record.success) this.#cache.set(path, record.output);
-      }
-    } catch {
-      // No cache yet, or an unreadable one: everything is hashed again.
-    }
-  }
-
-  async #saveCache(): Promise<void> {
-    const live = new Set([...this.#files.values()].map((e) => e.path));
-    const files = Object.fromEntries([...this.#cache].filter(([p]) => live.has(p)));
-    try {
-      await Deno.mkdir(join(this.dir, STATE_DIR), { recursive: true });
-      await writeJsonAtomic(this.#cachePath, { version: CACHE_VERSION, files });
-      this.#cacheDirty = false;
-    } catch {
-      // A read-only share still works; it just rehashes after a restart.
-    }
+  #saveCache(): Promise<void> {
+    return this.#cache.save(new Set([...this.#files.values()].map((e) => e.path)));
   }
 }
-
-const CacheRecordSchema = v.object({ desc: Descriptor, stamp: FileStamp, racy: v.boolean() });

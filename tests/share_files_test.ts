@@ -9,6 +9,7 @@ import assert from "node:assert/strict";
 import { promises as fsp } from "node:fs";
 import { join } from "node:path";
 import { hashChunk, rootHash } from "../core/content.ts";
+import { RedeError } from "../core/errors.ts";
 import { CHUNK_BYTES } from "../core/limits.ts";
 import type { Channel } from "../net/channel.ts";
 import { PeerServer } from "../net/peer_server.ts";
@@ -141,7 +142,7 @@ Deno.test("freshness: a file replaced by another of the same size and time is no
   });
 });
 
-Deno.test("freshness: a rewrite in place with its time put back is rehashed before it is sent", async () => {
+Deno.test("freshness: a rewrite in place with its time put back is never sent under the old root", async () => {
   const OLD = "first version of the file\n";
   const NEW = "other version of the file\n";
   await withServed({ "a.txt": OLD }, undefined, async ({ dir, ask }) => {
@@ -168,30 +169,46 @@ Deno.test("freshness: the cache is keyed by inode and change time, and an old ca
     const path = join(dir, "a.txt");
     await Deno.writeTextFile(path, "real");
     const stamp = stampOf(await fsp.lstat(path));
-    // A record describing other content: trusted only while its stamp is the file's.
-    const other = "recorded";
-    const desc = {
-      size: 4,
-      chunk_size: CHUNK_BYTES,
-      chunks: [hashChunk(encoder.encode(other))],
-      root: rootHash(4, [hashChunk(encoder.encode(other))], CHUNK_BYTES),
-    };
-    const cases: [string, unknown, string][] = [
-      ["the same stamp", { ...stamp }, desc.root],
-      ["another change time", { ...stamp, ctimeMs: stamp.ctimeMs - 5000 }, rootOf("real")],
-      ["another inode", { ...stamp, ino: stamp.ino + 1 }, rootOf("real")],
-      ["another device", { ...stamp, dev: stamp.dev + 1 }, rootOf("real")],
+    // A record describing other content of the same size, as a rewrite with its time put back
+    // would leave it: trusted only while its stamp is the file's.
+    const other = "fake";
+    const chunks = [hashChunk(encoder.encode(other))];
+    const desc = { size: 4, chunk_size: CHUNK_BYTES, chunks, root: rootOf(other) };
+    const buf = new Uint8Array(CHUNK_BYTES);
+    const cases: [string, unknown][] = [
+      ["the same stamp", { ...stamp }],
+      ["another change time", { ...stamp, ctimeMs: stamp.ctimeMs - 5000 }],
+      ["another inode", { ...stamp, ino: stamp.ino + 1 }],
+      ["another device", { ...stamp, dev: stamp.dev + 1 }],
+      ["another size", { ...stamp, size: 5 }],
+      ["another modification time", { ...stamp, mtimeMs: stamp.mtimeMs - 5000 }],
     ];
-    for (const [what, recorded, root] of cases) {
-      const files = { [path]: { desc, stamp: recorded, racy: false } };
+    for (const [what, recorded] of cases) {
+      const files = { [path]: { desc, stamp: recorded, unvouched: false } };
       await Deno.writeTextFile(
         join(dir, STATE_DIR, "index.json"),
         JSON.stringify({ version: 3, files }),
       );
       const index = new ShareIndex(dir, join(home, "none.txt"));
       const report = await index.refresh();
-      assert.deepEqual(index.list().map((f) => f.root), [root], what);
-      assert.equal(report.hashed, root === desc.root ? 0 : 1, what);
+      const listed = index.list().map((f) => f.root);
+      if (what === "the same stamp") {
+        // The stamp vouches for the record: it is believed (which is why it must be strict).
+        assert.deepEqual([listed, report.hashed], [[desc.root], 0], what);
+      } else if (what === "another change time") {
+        // Only the change time moved: not rehashed, but no chunk leaves unchecked, and the file
+        // is rehashed once a chunk did not match.
+        assert.deepEqual([listed, report.hashed], [[desc.root], 0], what);
+        await assert.rejects(
+          index.readChunk(desc.root, 0, buf),
+          (e) => e instanceof RedeError && e.code === "NOT_FOUND",
+          what,
+        );
+        assert.equal((await index.describe("a.txt")).root, rootOf("real"), what);
+        assert.equal(await index.readChunk(rootOf("real"), 0, buf), 4);
+      } else {
+        assert.deepEqual([listed, report.hashed], [[rootOf("real")], 1], what);
+      }
     }
     // The cache of the version before (keyed by size and modification time), or garbage:
     // stale, everything is hashed again, nothing breaks.

@@ -13,9 +13,10 @@ import { RedeError } from "../core/errors.ts";
 import { CHUNK_BYTES } from "../core/limits.ts";
 import type { Channel } from "../net/channel.ts";
 import { PeerServer } from "../net/peer_server.ts";
-import type { Message } from "../net/protocol.ts";
+import { decodeMessage, type Message } from "../net/protocol.ts";
 import { connect, Server } from "../net/transport.ts";
 import { isRacy, stampOf } from "../storage/chunks.ts";
+import { sharedPath } from "../storage/paths.ts";
 import { ShareIndex, STATE_DIR } from "../storage/share_index.ts";
 import { run, type Scene, sceneTest, SOURCE, WAIT_MS } from "../testing/harness.ts";
 
@@ -238,6 +239,19 @@ Deno.test("freshness: a stamp taken in the second of the last change is not trus
 });
 
 // --- Hidden names and rede-p2p's own state -------------------------------------------------------
+
+Deno.test("hidden: a name part starting with '.' is refused at the wire gate and the disk gate", () => {
+  const root = rootOf(DATA);
+  const hidden = [".rede-p2p/index.json", ".rede-p2p", "fotos/.secret", ".a.txt.rede-part"];
+  const files = [...hidden, "fotos/ok.txt"].map((name) => ({ name, size: DATA.length, root }));
+  const wire = (m: unknown) => decodeMessage(encoder.encode(JSON.stringify(m)));
+  assert.deepEqual(wire({ t: "file_list", files }), { t: "file_list", files: [files.at(-1)] });
+  for (const name of hidden) {
+    const badName = (e: unknown) => e instanceof RedeError && e.code === "BAD_NAME";
+    assert.throws(() => wire({ t: "describe", name }), badName, name);
+    assert.throws(() => sharedPath("/srv/share", name), badName, name);
+  }
+});
 
 Deno.test("hidden: the state folder, partial downloads and hidden files are never shared", async () => {
   const home = await Deno.makeTempDir({ prefix: "rede-p2p-share-" });

@@ -6,6 +6,7 @@
  */
 import { type Context, parseInput, usage, UsageError } from "./commands/_command.ts";
 import { findCommand, reportError } from "./commands/_shell.ts";
+import { print, printError } from "./commands/_ui.ts";
 import { helpFor, overview } from "./commands/help.ts";
 import { CLI_COMMANDS, COMMANDS } from "./commands/mod.ts";
 import denoJson from "./deno.json" with { type: "json" };
@@ -21,8 +22,9 @@ export const VERSION: string = denoJson.version;
 export async function main(argv: string[]): Promise<number> {
   const verbose = argv.includes("--verbose") || argv.includes("-v");
   const ctx: Context = {
-    out: (line) => console.log(line),
-    note: (line) => console.error(line),
+    // Every line goes out through the terminal sanitiser (commands/_ui.ts).
+    out: print,
+    note: printError,
     commands: CLI_COMMANDS,
     registry: COMMANDS,
     scope: "cli",
@@ -30,7 +32,7 @@ export async function main(argv: string[]): Promise<number> {
   };
   const [verb, ...rest] = argv;
   if (verb === undefined) {
-    console.error(overview(ctx));
+    printError(overview(ctx));
     return 2;
   }
   if (verb === "--help" || verb === "-h") {
@@ -43,8 +45,8 @@ export async function main(argv: string[]): Promise<number> {
   }
   const cmd = findCommand(CLI_COMMANDS, verb);
   if (!cmd) {
-    console.error(`rede-p2p: unknown verb '${verb}'`);
-    console.error(`Verbs: ${CLI_COMMANDS.map((c) => c.name).join(", ")}; see 'rede-p2p help'`);
+    printError(`rede-p2p: unknown verb '${verb}'`);
+    printError(`Verbs: ${CLI_COMMANDS.map((c) => c.name).join(", ")}; see 'rede-p2p help'`);
     return 2;
   }
   if (rest.includes("--help") || rest.includes("-h")) {
@@ -56,7 +58,7 @@ export async function main(argv: string[]): Promise<number> {
   } catch (err) {
     reportError(err, verbose, "rede-p2p: ");
     if (err instanceof UsageError) {
-      if (!err.command) console.error(`Usage: rede-p2p ${usage(cmd)}`);
+      if (!err.command) printError(`Usage: rede-p2p ${usage(cmd)}`);
       return 2;
     }
     return 1;
@@ -68,6 +70,12 @@ if (import.meta.main) {
   globalThis.addEventListener("unhandledrejection", (e) => {
     e.preventDefault();
     reportError(e.reason, Deno.args.includes("--verbose"), "rede-p2p: ");
+  });
+  // An uncaught error still ends the program, but its text goes through the sanitiser too.
+  globalThis.addEventListener("error", (e) => {
+    e.preventDefault();
+    reportError(e.error, Deno.args.includes("--verbose"), "rede-p2p: ");
+    Deno.exit(1);
   });
   Deno.exit(await main(Deno.args));
 }

@@ -1,8 +1,11 @@
 /**
  * What a user sees of the download engine: one live bar per download on a terminal, and the
  * lines that say what happened (skipped, resumed, dropped sources, saved), above the bars.
+ * Names shown here passed the name rule; an error's text is made printable as one line; and
+ * every line passes the terminal sanitiser again on its way out (`_ui.ts`).
  */
 import { errorLine } from "../core/errors.ts";
+import { printable } from "../core/terminal.ts";
 import type { FetchEvent, Job } from "../app/fetch.ts";
 import type { Context } from "./_command.ts";
 import type { Session } from "./_session.ts";
@@ -52,8 +55,9 @@ export async function fetchShown(session: Session, jobs: Job[], ctx: Context): P
           say(`Resuming '${job.name}': ${t.have} of ${t.total} chunks already here`);
         } else if (t.kind === "discarded") {
           say(`Discarding an old partial download of other content`);
-        } else if (t.kind === "dropped") say(`Dropped source ${t.source}: ${errorLine(t.error)}`);
-        else if (t.kind === "chunk" && session.verbose) {
+        } else if (t.kind === "dropped") {
+          say(`Dropped source ${t.source}: ${printable(errorLine(t.error))}`);
+        } else if (t.kind === "chunk" && session.verbose) {
           say(`  chunk ${t.index} in (${t.done} of ${t.total}) from ${t.source}`);
         }
         return;

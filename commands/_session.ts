@@ -3,6 +3,8 @@
  * numbers from `peers` can name a peer in `ls` and `get`.
  */
 import { RedeError } from "../core/errors.ts";
+import { MAX_PEER_NAME_CHARS } from "../core/limits.ts";
+import { remoteText } from "../core/terminal.ts";
 import { Fetcher } from "../app/fetch.ts";
 import type { Node } from "../app/node.ts";
 import { type Address, formatAddress, parseHostPort } from "../net/address.ts";
@@ -84,7 +86,9 @@ export class Session {
     }
     const chosen = await pick?.(here);
     if (chosen) return { host: chosen.ip, port: chosen.port };
-    const list = here.map((p) => `${formatAddress({ host: p.ip, port: p.port })} (${p.name})`);
+    const list = here.map((p) =>
+      `${formatAddress({ host: p.ip, port: p.port })} (${remoteText(p.name, MAX_PEER_NAME_CHARS)})`
+    );
     throw new RedeError(
       "BAD_INPUT",
       `Several peers at ${parsed.host}: ${

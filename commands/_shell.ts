@@ -11,6 +11,7 @@ import { printable } from "../core/terminal.ts";
 import { type Command, type Context, parseInput, usage, UsageError } from "./_command.ts";
 import { helpFor } from "./help.ts";
 import type { Session } from "./_session.ts";
+import { print, printError } from "./_ui.ts";
 
 export const PROMPT = "rede-p2p> ";
 
@@ -30,13 +31,13 @@ export function findCommand(commands: readonly Command[], name: string): Command
  * line may quote what a peer or the user sent, so it is made printable first.
  */
 export function reportError(err: unknown, verbose: boolean, prefix = "error: "): void {
-  console.error(`${prefix}${printable(errorLine(err))}`);
+  printError(`${prefix}${printable(errorLine(err))}`);
   if (err instanceof UsageError && err.command) {
-    console.error(`usage: ${usage(err.command)}   (see 'help ${err.command.name}')`);
+    printError(`usage: ${usage(err.command)}   (see 'help ${err.command.name}')`);
   }
   if (verbose && !(err instanceof UsageError)) {
     const cause = err instanceof RedeError ? err.cause ?? err : err;
-    if (cause instanceof Error && cause.stack) console.error(cause.stack);
+    if (cause instanceof Error && cause.stack) printError(cause.stack);
   }
 }
 
@@ -87,17 +88,17 @@ export async function runShell(opts: ShellOptions): Promise<number> {
     if (interactive && !current) {
       readline.clearLine(process.stdout, 0);
       readline.cursorTo(process.stdout, 0);
-      console.log(line);
+      print(line);
       rl.prompt(true);
-    } else console.log(line);
+    } else print(line);
   });
   if (interactive) rl.prompt();
   try {
     for await (const line of rl) {
       current = new AbortController();
       const ok = await runLine(line, {
-        out: (s) => console.log(s),
-        note: (s) => console.log(s),
+        out: print,
+        note: print,
         session,
         commands,
         registry: opts.registry,

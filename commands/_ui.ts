@@ -1,11 +1,26 @@
-/** Output helpers shared by the verbs: tables, byte sizes, the progress line. */
+/**
+ * Output helpers shared by the verbs: the two sinks every line goes out through, tables, byte
+ * sizes, the progress line. Every line passes the terminal sanitiser (`core/terminal.ts`) on its
+ * way out, whatever its fields went through before, so that nothing a peer or a tracker sent can
+ * drive the terminal.
+ */
 import Table from "cli-table3";
 // @ts-types="@types/cli-progress"
 import cliProgress from "cli-progress";
 import process from "node:process";
 import prettyBytes from "pretty-bytes";
 import { SHORT_HASH_CHARS } from "../core/limits.ts";
-import { printable } from "../core/terminal.ts";
+import { printable, terminalText } from "../core/terminal.ts";
+
+/** Prints a line (or several, joined by `\n`) on standard output, made safe for a terminal. */
+export function print(text: string): void {
+  console.log(terminalText(text));
+}
+
+/** Prints a line (or several) on standard error, made safe for a terminal. */
+export function printError(text: string): void {
+  console.error(terminalText(text));
+}
 
 /** A table as text, with no colours so it reads the same in a pipe. */
 export function table(head: string[], rows: (string | number)[][]): string {
@@ -70,9 +85,9 @@ export class ProgressBoard {
   /** Prints a line above the bars (or plainly when there are none). */
   log(line: string): void {
     if (this.#multi) {
-      this.#multi.log(`${line}\n`);
+      this.#multi.log(`${terminalText(line)}\n`);
       this.#multi.update(); // Draw now: a line logged just before stop() would be lost.
-    } else console.log(line);
+    } else print(line);
   }
 
   stop(): void {

@@ -1,3 +1,5 @@
+import { MAX_PEER_NAME_CHARS } from "../core/limits.ts";
+import { remoteText } from "../core/terminal.ts";
 import type { Command } from "./_command.ts";
 import { needSession } from "./_shell.ts";
 import { table } from "./_ui.ts";
@@ -21,7 +23,7 @@ export const peers: Command = {
         `${i + 1}${session.isSelf(p) ? " *" : ""}`,
         p.ip,
         p.port,
-        p.name,
+        remoteText(p.name, MAX_PEER_NAME_CHARS), // As the tracker sent it: cut, printable.
         p.files,
       ]),
     ));

@@ -8,13 +8,14 @@
  */
 import { RedeError } from "./errors.ts";
 import { MAX_FILE_NAME_BYTES, MAX_SHARE_PATH_BYTES, QUOTED_NAME_CHARS } from "./limits.ts";
-import { remoteText } from "./terminal.ts";
+import { hasUnsafeChars, remoteText } from "./terminal.ts";
 
 const WINDOWS_RESERVED = /^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?$/i;
 const encoder = new TextEncoder();
 
 /**
- * Checks that a name is a plain file name that cannot leave the folder it is in.
+ * Checks that a name is a plain file name that cannot leave the folder it is in, cannot drive a
+ * terminal, and is not hidden.
  *
  * @param name The name as given by a user, a manifest or the network.
  * @returns The reason the name is refused, or `undefined` when it is acceptable.
@@ -30,10 +31,12 @@ export function shareNameProblem(name: string): string | undefined {
   if (encoder.encode(name).length > MAX_FILE_NAME_BYTES) {
     return `is longer than ${MAX_FILE_NAME_BYTES} bytes`;
   }
-  // deno-lint-ignore no-control-regex
-  if (/[\u0000-\u001f\u007f]/.test(name)) return "must not contain control characters";
+  // The characters the terminal sanitiser would escape: a shared name is printed as it is.
+  if (hasUnsafeChars(name)) return "must not contain control or bidirectional characters";
   if (/[/\\]/.test(name)) return "must not contain '/' or '\\'";
   if (name === "." || name === "..") return "must not be '.' or '..'";
+  // Hidden: rede-p2p's own state (`.rede-p2p/`, `.NAME.rede-part`) must never be named.
+  if (name.startsWith(".")) return "must not start with '.' (hidden)";
   if (/^[a-zA-Z]:/.test(name)) return "must not start with a drive letter";
   if (/[<>:"|?*]/.test(name)) return 'must not contain any of < > : " | ? *';
   if (WINDOWS_RESERVED.test(name)) return "is a reserved device name on Windows";

@@ -1,35 +1,63 @@
 /**
  * The share index: which files this peer serves, under which names, with their descriptors
- * (size, chunk hashes, root). Descriptors are cached on disk by (path, size, mtime), so a
- * restart does not rehash; a file that changed is rehashed before it is served again, and a
- * chunk is only served while the file still matches what was announced.
+ * (size, chunk hashes, root). Descriptors are cached on disk by path and stamp (device, inode,
+ * size, modification and change times), so a restart does not rehash.
  *
- * A manifest entry may name a folder: its files are shared recursively, named by the entry's
- * name and their relative paths joined with `/`.
+ * Only what was indexed is served. Before a file is described or a chunk sent, its stamp is
+ * compared with the index: a file replaced by another file or by a link is refused until the
+ * next refresh indexes it again (which never follows a link); a file of another size or
+ * modification time is rehashed first; a file whose change time alone moved (rewritten with its
+ * modification time put back, or only given a new hard link) is "unvouched": each of its chunks
+ * is checked against its hash before it is sent, and a chunk that does not match is refused and
+ * the file rehashed before it is described again. A stamp taken in the second of the file's
+ * last change is unvouched too (change times may count whole seconds). A chunk is read from a
+ * file opened without following a link, and only when the stamp of that open file matches the
+ * index, so the bytes sent are those described.
+ *
+ * A manifest entry may name a folder: its files are shared recursively (hidden ones and links
+ * left out), named by the entry's name and their relative paths joined with `/`. rede-p2p's own
+ * state (`.rede-p2p/`) and partial downloads (`.NAME.rede-part`) are never shared, whatever the
+ * manifest says.
  */
+import { promises as fsp, type Stats } from "node:fs";
 import { join, resolve } from "node:path";
-import * as v from "valibot";
-import { chunkSpan, Descriptor, type FileSummary, type NamedDescriptor } from "../core/content.ts";
+import {
+  chunkSpan,
+  type Descriptor,
+  type FileSummary,
+  hashChunk,
+  type NamedDescriptor,
+} from "../core/content.ts";
 import { RedeError } from "../core/errors.ts";
-import { readFull, SerialQueue, writeJsonAtomic } from "../core/io.ts";
+import { SerialQueue } from "../core/io.ts";
 import { SHORT_HASH_CHARS } from "../core/limits.ts";
 import { shareNameProblem, sharePathProblem } from "../core/names.ts";
-import { describeFile } from "./chunks.ts";
+import {
+  describeStamped,
+  type FileStamp,
+  openFile,
+  readAt,
+  sameFile,
+  sameStamp,
+  sameWrite,
+  stampOf,
+} from "./chunks.ts";
 import { readManifest } from "./manifest.ts";
+import { DescriptorCache, ownStateProblem } from "./share_cache.ts";
 
-/** Folder, inside the shared folder, for rede-p2p's own state; never shared. */
-export const STATE_DIR = ".rede-p2p";
-const CACHE_VERSION = 2;
+export { STATE_DIR } from "./share_cache.ts";
 
 interface Entry {
   name: string;
   path: string;
-  mtimeMs: number;
   desc: Descriptor;
-}
-
-interface CacheRecord extends Descriptor {
-  mtimeMs: number;
+  stamp: FileStamp;
+  /** The stamp does not vouch for the content: each chunk is checked before it is sent. */
+  unvouched: boolean;
+  /** A chunk did not match: the file is rehashed before it is described again. */
+  stale?: boolean;
+  /** A check under way, which every request for this file waits on. */
+  checking?: Promise<void>;
 }
 
 /** What one refresh found. */
@@ -48,14 +76,13 @@ export class ShareIndex {
   readonly manifestPath: string;
   #files = new Map<string, Entry>();
   #byRoot = new Map<string, Entry>();
-  #cache = new Map<string, CacheRecord>();
-  #cacheLoaded = false;
-  #cacheDirty = false;
+  #cache: DescriptorCache;
   #queue = new SerialQueue();
 
   constructor(dir: string, manifestPath: string) {
     this.dir = resolve(dir);
     this.manifestPath = resolve(manifestPath);
+    this.#cache = new DescriptorCache(this.dir);
   }
 
   /** How many files are shared. */
@@ -121,8 +148,9 @@ export class ShareIndex {
   }
 
   /**
-   * Reads one chunk of a shared content into `buf`, only while the file still matches the
-   * descriptor it was announced with.
+   * Reads one chunk of a shared content into `buf`, only while the file still is the file that
+   * was described, unchanged: it is opened without following a link, and its stamp compared
+   * with the index before a byte is read.
    *
    * @returns How many bytes were read (the chunk's length).
    * @throws {RedeError} `NOT_FOUND` for an unknown root or a file that changed since.
@@ -136,14 +164,26 @@ export class ShareIndex {
       throw new RedeError("BAD_REQUEST", `No chunk ${index} in ${entry.name}`);
     }
     await this.#fresh(entry);
-    if (entry.desc.root !== root) {
-      throw new RedeError("NOT_FOUND", `'${entry.name}' changed on disk; ask for it again`);
-    }
+    const changed = () =>
+      new RedeError("NOT_FOUND", `'${entry.name}' changed on disk; ask for it again`);
+    if (entry.desc.root !== root) throw changed();
     const { offset, length } = chunkSpan(entry.desc, index);
-    using file = await Deno.open(entry.path, { read: true });
-    await file.seek(offset, Deno.SeekMode.Start);
-    if ((await readFull(file, buf.subarray(0, length))) < length) {
-      throw new RedeError("NOT_FOUND", `'${entry.name}' shrank on disk`);
+    let opened;
+    try {
+      opened = await openFile(entry.path);
+    } catch (err) {
+      throw new RedeError("NOT_FOUND", `Shared file '${entry.name}' is gone`, { cause: err });
+    }
+    try {
+      if (!sameStamp(opened.stamp, entry.stamp)) throw changed();
+      if ((await readAt(opened.file, buf.subarray(0, length), offset)) < length) throw changed();
+    } finally {
+      await opened.file.close();
+    }
+    if (entry.unvouched && hashChunk(buf.subarray(0, length)) !== entry.desc.chunks[index]) {
+      entry.stale = true;
+      this.#cache.records.delete(entry.path); // A refresh before the next check rehashes it too.
+      throw changed();
     }
     return length;
   }
@@ -153,34 +193,68 @@ export class ShareIndex {
    * the next refresh does not read it again.
    */
   async remember(path: string, desc: Descriptor): Promise<void> {
-    await this.#loadCache();
-    const st = await Deno.stat(path);
-    this.#cache.set(resolve(path), { ...desc, mtimeMs: st.mtime?.getTime() ?? 0 });
-    this.#cacheDirty = true;
+    await this.#cache.load();
+    const stamp = stampOf(await fsp.lstat(path));
+    this.#cache.records.set(resolve(path), { desc, stamp, unvouched: stamp.size !== desc.size });
+    this.#cache.dirty = true;
   }
 
-  /** Rehashes an entry whose file changed since it was described. */
+  /** Checks an entry against its file; one check at a time per entry. */
   async #fresh(entry: Entry): Promise<void> {
-    let st: Deno.FileInfo;
+    entry.checking ??= this.#check(entry).finally(() => (entry.checking = undefined));
+    await entry.checking;
+  }
+
+  /**
+   * Rehashes an entry whose file was written since it was described, or leaves its chunks to be
+   * checked one by one when only its change time moved.
+   *
+   * @throws {RedeError} `NOT_FOUND` when the file is gone, or is another file or a link now.
+   */
+  async #check(entry: Entry): Promise<void> {
+    let st: Stats;
     try {
-      st = await Deno.stat(entry.path);
+      st = await fsp.lstat(entry.path);
     } catch (err) {
       throw new RedeError("NOT_FOUND", `Shared file '${entry.name}' is gone`, { cause: err });
     }
-    const mtimeMs = st.mtime?.getTime() ?? 0;
-    if (st.size === entry.desc.size && mtimeMs === entry.mtimeMs) return;
-    const desc = await describeFile(entry.path);
-    this.#byRoot.delete(entry.desc.root);
-    entry.desc = desc;
-    entry.mtimeMs = mtimeMs;
-    this.#byRoot.set(desc.root, entry);
-    this.#cache.set(entry.path, { ...desc, mtimeMs });
-    this.#cacheDirty = true;
+    const replaced = () =>
+      new RedeError("NOT_FOUND", `Shared file '${entry.name}' was replaced on disk`);
+    const now = stampOf(st);
+    if (!st.isFile() || !sameFile(now, entry.stamp)) throw replaced();
+    if (!entry.stale && sameWrite(now, entry.stamp)) {
+      if (now.ctimeMs !== entry.stamp.ctimeMs) {
+        entry.stamp = now;
+        entry.unvouched = true;
+        this.#cache.records.set(entry.path, { desc: entry.desc, stamp: now, unvouched: true });
+        this.#cache.dirty = true;
+      }
+      return;
+    }
+    let read;
+    try {
+      read = await describeStamped(entry.path);
+    } catch (err) {
+      throw new RedeError("NOT_FOUND", `Shared file '${entry.name}' is gone`, { cause: err });
+    }
+    if (!sameFile(read.stamp, entry.stamp)) throw replaced();
+    if (this.#byRoot.get(entry.desc.root) === entry) this.#byRoot.delete(entry.desc.root);
+    entry.desc = read.desc;
+    entry.stamp = read.stamp;
+    entry.unvouched = read.racy;
+    entry.stale = false;
+    if (!this.#byRoot.has(read.desc.root)) this.#byRoot.set(read.desc.root, entry);
+    this.#cache.records.set(entry.path, {
+      desc: read.desc,
+      stamp: read.stamp,
+      unvouched: read.racy,
+    });
+    this.#cache.dirty = true;
     await this.#saveCache();
   }
 
   async #refresh(): Promise<IndexReport> {
-    await this.#loadCache();
+    await this.#cache.load();
     const parsed = await readManifest(this.manifestPath, this.dir);
     const problems: string[] = [];
     const listed: { name: string; path: string; where: string }[] = [];
@@ -188,16 +262,23 @@ export class ShareIndex {
       problems.push(...parsed.problems.map((p) => p.message));
       for (const e of parsed.entries) {
         const where = `Line ${e.line}: `;
-        let st: Deno.FileInfo;
+        const own = ownStateProblem(this.dir, e.path);
+        if (own) {
+          problems.push(`${where}'${e.name}': ${own} (${e.path}); skipped`);
+          continue;
+        }
+        let st: Stats;
         try {
-          st = await Deno.stat(e.path);
+          st = await fsp.lstat(e.path);
         } catch {
           problems.push(`${where}'${e.name}': file not found (${e.path}); skipped`);
           continue;
         }
-        if (st.isDirectory) await this.#walk(e.path, e.name, listed, problems);
-        else if (st.isFile) listed.push({ name: e.name, path: e.path, where });
-        else problems.push(`${where}'${e.name}': not a regular file (${e.path}); skipped`);
+        if (st.isDirectory()) await this.#walk(e.path, e.name, listed, problems);
+        else if (st.isFile()) listed.push({ name: e.name, path: e.path, where });
+        else if (st.isSymbolicLink()) {
+          problems.push(`${where}'${e.name}': a link (${e.path}); list what it leads to; skipped`);
+        } else problems.push(`${where}'${e.name}': not a regular file (${e.path}); skipped`);
       }
     } else {
       await this.#walk(this.dir, "", listed, problems);
@@ -210,34 +291,41 @@ export class ShareIndex {
         problems.push(`${where}'${name}' is shared twice; the first one is kept`);
         continue;
       }
-      let st: Deno.FileInfo;
+      if (sharePathProblem(name) !== undefined) continue; // Every way in checked it already.
+      let st: Stats;
       try {
-        st = await Deno.stat(path);
+        st = await fsp.lstat(path);
       } catch {
         problems.push(`${where}'${name}': file not found (${path}); skipped`);
         continue;
       }
-      const mtimeMs = st.mtime?.getTime() ?? 0;
-      const cached = this.#cache.get(path);
-      let desc: Descriptor | undefined = cached;
-      if (!cached || cached.size !== st.size || cached.mtimeMs !== mtimeMs) {
+      const now = stampOf(st);
+      let record = this.#cache.records.get(path);
+      if (st.isFile() && record && sameWrite(record.stamp, now)) {
+        if (record.stamp.ctimeMs !== now.ctimeMs) {
+          // Only the change time moved: the chunks are checked as they are sent.
+          record = { desc: record.desc, stamp: now, unvouched: true };
+          this.#cache.records.set(path, record);
+          this.#cache.dirty = true;
+        }
+      } else {
         try {
-          desc = await describeFile(path);
+          const read = await describeStamped(path);
+          record = { desc: read.desc, stamp: read.stamp, unvouched: read.racy };
         } catch (err) {
           problems.push(`${where}'${name}': cannot read (${(err as Error).message}); skipped`);
           continue;
         }
         hashed++;
-        this.#cache.set(path, { ...desc, mtimeMs });
+        this.#cache.records.set(path, record);
       }
-      const { size, chunk_size, chunks, root } = desc!;
-      const entry = { name, path, mtimeMs, desc: { size, chunk_size, chunks, root } };
+      const entry: Entry = { name, path, ...record };
       files.set(name, entry);
-      if (!byRoot.has(root)) byRoot.set(root, entry);
+      if (!byRoot.has(entry.desc.root)) byRoot.set(entry.desc.root, entry);
     }
     this.#files = files;
     this.#byRoot = byRoot;
-    if (hashed > 0 || this.#cacheDirty) await this.#saveCache();
+    if (hashed > 0 || this.#cache.dirty) await this.#saveCache();
     return { mode: parsed ? "manifest" : "folder", problems, hashed };
   }
 
@@ -270,38 +358,7 @@ export class ShareIndex {
     }
   }
 
-  get #cachePath(): string {
-    return join(this.dir, STATE_DIR, "index.json");
-  }
-
-  async #loadCache(): Promise<void> {
-    if (this.#cacheLoaded) return;
-    this.#cacheLoaded = true;
-    try {
-      const data = JSON.parse(await Deno.readTextFile(this.#cachePath));
-      if (data?.version !== CACHE_VERSION || typeof data.files !== "object") return;
-      for (const [path, r] of Object.entries(data.files as Record<string, unknown>)) {
-        // A damaged or foreign record is dropped, and that file hashed again.
-        const mtimeMs = (r as { mtimeMs?: unknown })?.mtimeMs;
-        const desc = v.safeParse(Descriptor, r);
-        if (desc.success && typeof mtimeMs === "number") {
-          this.#cache.set(path, { ...desc.output, mtimeMs });
-        }
-      }
-    } catch {
-      // No cache yet, or an unreadable one: everything is hashed again.
-    }
-  }
-
-  async #saveCache(): Promise<void> {
-    const live = new Set([...this.#files.values()].map((e) => e.path));
-    const files = Object.fromEntries([...this.#cache].filter(([p]) => live.has(p)));
-    try {
-      await Deno.mkdir(join(this.dir, STATE_DIR), { recursive: true });
-      await writeJsonAtomic(this.#cachePath, { version: CACHE_VERSION, files });
-      this.#cacheDirty = false;
-    } catch {
-      // A read-only share still works; it just rehashes after a restart.
-    }
+  #saveCache(): Promise<void> {
+    return this.#cache.save(new Set([...this.#files.values()].map((e) => e.path)));
   }
 }

@@ -237,7 +237,7 @@ Deno.test("channel: an error reply becomes a RedeError, its text printable and c
     const err = await first;
     assert.equal(
       err.message,
-      ("bad??[2J??name " + "x".repeat(500)).slice(0, MAX_REMOTE_TEXT_CHARS),
+      ("bad\\x00\\x1b[2J\\x7f\\x9bname " + "x".repeat(500)).slice(0, MAX_REMOTE_TEXT_CHARS),
     );
     assert.equal(err.message.length, MAX_REMOTE_TEXT_CHARS);
     // deno-lint-ignore no-control-regex

@@ -627,13 +627,19 @@ export function sessionAt(arb: fc.Arbitrary<Session>, seed: number, i: number): 
 
 /** What the fuzz of one server saw. */
 export class Tally {
-  /** Frames the server read: answered, refused, or the one it closed the connection on. */
+  /**
+   * Frames the server read: answered, refused, or the one it closed the connection on. (When the
+   * tracker closes a connection because another one registered the same port, the frames of
+   * that batch count although some may not have been read; this is rare.)
+   */
   frames = 0;
   bytes = 0;
   /** Valid requests sent after a batch to learn that the server went on (not in `frames`). */
   probes = 0;
   sessions = 0;
   connections = 0;
+  /** Connections refused at once as one too many (BUSY): none of their frames count. */
+  refused = 0;
   /** Replies by type (`error CODE` for errors). */
   replies = new Map<string, number>();
   /** How connections ended. */
@@ -678,6 +684,8 @@ interface Reply {
 /** The replies on one connection, read as they come until the server closes it. */
 class Replies {
   count = 0;
+  /** The replies read so far (the headers only: chunk bytes are dropped). */
+  readonly seen: Reply[] = [];
   first?: Reply;
   /** Settles with how the connection ended, once it has. */
   readonly ended: Promise<string>;
@@ -689,8 +697,12 @@ class Replies {
     });
   }
 
-  /** Resolves true once a reply passes `check`, false if the connection ends first. */
+  /**
+   * Resolves true once a reply passes `check` (one already read counts), false if the
+   * connection ends first.
+   */
   until(check: (m: Reply, count: number) => boolean): Promise<boolean> {
+    if (this.seen.some((m) => check(m, this.count))) return Promise.resolve(true);
     return new Promise((resolve) => {
       const waiter = (m?: Reply) => {
         if (m === undefined || check(m, this.count)) {
@@ -733,6 +745,7 @@ class Replies {
           }
         }
         this.count++;
+        this.seen.push(m);
         this.first ??= m;
         for (const w of [...this.#waiters]) w(m);
       }
@@ -850,7 +863,8 @@ export async function playSession(
           await wait(replies.until(p.answered), "no reply to the probe, and no close");
         // A connection refused as too many read nothing.
         const busy = replies.first?.t === "error" && replies.first.code === "BUSY";
-        if (!busy) tally.frames += Math.min(written, batch.length);
+        if (busy && replies.count === 1 && !answered) tally.refused++;
+        else tally.frames += Math.min(written, batch.length);
         if (answered) tally.probes++;
         next += taken;
         if (!answered) open = false;

@@ -151,7 +151,8 @@ function summary(name: string, t: Tally, ms: number): string {
     `${name}: ${t.frames} frames read (${
       (t.bytes / 2 ** 20).toFixed(1)
     } MiB) and ${t.probes} probes`,
-    `in ${t.sessions} sessions, ${t.connections} connections, ${(ms / 1000).toFixed(1)} s;`,
+    `in ${t.sessions} sessions, ${t.connections} connections (${t.refused} refused as busy),`,
+    `${(ms / 1000).toFixed(1)} s;`,
     `slowest reaction ${t.slowestMs.toFixed(0)} ms (bound ${BOUND_MS} ms)`,
     `\n  replies: ${top(t.replies)}\n  endings: ${top(t.endings)}`,
   ].join(" ");
@@ -265,6 +266,28 @@ Deno.test("fuzz: 100,000 mutated frames at a tracker and a seeder; none crashes 
       "every connection to end",
     );
     assert.deepEqual(tracker.peers(), [], "no registration outlives its connection");
+    // The fuzz reached every handler and every refusal, and held connections open until the
+    // servers' deadlines closed them (it did not, say, only meet a full server).
+    const seen = (t: Tally, kinds: string[]) => kinds.filter((k) => !t.replies.has(k));
+    if (!only) {
+      assert.deepEqual(
+        seen(tt, ["registered", "found", "holders", "peer_list", "error BAD_FRAME"]),
+        [],
+        "tracker replies never seen",
+      );
+      assert.deepEqual(
+        seen(ts, ["file_list", "descriptor", "chunk_data", "error NOT_FOUND", "error BAD_NAME"]),
+        [],
+        "seeder replies never seen",
+      );
+      for (const t of [tt, ts]) {
+        assert.ok(
+          [...t.endings.keys()].some((k) => k.startsWith("held open")),
+          "a held connection",
+        );
+        assert.ok(t.probes < t.frames / 4, "probes are a small part of the traffic");
+      }
+    }
 
     // A normal get: the seeder registers, a peer finds the file and downloads it, intact.
     const seederPort = seeder.address.port;

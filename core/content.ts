@@ -119,6 +119,8 @@ export function rootHash(size: number, chunks: readonly string[], chunkSize: num
 
 /** Why a descriptor is not whole and consistent, or `undefined` when it is. */
 export function descriptorProblem(d: DescriptorLike): string | undefined {
+  // Checked again here: this check also runs when a field check failed, and the root needs a count.
+  if (!Number.isSafeInteger(d.size) || d.size < 0) return "size is not a count";
   if (d.chunk_size !== CHUNK_BYTES) return `unsupported chunk size ${d.chunk_size}`;
   if (d.chunks.length !== chunkCount(d)) return "wrong number of chunks";
   if (rootHash(d.size, d.chunks, d.chunk_size) !== d.root) return "root does not match its chunks";

@@ -195,7 +195,12 @@ export class Channel {
 
   /** Server side of the handshake: check their hello, answer with ours. */
   async accept(role: Role, allowed: readonly Role[], timeoutMs: number): Promise<Role> {
-    const theirs = await this.expect("hello", timeoutMs);
+    const theirs = await this.recv(timeoutMs);
+    if (theirs === null) throw new RedeError("CLOSED", "Connection closed by the other side");
+    // Not `expect`: an `error` in place of a hello is not this side's failure to pass on.
+    if (theirs.t !== "hello") {
+      throw new RedeError("BAD_PEER", `Expected 'hello' but got '${theirs.t}'`);
+    }
     checkHello(theirs, ...allowed);
     await this.send(hello(role));
     return theirs.role;

@@ -97,6 +97,11 @@ export class PeerServer {
     return this.#server.address;
   }
 
+  /** Connections open now. */
+  get connections(): number {
+    return this.#server.connections;
+  }
+
   /** Settles once the listener is closed and every connection has ended. */
   get done(): Promise<void> {
     return this.#server.done;

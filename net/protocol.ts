@@ -144,10 +144,10 @@ export function decodeMessage(payload: Uint8Array): Message {
   }
   const t = (value as { t?: unknown }).t;
   if (typeof t !== "string" || !Object.hasOwn(MESSAGES, t)) {
-    throw new RedeError(
-      "BAD_FRAME",
-      `Cannot decode message: unknown type '${remoteText(String(t))}'`,
-    );
+    // Only a string is quoted: `String()` of a deeply nested array overflows the stack, and of
+    // an object with a `toString` field throws.
+    const shown = typeof t === "string" ? t : t === null ? "null" : typeof t;
+    throw new RedeError("BAD_FRAME", `Cannot decode message: unknown type '${remoteText(shown)}'`);
   }
   const parsed = v.safeParse(MESSAGES[t as MessageType], value);
   if (parsed.success) return parsed.output as Message;

@@ -130,6 +130,11 @@ export class Tracker {
     return this.#server.address;
   }
 
+  /** Connections open now. */
+  get connections(): number {
+    return this.#server.connections;
+  }
+
   /** Settles once the tracker is closed and every connection has ended. */
   get done(): Promise<void> {
     return this.#server.done;

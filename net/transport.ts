@@ -92,12 +92,18 @@ export class Server {
   /** Settles once the server is closed and every connection has ended. */
   readonly done: Promise<void>;
   #listener: Deno.TcpListener;
+  #open = new Set<Channel>();
 
   constructor(opts: ServerOptions) {
     this.#listener = listen(opts.host, opts.port);
     const addr = this.#listener.addr as Deno.NetAddr;
     this.address = { host: addr.hostname, port: addr.port };
     this.done = this.#serve(opts);
+  }
+
+  /** Connections open now (refused ones included until they are closed). */
+  get connections(): number {
+    return this.#open.size;
   }
 
   /** Stops accepting; connections being served end as their handlers return. */
@@ -110,7 +116,7 @@ export class Server {
   }
 
   async #serve(opts: ServerOptions): Promise<void> {
-    const open = new Set<Channel>();
+    const open = this.#open;
     const running = new Set<Promise<void>>();
     try {
       for await (const conn of this.#listener) {

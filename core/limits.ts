@@ -122,10 +122,13 @@ export interface Timings {
   /** How often a peer looks at its share again for files added, changed or removed. */
   rescanMs: number;
   /**
-   * Longest a server waits for a slice of a chunk it sends (`RATE_SLICE_BYTES`) to be taken by a
-   * client that does not read, before it closes the connection (and frees the upload slot).
+   * Longest a peer's listener lets one write to a client stay blocked (a reply, or a slice of a
+   * chunk, `RATE_SLICE_BYTES`) before it closes the connection and frees its upload slot: a
+   * client that does not read what it asked for is cut off this soon.
    */
-  sliceMs: number;
+  sendMs: number;
+  /** Age under which a connection is never closed to make room for a newcomer. */
+  graceMs: number;
   /** Longest a downloader waits at a seeder that said it is queued, between two queue notices. */
   queueMs: number;
   /** Delays before a source that answered BUSY is tried again; one retry per entry. */
@@ -144,7 +147,8 @@ export const DEFAULT_TIMINGS: Readonly<Timings> = Object.freeze({
   heartbeatMisses: 3,
   reconnectDelaysMs: [250, 500, 1_000, 2_000],
   rescanMs: 30_000,
-  sliceMs: 10_000,
+  sendMs: 10_000,
+  graceMs: 1_000,
   queueMs: 300_000,
   busyDelaysMs: [1_000, 2_000, 4_000, 8_000, 16_000],
 });

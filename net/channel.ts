@@ -105,13 +105,9 @@ export class Channel {
     return this.#done;
   }
 
-  /**
-   * Sends one message.
-   *
-   * @param writeMs How long the write may stay blocked; the channel's `writeMs` by default.
-   */
-  send(m: Message, writeMs?: number): Promise<void> {
-    return this.#write(encodeFrame(encodeMessage(m)), writeMs);
+  /** Sends one message. */
+  send(m: Message): Promise<void> {
+    return this.#write(encodeFrame(encodeMessage(m)));
   }
 
   /** Tells the other side about an error, ignoring a connection already gone. */
@@ -123,13 +119,9 @@ export class Channel {
     }
   }
 
-  /**
-   * Sends raw bytes (a chunk after its `chunk_data` header).
-   *
-   * @param writeMs How long the write may stay blocked; the channel's `writeMs` by default.
-   */
-  writeRaw(data: Uint8Array, writeMs?: number): Promise<void> {
-    return this.#write(data, writeMs);
+  /** Sends raw bytes (a chunk after its `chunk_data` header). */
+  writeRaw(data: Uint8Array): Promise<void> {
+    return this.#write(data);
   }
 
   /**
@@ -278,8 +270,8 @@ export class Channel {
     if (this.#pumping) throw new Error("This channel reads its replies itself; use request()");
   }
 
-  #write(bytes: Uint8Array, writeMs = this.#writeMs): Promise<void> {
-    return this.#writes.run(() => this.#deadline(writeMs, () => writeAll(this.#link, bytes)));
+  #write(bytes: Uint8Array): Promise<void> {
+    return this.#writes.run(() => this.#deadline(this.#writeMs, () => writeAll(this.#link, bytes)));
   }
 
   /** Runs a read or write with a deadline: when it runs out the connection is closed. */

@@ -6,8 +6,9 @@
  *
  * No client can lock it: one address has a few connections and upload slots at most; only an
  * answered request keeps a connection open (refusals do not, and many in a row close it); a
- * client that does not read the chunk it asked for is cut off after `sliceMs`; and when every
- * connection is taken, the one idle longest is closed to make room for a newcomer.
+ * client that does not read what it asked for is cut off after `sendMs`; and when every
+ * connection is taken, the one that has gone longest without an answer (and holds no upload
+ * slot or place in the queue) is closed to make room for a newcomer.
  */
 import type { FileSummary, NamedDescriptor } from "../core/content.ts";
 import { errorLine, hasCode, RedeError } from "../core/errors.ts";
@@ -56,8 +57,12 @@ type Handlers = { [T in MessageType]?: (ch: Channel, m: MessageOf<T>) => Promise
 
 /** What the server knows of one connection it serves. */
 interface Conn {
-  /** When it last became idle (accepted, or a request answered); `undefined` while serving. */
-  idleSince?: number;
+  /** When it was accepted. */
+  since: number;
+  /** When a request of it was last answered (or it was accepted). */
+  answered: number;
+  /** Whether it holds an upload slot or waits for one. */
+  uploading: boolean;
   /** Aborts once the connection is closed: a request waiting for a slot gives up. */
   closed: AbortSignal;
 }
@@ -101,7 +106,7 @@ export class PeerServer {
       maxConnections: PEER_MAX_CONNECTIONS,
       maxPerIp: PEER_MAX_CONNECTIONS_PER_IP,
       evict: () => this.#idlest(),
-      writeMs: this.#t.stallMs,
+      writeMs: this.#t.sendMs,
       handle: (ch) => this.#handle(ch),
       onError: (err, ch) => {
         if (!hasCode(err, "CLOSED")) {
@@ -126,7 +131,8 @@ export class PeerServer {
 
   async #handle(ch: Channel): Promise<void> {
     const closed = new AbortController();
-    const conn: Conn = { idleSince: performance.now(), closed: closed.signal };
+    const now = performance.now();
+    const conn: Conn = { since: now, answered: now, uploading: false, closed: closed.signal };
     this.#conns.set(ch, conn);
     ch.done.then(() => closed.abort());
     try {
@@ -151,14 +157,14 @@ export class PeerServer {
         // A whole frame naming an unsafe file is refused here (BAD_NAME), like a request.
         const m = await ch.recv(left);
         if (m === null) return;
-        conn.idleSince = undefined;
         const handler = this.#handlers[m.t] as
           | ((ch: Channel, m: Message) => Promise<void>)
           | undefined;
         if (!handler) throw new RedeError("BAD_REQUEST", `Unexpected message '${m.t}' for a peer`);
         await handler(ch, m);
         refusals = 0;
-        deadline = performance.now() + this.#t.idleMs;
+        conn.answered = performance.now();
+        deadline = conn.answered + this.#t.idleMs;
       } catch (err) {
         // A refused request is the client's business: answer, keep the connection.
         if (!hasCode(err, ...REFUSALS) || ch.closed) throw err;
@@ -167,20 +173,23 @@ export class PeerServer {
         if (++refusals >= PEER_MAX_REFUSALS) {
           throw new RedeError("BAD_REQUEST", `${refusals} requests refused in a row; closing`);
         }
-      } finally {
-        conn.idleSince = performance.now();
       }
     }
   }
 
-  /** The connection idle the longest, to close for a newcomer when every one is taken. */
+  /**
+   * The connection to close for a newcomer when every one is taken: of those older than
+   * `graceMs` and neither uploading nor queued, the one whose last answer is oldest.
+   */
   #idlest(): Channel | undefined {
+    const now = performance.now();
     let found: Channel | undefined;
-    let since = Infinity;
+    let oldest = Infinity;
     for (const [ch, conn] of this.#conns) {
-      if (conn.idleSince !== undefined && conn.idleSince < since) {
+      if (conn.uploading || now - conn.since < this.#t.graceMs) continue;
+      if (conn.answered < oldest) {
         found = ch;
-        since = conn.idleSince;
+        oldest = conn.answered;
       }
     }
     if (found) this.#log(`closed ${formatAddress(found.remote)}, idle longest, for a newcomer`);
@@ -188,30 +197,34 @@ export class PeerServer {
   }
 
   /**
-   * Sends a chunk once a slot is free, telling the client its place in the queue meanwhile. The
-   * header and every slice of the bytes must be taken within `sliceMs`, or the connection is
-   * closed and the slot freed.
+   * Sends a chunk once a slot is free, telling the client its place in the queue meanwhile. Like
+   * every write of this server, each slice of the bytes must be taken within `sendMs`.
    */
   async #sendChunk(ch: Channel, root: string, index: number): Promise<void> {
-    const sliceMs = this.#t.sliceMs;
-    const release = await this.#gate.acquire(ch.remote.host, {
-      signal: this.#conns.get(ch)?.closed,
-      onQueued: (position) => {
-        ch.send({ t: "queued", root, index, position }, sliceMs).catch(() => ch.close());
-      },
-    });
-    const buf = this.#buffers.pop() ?? new Uint8Array(CHUNK_BYTES);
+    const conn = this.#conns.get(ch);
+    if (conn) conn.uploading = true;
     try {
-      const n = await this.#content.readChunk(root, index, buf);
-      await ch.send({ t: "chunk_data", root, index, size: n }, sliceMs);
-      for (let off = 0; off < n; off += RATE_SLICE_BYTES) {
-        const part = buf.subarray(off, Math.min(n, off + RATE_SLICE_BYTES));
-        await this.#gate.throttle(part.length);
-        await ch.writeRaw(part, sliceMs);
+      const release = await this.#gate.acquire(ch.remote.host, {
+        signal: conn?.closed,
+        onQueued: (position) => {
+          ch.send({ t: "queued", root, index, position }).catch(() => ch.close());
+        },
+      });
+      const buf = this.#buffers.pop() ?? new Uint8Array(CHUNK_BYTES);
+      try {
+        const n = await this.#content.readChunk(root, index, buf);
+        await ch.send({ t: "chunk_data", root, index, size: n });
+        for (let off = 0; off < n; off += RATE_SLICE_BYTES) {
+          const part = buf.subarray(off, Math.min(n, off + RATE_SLICE_BYTES));
+          await this.#gate.throttle(part.length);
+          await ch.writeRaw(part);
+        }
+      } finally {
+        this.#buffers.push(buf);
+        release();
       }
     } finally {
-      this.#buffers.push(buf);
-      release();
+      if (conn) conn.uploading = false;
     }
   }
 }

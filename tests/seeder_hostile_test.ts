@@ -252,16 +252,22 @@ Deno.test("seeder: one address holds at most PEER_MAX_CONNECTIONS_PER_IP; anothe
   });
 });
 
+/** Fills every connection of a server with idle clients, a quarter from each of 127.0.0.2-5. */
+async function fillHouse(c: Closer, addr: Address): Promise<Channel[]> {
+  const idle: Channel[] = [];
+  const addresses = PEER_MAX_CONNECTIONS / PEER_MAX_CONNECTIONS_PER_IP;
+  for (let a = 0; a < addresses; a++) {
+    for (let i = 0; i < PEER_MAX_CONNECTIONS_PER_IP; i++) {
+      idle.push(await clientFrom(c, addr, `127.0.0.${a + 2}`));
+    }
+  }
+  return idle;
+}
+
 Deno.test("seeder: a full house of idle connections from many addresses cannot lock it out", async () => {
   const { content } = heldContent(new Uint8Array(10));
-  await withPeer(content, {}, async (server, c) => {
-    const idle: Channel[] = [];
-    const addresses = PEER_MAX_CONNECTIONS / PEER_MAX_CONNECTIONS_PER_IP;
-    for (let a = 0; a < addresses; a++) {
-      for (let i = 0; i < PEER_MAX_CONNECTIONS_PER_IP; i++) {
-        idle.push(await clientFrom(c, server.address, `127.0.0.${a + 2}`));
-      }
-    }
+  await withPeer(content, { graceMs: 0 }, async (server, c) => {
+    const idle = await fillHouse(c, server.address);
     // Every connection is taken; a newcomer is served, and the one idle longest made room.
     const newcomer = await clientFrom(c, server.address, HOST);
     await newcomer.send({ t: "list" });
@@ -275,6 +281,17 @@ Deno.test("seeder: a full house of idle connections from many addresses cannot l
     assert.equal(await guard(idle[2].recv(GUARD_MS), "the next idlest to close"), null);
     await idle[1].send({ t: "list" });
     assert.equal((await idle[1].expect("file_list", GUARD_MS)).t, "file_list");
+  });
+});
+
+Deno.test("seeder: a connection younger than graceMs is not closed for a newcomer", async () => {
+  const { content } = heldContent(new Uint8Array(10));
+  await withPeer(content, { graceMs: 60_000 }, async (server, c) => {
+    const idle = await fillHouse(c, server.address);
+    const newcomer = await clientFrom(c, server.address, HOST, false);
+    await assert.rejects(newcomer.greet("client", "peer", GUARD_MS), isCode("BUSY"));
+    await idle[0].send({ t: "list" });
+    assert.equal((await idle[0].expect("file_list", GUARD_MS)).t, "file_list", "all stay");
   });
 });
 
@@ -391,7 +408,7 @@ for (const where of ["the same address", "sixteen other addresses"]) {
       const index = new ShareIndex(share, join(share, "meus_arquivos.txt"));
       await index.refresh();
       const desc = await index.describe("big.bin");
-      await withPeer(index, { sliceMs: 300, idleMs: 1_500 }, async (server, c) => {
+      await withPeer(index, { sendMs: 300, idleMs: 1_500 }, async (server, c) => {
         for (let i = 0; i < 16; i++) {
           const from = where === "the same address" ? HOST : `127.0.0.${i + 2}`;
           await nonReader(c, server.address, desc.root, [0, 1, 2, 3, 4, 5, 6, 7], from);

@@ -129,7 +129,7 @@ export interface Timings {
   sendMs: number;
   /** Age under which a connection is never closed to make room for a newcomer. */
   graceMs: number;
-  /** Longest a downloader waits at a seeder that said it is queued, between two queue notices. */
+  /** Longest a downloader waits for a queued chunk to move up in a seeder's queue, or arrive. */
   queueMs: number;
   /** Delays before a source that answered BUSY is tried again; one retry per entry. */
   busyDelaysMs: readonly number[];

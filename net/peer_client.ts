@@ -93,15 +93,23 @@ export class PeerSource implements Source {
     await this.#ch.send({ t: "chunk", root: this.#root, index });
   }
 
-  /** Waits for the next chunk's header, telling `onQueued` of every place in the queue meanwhile. */
+  /**
+   * Waits for the next chunk's header, telling `onQueued` of every place in the queue meanwhile.
+   * Only a place better than the last one gives the request `queueMs` more: a queue that does
+   * not move is a stall like any other.
+   */
   async ready(onQueued?: (position: number) => void): Promise<void> {
-    let waitMs = this.#t.chunkMs;
+    let deadline = performance.now() + this.#t.chunkMs;
+    let place = Infinity;
     while (this.#head === undefined) {
-      const m = await this.#ch.recv(waitMs);
+      const m = await this.#ch.recv(Math.max(1, deadline - performance.now()));
       if (m === null) throw new RedeError("CLOSED", `${this.label} closed the connection`);
       if (m.t === "queued" && m.root === this.#root) {
-        onQueued?.(m.position);
-        waitMs = this.#t.queueMs;
+        if (m.position < place) {
+          place = m.position;
+          deadline = performance.now() + this.#t.queueMs;
+          onQueued?.(m.position);
+        }
         continue;
       }
       if (m.t === "error") throw busyAt(wireError(m), this.label);

@@ -28,7 +28,7 @@ import { encodeFrame } from "../net/framing.ts";
 import { PeerSource } from "../net/peer_client.ts";
 import { PeerServer, type SharedContent } from "../net/peer_server.ts";
 import { encodeMessage, hello, type Message } from "../net/protocol.ts";
-import { connect } from "../net/transport.ts";
+import { connect, Server } from "../net/transport.ts";
 import { downloadContent, type Source, type TransferEvent } from "../storage/download.ts";
 import { ShareIndex } from "../storage/share_index.ts";
 
@@ -502,7 +502,61 @@ Deno.test("downloader: a seeder that answers BUSY is tried again, and the downlo
   );
 });
 
-/** A source in memory; `busy` of them answer BUSY before one serves. */
+Deno.test("downloader: a seeder whose queue never moves is a stall, however often it says so", async () => {
+  const data = new Uint8Array(randomBytes(100));
+  const { desc } = heldContent(data);
+  const chunkMs = 300;
+  // A hostile seeder: it answers every chunk with the same place in its queue, again and again.
+  let notices = 0;
+  const server = new Server({
+    host: HOST,
+    port: 0,
+    maxConnections: 4,
+    writeMs: GUARD_MS,
+    onError: () => {},
+    handle: async (ch) => {
+      await ch.accept("peer", ["client"], GUARD_MS);
+      const m = await ch.recv(GUARD_MS);
+      if (m?.t !== "chunk") return;
+      while (!ch.closed) {
+        await ch.send({ t: "queued", root: m.root, index: m.index, position: 5 });
+        notices++;
+        await new Promise((r) => setTimeout(r, chunkMs / 6)); // pacing, on purpose
+      }
+    },
+  });
+  try {
+    await withTempDir(async (dir) => {
+      const events: TransferEvent[] = [];
+      const t0 = performance.now();
+      await assert.rejects(
+        guard(
+          downloadContent({
+            dir,
+            name: "f.bin",
+            desc,
+            sources: [
+              () => PeerSource.open(server.address, desc.root, { chunkMs, queueMs: chunkMs }),
+            ],
+            onEvent: (e) => events.push(e),
+          }),
+          "the download to give up",
+        ),
+        (e) => isCode("UNREACHABLE")(e) && /stopped answering/.test((e as Error).message),
+      );
+      const took = performance.now() - t0;
+      assert.ok(took < 4 * chunkMs, `gave up after ${took} ms`);
+      assert.ok(notices >= 3, `${notices} notices`);
+      const places = events.flatMap((e) => (e.kind === "queued" ? [e.position] : []));
+      assert.deepEqual(places, [5], "the same place is not news");
+    });
+  } finally {
+    server.close();
+    await server.done;
+  }
+});
+
+/** A source serving chunks of `data` from memory. */
 class MemorySource implements Source {
   readonly label = "memory";
   #queue: number[] = [];

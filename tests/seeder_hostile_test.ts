@@ -347,6 +347,7 @@ Deno.test("seeder: waiting requests are told their place, and a full queue answe
   const { content, release } = heldContent(new Uint8Array(10));
   await withPeer(content, {}, async (server, c) => {
     const n = PEER_MAX_CONNECTIONS_PER_IP;
+    c.add({ close: release }); // whatever happens below
     const chs: Channel[] = [];
     for (let i = 0; i < n; i++) chs.push(await clientFrom(c, server.address, HOST));
     let answered = 0;
@@ -442,6 +443,8 @@ Deno.test("downloader: time queued at a busy seeder is not a stall", async () =>
   const chunkMs = 200;
   await withTempDir((dir) =>
     withPeer(content, {}, async (server, c) => {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      c.add({ close: () => (clearTimeout(timer), release()) }); // whatever happens below
       // Four requests that wait on the disk fill this address's slots and the head of its queue.
       for (let i = 0; i < 4; i++) await nonReader(c, server.address, HELD, [i]);
       const events: TransferEvent[] = [];
@@ -456,7 +459,7 @@ Deno.test("downloader: time queued at a busy seeder is not a stall", async () =>
             events.push(e);
             if (e.kind === "queued" && !released) {
               released = true;
-              setTimeout(release, 5 * chunkMs); // queued for well over chunkMs, on purpose
+              timer = setTimeout(release, 5 * chunkMs); // queued well over chunkMs, on purpose
             }
           },
         }),

@@ -105,7 +105,7 @@ export class PeerServer {
       port: opts.port,
       maxConnections: PEER_MAX_CONNECTIONS,
       maxPerIp: PEER_MAX_CONNECTIONS_PER_IP,
-      evict: () => this.#idlest(),
+      evict: (ip) => this.#idlest(ip),
       writeMs: this.#t.sendMs,
       handle: (ch) => this.#handle(ch),
       onError: (err, ch) => {
@@ -178,15 +178,17 @@ export class PeerServer {
   }
 
   /**
-   * The connection to close for a newcomer when every one is taken: of those older than
-   * `graceMs` and neither uploading nor queued, the one whose last answer is oldest.
+   * The connection to close for a newcomer when every one (from `ip`, if given) is taken: of
+   * those older than `graceMs` and neither uploading nor queued, the one whose last answer is
+   * oldest.
    */
-  #idlest(): Channel | undefined {
+  #idlest(ip?: string): Channel | undefined {
     const now = performance.now();
     let found: Channel | undefined;
     let oldest = Infinity;
     for (const [ch, conn] of this.#conns) {
       if (conn.uploading || now - conn.since < this.#t.graceMs) continue;
+      if (ip !== undefined && ch.remote.host !== ip) continue;
       if (conn.answered < oldest) {
         found = ch;
         oldest = conn.answered;

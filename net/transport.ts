@@ -78,10 +78,11 @@ export interface ServerOptions {
   /** Connections served at once from one IP address; more are refused with `BUSY`. */
   maxPerIp?: number;
   /**
-   * When every connection is taken, names one to close to make room for the newcomer (the one
-   * idle longest, say); `undefined` refuses the newcomer with `BUSY`.
+   * When every connection is taken (`ip` absent), or every one `ip` may have, names one to close
+   * to make room for the newcomer (the one idle longest, say); `undefined` refuses the newcomer
+   * with `BUSY`.
    */
-  evict?: () => Channel | undefined;
+  evict?: (ip?: string) => Channel | undefined;
   /** How long a write to a client may stay blocked. */
   writeMs: number;
   /** Serves one connection; when it returns or throws, the connection is closed. */
@@ -151,15 +152,22 @@ export class Server {
 
 /** Why a newcomer is refused, or `undefined` to serve it (having closed a connection for it). */
 function admit(ch: Channel, open: Set<Channel>, opts: ServerOptions): string | undefined {
+  const ip = ch.remote.host;
   if (opts.maxPerIp !== undefined) {
     let mine = 0;
-    for (const other of open) if (other.remote.host === ch.remote.host) mine++;
-    if (mine >= opts.maxPerIp) return "Too many connections from your address; try again later";
+    for (const other of open) if (other.remote.host === ip) mine++;
+    if (mine >= opts.maxPerIp && !makeRoom(open, opts.evict?.(ip))) {
+      return "Too many connections from your address; try again later";
+    }
   }
-  if (open.size < opts.maxConnections) return undefined;
-  const victim = opts.evict?.();
-  if (victim === undefined || !open.has(victim)) return "Too many connections; try again later";
+  if (open.size < opts.maxConnections || makeRoom(open, opts.evict?.())) return undefined;
+  return "Too many connections; try again later";
+}
+
+/** Closes `victim` to make room; false when there is none. */
+function makeRoom(open: Set<Channel>, victim: Channel | undefined): boolean {
+  if (victim === undefined || !open.has(victim)) return false;
   open.delete(victim);
   victim.close();
-  return undefined;
+  return true;
 }

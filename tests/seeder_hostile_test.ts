@@ -240,7 +240,7 @@ const isCode = (code: string) => (e: unknown) => {
 
 // --- Idle connections ----------------------------------------------------------------------
 
-Deno.test("seeder: one address holds at most PEER_MAX_CONNECTIONS_PER_IP; another is still served", async () => {
+Deno.test("seeder: one address holds at most PEER_MAX_CONNECTIONS_PER_IP young connections; another is served", async () => {
   const { content } = heldContent(new Uint8Array(10));
   await withPeer(content, {}, async (server, c) => {
     for (let i = 0; i < PEER_MAX_CONNECTIONS_PER_IP; i++) await clientFrom(c, server.address, HOST);
@@ -249,6 +249,23 @@ Deno.test("seeder: one address holds at most PEER_MAX_CONNECTIONS_PER_IP; anothe
     const other = await clientFrom(c, server.address, "127.0.0.2");
     await other.send({ t: "list" });
     assert.equal((await other.expect("file_list", GUARD_MS)).files.length, 1);
+  });
+});
+
+Deno.test("seeder: past graceMs, a newcomer from a full address closes that address's idlest", async () => {
+  const { content } = heldContent(new Uint8Array(10));
+  await withPeer(content, { graceMs: 0 }, async (server, c) => {
+    const other = await clientFrom(c, server.address, "127.0.0.2");
+    const mine: Channel[] = [];
+    for (let i = 0; i < PEER_MAX_CONNECTIONS_PER_IP; i++) {
+      mine.push(await clientFrom(c, server.address, HOST));
+    }
+    const newcomer = await clientFrom(c, server.address, HOST);
+    await newcomer.send({ t: "list" });
+    assert.equal((await newcomer.expect("file_list", GUARD_MS)).t, "file_list");
+    assert.equal(await guard(mine[0].recv(GUARD_MS), "the idlest of the address to close"), null);
+    await other.send({ t: "list" });
+    assert.equal((await other.expect("file_list", GUARD_MS)).t, "file_list", "older, elsewhere");
   });
 });
 

@@ -78,6 +78,15 @@ export const UPLOAD_SLOTS_PER_IP = 2;
 export const UPLOAD_QUEUE_PER_IP = 8;
 /** Refused requests in a row after which a peer closes the connection. */
 export const PEER_MAX_REFUSALS = 16;
+/**
+ * How long an address whose client was cut off for not reading (see `Timings.sendMs`) is served
+ * after every other address, so that reconnecting does not buy it the same share again.
+ */
+export const NON_READER_PENALTY_MS = 60_000;
+/** Upload slots all penalized addresses together may hold (of {@link UPLOAD_SLOTS}). */
+export const PENALIZED_SLOTS = 1;
+/** Addresses a peer remembers as penalized at once (the oldest is forgotten first). */
+export const MAX_PENALIZED_IPS = 1024;
 
 // --- Downloads -----------------------------------------------------------------------------
 
@@ -147,7 +156,7 @@ export const DEFAULT_TIMINGS: Readonly<Timings> = Object.freeze({
   heartbeatMisses: 3,
   reconnectDelaysMs: [250, 500, 1_000, 2_000],
   rescanMs: 30_000,
-  sendMs: 10_000,
+  sendMs: 5_000,
   graceMs: 1_000,
   queueMs: 300_000,
   busyDelaysMs: [1_000, 2_000, 4_000, 8_000, 16_000],

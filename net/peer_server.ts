@@ -14,6 +14,7 @@ import type { FileSummary, NamedDescriptor } from "../core/content.ts";
 import { errorLine, hasCode, RedeError } from "../core/errors.ts";
 import {
   CHUNK_BYTES,
+  NON_READER_PENALTY_MS,
   PEER_MAX_CONNECTIONS,
   PEER_MAX_CONNECTIONS_PER_IP,
   PEER_MAX_REFUSALS,
@@ -198,6 +199,15 @@ export class PeerServer {
     return found;
   }
 
+  /** Closes a connection whose write failed; one that did not read puts its address last. */
+  #cut(ch: Channel, err: unknown): void {
+    if (hasCode(err, "TIMEOUT")) {
+      this.#gate.penalize(ch.remote.host, NON_READER_PENALTY_MS);
+      this.#log(`cut off ${formatAddress(ch.remote)}: it does not read what it asked for`);
+    }
+    ch.close();
+  }
+
   /**
    * Sends a chunk once a slot is free, telling the client its place in the queue meanwhile. Like
    * every write of this server, each slice of the bytes must be taken within `sendMs`.
@@ -209,17 +219,22 @@ export class PeerServer {
       const release = await this.#gate.acquire(ch.remote.host, {
         signal: conn?.closed,
         onQueued: (position) => {
-          ch.send({ t: "queued", root, index, position }).catch(() => ch.close());
+          ch.send({ t: "queued", root, index, position }).catch((err) => this.#cut(ch, err));
         },
       });
       const buf = this.#buffers.pop() ?? new Uint8Array(CHUNK_BYTES);
       try {
         const n = await this.#content.readChunk(root, index, buf);
-        await ch.send({ t: "chunk_data", root, index, size: n });
-        for (let off = 0; off < n; off += RATE_SLICE_BYTES) {
-          const part = buf.subarray(off, Math.min(n, off + RATE_SLICE_BYTES));
-          await this.#gate.throttle(part.length);
-          await ch.writeRaw(part);
+        try {
+          await ch.send({ t: "chunk_data", root, index, size: n });
+          for (let off = 0; off < n; off += RATE_SLICE_BYTES) {
+            const part = buf.subarray(off, Math.min(n, off + RATE_SLICE_BYTES));
+            await this.#gate.throttle(part.length);
+            await ch.writeRaw(part);
+          }
+        } catch (err) {
+          this.#cut(ch, err);
+          throw err;
         }
       } finally {
         this.#buffers.push(buf);

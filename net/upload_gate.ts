@@ -2,10 +2,18 @@
  * Upload slots with a waiting queue, fair across addresses, and an optional rate limit shared by
  * all uploads. One address holds at most a few slots and a few places in the queue; a freed slot
  * goes to the next address in turn (round robin), so many requests from one machine cannot keep
- * another machine waiting.
+ * another machine waiting. An address whose client did not read what it asked for waits behind
+ * every other address for a while, and such addresses together hold one slot at most
+ * ({@link UploadGate.penalize}).
  */
 import { RedeError } from "../core/errors.ts";
-import { UPLOAD_QUEUE, UPLOAD_QUEUE_PER_IP, UPLOAD_SLOTS_PER_IP } from "../core/limits.ts";
+import {
+  MAX_PENALIZED_IPS,
+  PENALIZED_SLOTS,
+  UPLOAD_QUEUE,
+  UPLOAD_QUEUE_PER_IP,
+  UPLOAD_SLOTS_PER_IP,
+} from "../core/limits.ts";
 
 export interface GateLimits {
   /** Slots one address may hold at once. */
@@ -43,6 +51,8 @@ export class UploadGate {
   #waiting = new Map<string, Waiter[]>();
   #queued = 0;
   #seq = 0;
+  /** Addresses served last until a time (`performance.now()`), oldest first. */
+  #penalized = new Map<string, number>();
   #rate?: number;
   #nextFree = 0;
 
@@ -71,7 +81,7 @@ export class UploadGate {
    */
   async acquire(ip: string, opts: AcquireOptions = {}): Promise<() => void> {
     if (opts.signal?.aborted) throw new RedeError("CLOSED", "Connection closed");
-    if (this.#used < this.#slots && this.#heldBy(ip) < this.#limits.perIp) this.#take(ip);
+    if (this.#used < this.#slots && this.#mayTake(ip)) this.#take(ip);
     else await this.#wait(ip, opts);
     let released = false;
     return () => {
@@ -83,6 +93,19 @@ export class UploadGate {
       else this.#held.delete(ip);
       this.#grant();
     };
+  }
+
+  /**
+   * Serves `ip` after every other waiting address for `ms` (its client was cut off for not
+   * reading), and lets such addresses hold `PENALIZED_SLOTS` slots at most, all together. At most
+   * `MAX_PENALIZED_IPS` addresses are remembered; the oldest is forgotten first.
+   */
+  penalize(ip: string, ms: number): void {
+    this.#penalized.delete(ip);
+    this.#penalized.set(ip, performance.now() + ms);
+    if (this.#penalized.size > MAX_PENALIZED_IPS) {
+      this.#penalized.delete(this.#penalized.keys().next().value!);
+    }
   }
 
   /** Requests waiting for a slot, in all. */
@@ -105,6 +128,23 @@ export class UploadGate {
 
   #heldBy(ip: string): number {
     return this.#held.get(ip) ?? 0;
+  }
+
+  /** Whether `ip` may take a free slot: under its own share, and if penalized, under theirs. */
+  #mayTake(ip: string): boolean {
+    if (this.#heldBy(ip) >= this.#limits.perIp) return false;
+    if (!this.#isPenalized(ip)) return true;
+    let penalized = 0;
+    for (const [other, n] of this.#held) if (this.#isPenalized(other)) penalized += n;
+    return penalized < PENALIZED_SLOTS;
+  }
+
+  #isPenalized(ip: string): boolean {
+    const until = this.#penalized.get(ip);
+    if (until === undefined) return false;
+    if (until > performance.now()) return true;
+    this.#penalized.delete(ip);
+    return false;
   }
 
   #take(ip: string): void {
@@ -151,17 +191,21 @@ export class UploadGate {
     return true;
   }
 
-  /** Hands free slots to waiting requests, one address after the other. */
+  /** Hands free slots to waiting requests, one address after the other, penalized ones last. */
   #grant(): void {
     let granted = false;
     while (this.#used < this.#slots) {
       let next: [string, Waiter] | undefined;
+      let last: [string, Waiter] | undefined;
       for (const [ip, list] of this.#waiting) {
-        if (this.#heldBy(ip) < this.#limits.perIp) {
+        if (!this.#mayTake(ip)) continue;
+        if (!this.#isPenalized(ip)) {
           next = [ip, list[0]];
           break;
         }
+        last ??= [ip, list[0]];
       }
+      next ??= last;
       if (!next) break;
       const [ip, waiter] = next;
       this.#remove(ip, waiter);

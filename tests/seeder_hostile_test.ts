@@ -163,6 +163,42 @@ async function nonReader(c: Closer, addr: Address, root: string, indexes: number
   for (const b of bytes) sock.write(b);
 }
 
+/**
+ * Non-reading clients from `count` addresses (127.0.0.2 on), one connection each, that say hello,
+ * ask for chunks and, once cut off, connect again at once, until closed.
+ */
+function flood(c: Closer, addr: Address, root: string, count: number): void {
+  let stopped = false;
+  const live = new Set<net.Socket>();
+  const frames = [hello("client"), ...[0, 1, 2, 3].map((index) => ({ t: "chunk", root, index }))]
+    .map((m) => frame(m as Message));
+  let drained!: () => void;
+  const closed = new Promise<void>((resolve) => (drained = resolve));
+  const open = (from: string) => {
+    const sock = net.connect({ host: addr.host, port: addr.port, localAddress: from });
+    live.add(sock);
+    sock.pause();
+    sock.on("error", () => {});
+    sock.once("connect", () => frames.forEach((f) => sock.write(f)));
+    // It never reads, so it learns it was cut off by writing now and then: pacing, on purpose.
+    const poke = setInterval(() => sock.write(frames[1]), 100);
+    sock.once("close", () => {
+      clearInterval(poke);
+      live.delete(sock);
+      if (!stopped) open(from);
+      else if (live.size === 0) drained();
+    });
+  };
+  for (let i = 0; i < count; i++) open(`127.0.0.${i + 2}`);
+  c.add({
+    close: () => {
+      stopped = true;
+      for (const sock of live) sock.destroy();
+    },
+    closed,
+  });
+}
+
 /** A content: one real file in memory, and the root {@link HELD}, whose chunks wait. */
 function heldContent(data: Uint8Array): {
   content: SharedContent;
@@ -202,8 +238,12 @@ function heldContent(data: Uint8Array): {
   return { content, desc, release };
 }
 
-function startPeer(content: SharedContent, t: Partial<Timings> = {}): PeerServer {
-  return new PeerServer({ host: HOST, port: 0, content, timings: t });
+function startPeer(
+  content: SharedContent,
+  t: Partial<Timings> = {},
+  log?: (line: string) => void,
+): PeerServer {
+  return new PeerServer({ host: HOST, port: 0, content, timings: t, log });
 }
 
 async function withTempDir<T>(fn: (dir: string) => Promise<T>): Promise<T> {
@@ -220,8 +260,9 @@ async function withPeer(
   content: SharedContent,
   t: Partial<Timings>,
   fn: (server: PeerServer, c: Closer) => Promise<void>,
+  log?: (line: string) => void,
 ): Promise<void> {
-  const server = startPeer(content, t);
+  const server = startPeer(content, t, log);
   const c = new Closer();
   try {
     await fn(server, c);
@@ -414,7 +455,12 @@ Deno.test("seeder: waiting requests are told their place, and a full queue answe
 
 // --- Clients that do not read ----------------------------------------------------------------
 
-for (const where of ["the same address", "sixteen other addresses"]) {
+const WHERE = [
+  "the same address",
+  "sixteen other addresses",
+  "sixteen other addresses, connecting again when cut off,",
+];
+for (const where of WHERE) {
   Deno.test(`seeder: 16 clients from ${where} that never read cannot starve an honest 64 MiB download`, async () => {
     await withTempDir(async (home) => {
       const share = join(home, "share");
@@ -426,10 +472,14 @@ for (const where of ["the same address", "sixteen other addresses"]) {
       const index = new ShareIndex(share, join(share, "meus_arquivos.txt"));
       await index.refresh();
       const desc = await index.describe("big.bin");
+      const log: string[] = [];
       await withPeer(index, { sendMs: 300, idleMs: 1_500 }, async (server, c) => {
-        for (let i = 0; i < 16; i++) {
-          const from = where === "the same address" ? HOST : `127.0.0.${i + 2}`;
-          await nonReader(c, server.address, desc.root, [0, 1, 2, 3, 4, 5, 6, 7], from);
+        if (where === WHERE[2]) flood(c, server.address, desc.root, 16);
+        else {
+          for (let i = 0; i < 16; i++) {
+            const from = where === WHERE[0] ? HOST : `127.0.0.${i + 2}`;
+            await nonReader(c, server.address, desc.root, [0, 1, 2, 3, 4, 5, 6, 7], from);
+          }
         }
         const t: Partial<Timings> = { connectMs: 2_000, helloMs: 2_000, chunkMs: 2_000 };
         const events: TransferEvent[] = [];
@@ -447,7 +497,9 @@ for (const where of ["the same address", "sixteen other addresses"]) {
         );
         assert.deepEqual(await Deno.readFile(result.path), data, "the file is whole");
         assert.equal(events.filter((e) => e.kind === "dropped").length, 0);
-      });
+        const cut = log.filter((l) => / does not read what it asked for$/.test(l));
+        assert.ok(cut.length > 0, "clients that do not read were cut off");
+      }, (line) => log.push(line));
     });
   });
 }

@@ -114,3 +114,38 @@ Deno.test("upload limits: the queue can overflow (each connection has one reques
   assert.ok(UPLOAD_SLOTS + UPLOAD_QUEUE < PEER_MAX_CONNECTIONS);
   assert.ok(UPLOAD_SLOTS_PER_IP < UPLOAD_SLOTS, "one address cannot take every slot");
 });
+
+Deno.test("upload slots: an address cut off for not reading is served after every other", async () => {
+  const gate = new UploadGate(1, undefined, { perIp: 1, queue: 10, queuePerIp: 10 });
+  const first = await gate.acquire("x");
+  gate.penalize("bad", 60_000);
+  gate.penalize("gone", -1); // already over
+  const order: string[] = [];
+  const ask = (ip: string, tag: string) =>
+    gate.acquire(ip).then((release) => {
+      order.push(tag);
+      release();
+    });
+  const waiting = [ask("bad", "bad1"), ask("bad", "bad2"), ask("a", "a1"), ask("gone", "g1")];
+  waiting.push(ask("a", "a2"));
+  first();
+  await Promise.all(waiting);
+  assert.deepEqual(order, ["a1", "g1", "a2", "bad1", "bad2"]);
+  // Alone, it is served at once.
+  (await gate.acquire("bad"))();
+});
+
+Deno.test("upload slots: addresses cut off for not reading hold one slot at most, all together", async () => {
+  const gate = new UploadGate(4, undefined, { perIp: 2 });
+  gate.penalize("bad1", 60_000);
+  gate.penalize("bad2", 60_000);
+  const first = await gate.acquire("bad1");
+  let second = false;
+  const waiting = gate.acquire("bad2").then((r) => (second = true, r));
+  const honest = [await gate.acquire("a"), await gate.acquire("a"), await gate.acquire("b")];
+  assert.equal(second, false, "three slots were free, yet the second penalized address waits");
+  first();
+  (await waiting)();
+  assert.equal(second, true);
+  for (const release of honest) release();
+});

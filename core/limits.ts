@@ -54,13 +54,39 @@ export const PEER_MAX_CONNECTIONS = 64;
 export const MAX_FOUND = 200;
 /** Uploads a peer serves at once; more requests wait in a queue. */
 export const UPLOAD_SLOTS = 4;
-/** Requests that may wait for an upload slot before the peer answers BUSY. */
-export const UPLOAD_QUEUE = 64;
+/**
+ * Requests that may wait for an upload slot before the peer answers BUSY: fewer than the
+ * connections it serves, so the queue can overflow (each connection has one request in service).
+ */
+export const UPLOAD_QUEUE = 32;
 /** Slice of a chunk sent at a time under a rate limit, so that uploads interleave smoothly. */
 export const RATE_SLICE_BYTES = 256 * 1024;
 /** Shortest and longest heartbeat interval a peer accepts from a tracker. */
 export const MIN_HEARTBEAT_MS = 10;
 export const MAX_HEARTBEAT_MS = 10 * 60_000;
+
+// --- A seeder under load (issue 7) ---------------------------------------------------------
+
+/**
+ * Connections a peer serves from one IP address at once; more are refused with BUSY. Enough for
+ * one machine to run several downloads and an `ls` at once, a quarter of the total.
+ */
+export const PEER_MAX_CONNECTIONS_PER_IP = 16;
+/** Upload slots one IP address may hold at once (of {@link UPLOAD_SLOTS}). */
+export const UPLOAD_SLOTS_PER_IP = 2;
+/** Requests from one IP address that may wait for an upload slot; more are answered BUSY. */
+export const UPLOAD_QUEUE_PER_IP = 8;
+/** Refused requests in a row after which a peer closes the connection. */
+export const PEER_MAX_REFUSALS = 16;
+/**
+ * How long an address whose client was cut off for not reading (see `Timings.sendMs`) is served
+ * after every other address, so that reconnecting does not buy it the same share again.
+ */
+export const NON_READER_PENALTY_MS = 60_000;
+/** Upload slots all penalized addresses together may hold (of {@link UPLOAD_SLOTS}). */
+export const PENALIZED_SLOTS = 1;
+/** Addresses a peer remembers as penalized at once (the oldest is forgotten first). */
+export const MAX_PENALIZED_IPS = 1024;
 
 // --- Downloads -----------------------------------------------------------------------------
 
@@ -104,6 +130,18 @@ export interface Timings {
   reconnectDelaysMs: readonly number[];
   /** How often a peer looks at its share again for files added, changed or removed. */
   rescanMs: number;
+  /**
+   * Longest a peer's listener lets one write to a client stay blocked (a reply, or a slice of a
+   * chunk, `RATE_SLICE_BYTES`) before it closes the connection and frees its upload slot: a
+   * client that does not read what it asked for is cut off this soon.
+   */
+  sendMs: number;
+  /** Age under which a connection is never closed to make room for a newcomer. */
+  graceMs: number;
+  /** Longest a downloader waits for a queued chunk to move up in a seeder's queue, or arrive. */
+  queueMs: number;
+  /** Delays before a source that answered BUSY is tried again; one retry per entry. */
+  busyDelaysMs: readonly number[];
 }
 
 /** The timings rede-p2p runs with. */
@@ -118,6 +156,10 @@ export const DEFAULT_TIMINGS: Readonly<Timings> = Object.freeze({
   heartbeatMisses: 3,
   reconnectDelaysMs: [250, 500, 1_000, 2_000],
   rescanMs: 30_000,
+  sendMs: 5_000,
+  graceMs: 1_000,
+  queueMs: 300_000,
+  busyDelaysMs: [1_000, 2_000, 4_000, 8_000, 16_000],
 });
 
 /** The default timings with some replaced. */

@@ -4,11 +4,12 @@
  * passed the wire gate (`protocol.ts`): names are safe, descriptors consistent.
  */
 import type { FileSummary, NamedDescriptor } from "../core/content.ts";
-import { RedeError } from "../core/errors.ts";
+import { hasCode, RedeError } from "../core/errors.ts";
 import { type Timings, timings } from "../core/limits.ts";
 import type { Source } from "../storage/download.ts";
 import { type Address, formatAddress } from "./address.ts";
-import type { Channel } from "./channel.ts";
+import { type Channel, wireError } from "./channel.ts";
+import type { MessageOf } from "./protocol.ts";
 import { connect } from "./transport.ts";
 
 async function open(addr: Address, t: Timings): Promise<Channel> {
@@ -59,39 +60,84 @@ export async function describe(
   }
 }
 
-/** A connection to one peer that serves chunks of one content. */
+/**
+ * A connection to one peer that serves chunks of one content. Time spent queued at a busy peer
+ * (it sends `queued` notices) does not count against `chunkMs`: between notices it may last
+ * `queueMs`. A peer that answers `BUSY` fails with `BUSY`, for the downloader to try it later.
+ */
 export class PeerSource implements Source {
   readonly label: string;
   #ch: Channel;
   #root: string;
-  #chunkMs: number;
+  #t: Timings;
+  /** The header of the next chunk, read by {@link ready} ahead of its bytes. */
+  #head?: MessageOf<"chunk_data">;
 
-  private constructor(ch: Channel, addr: Address, root: string, chunkMs: number) {
+  private constructor(ch: Channel, addr: Address, root: string, t: Timings) {
     this.#ch = ch;
     this.#root = root;
-    this.#chunkMs = chunkMs;
+    this.#t = t;
     this.label = formatAddress(addr);
   }
 
   static async open(addr: Address, root: string, over?: Partial<Timings>): Promise<PeerSource> {
     const t = timings(over);
-    return new PeerSource(await open(addr, t), addr, root, t.chunkMs);
+    try {
+      return new PeerSource(await open(addr, t), addr, root, t);
+    } catch (err) {
+      throw busyAt(err, formatAddress(addr));
+    }
   }
 
   async request(index: number): Promise<void> {
     await this.#ch.send({ t: "chunk", root: this.#root, index });
   }
 
+  /**
+   * Waits for the next chunk's header, telling `onQueued` of every place in the queue meanwhile.
+   * Only a place better than the last one gives the request `queueMs` more: a queue that does
+   * not move is a stall like any other.
+   */
+  async ready(onQueued?: (position: number) => void): Promise<void> {
+    let deadline = performance.now() + this.#t.chunkMs;
+    let place = Infinity;
+    while (this.#head === undefined) {
+      const m = await this.#ch.recv(Math.max(1, deadline - performance.now()));
+      if (m === null) throw new RedeError("CLOSED", `${this.label} closed the connection`);
+      if (m.t === "queued" && m.root === this.#root) {
+        if (m.position < place) {
+          place = m.position;
+          deadline = performance.now() + this.#t.queueMs;
+          onQueued?.(m.position);
+        }
+        continue;
+      }
+      if (m.t === "error") throw busyAt(wireError(m), this.label);
+      if (m.t !== "chunk_data" || m.root !== this.#root) {
+        throw new RedeError("BAD_PEER", `${this.label} sent an unexpected '${m.t}'`);
+      }
+      this.#head = m;
+    }
+  }
+
   async receive(buf: Uint8Array): Promise<{ index: number; size: number }> {
-    const head = await this.#ch.expect("chunk_data", this.#chunkMs);
-    if (head.root !== this.#root || head.size > buf.length) {
+    await this.ready();
+    const head = this.#head!;
+    this.#head = undefined;
+    if (head.size > buf.length) {
       throw new RedeError("BAD_PEER", `${this.label} sent an unexpected chunk`);
     }
-    await this.#ch.readRaw(buf.subarray(0, head.size), this.#chunkMs);
+    await this.#ch.readRaw(buf.subarray(0, head.size), this.#t.chunkMs);
     return { index: head.index, size: head.size };
   }
 
   close(): void {
     this.#ch.close();
   }
+}
+
+/** A `BUSY` from a peer, saying which peer; any other error as it is. */
+function busyAt(err: unknown, label: string): unknown {
+  if (!hasCode(err, "BUSY")) return err;
+  return new RedeError("BUSY", `${label} is busy: ${err.message}`, { cause: err });
 }

@@ -1,14 +1,23 @@
 /**
  * The serving side of a peer: answers `list`, `describe` and `chunk` from what it shares. It
  * calls up through {@link SharedContent} and never touches a path: only contents the share holds
- * can be asked for, by name or root. Uploads take one of a few slots (the rest wait in a queue)
- * and may be held to a rate limit.
+ * can be asked for, by name or root. Uploads take one of a few slots (the rest wait in a queue,
+ * told their place) and may be held to a rate limit.
+ *
+ * No client can lock it: one address has a few connections and upload slots at most; only an
+ * answered request keeps a connection open (refusals do not, and many in a row close it); a
+ * client that does not read what it asked for is cut off after `sendMs`; and when every
+ * connection is taken, the one that has gone longest without an answer (and holds no upload
+ * slot or place in the queue) is closed to make room for a newcomer.
  */
 import type { FileSummary, NamedDescriptor } from "../core/content.ts";
 import { errorLine, hasCode, RedeError } from "../core/errors.ts";
 import {
   CHUNK_BYTES,
+  NON_READER_PENALTY_MS,
   PEER_MAX_CONNECTIONS,
+  PEER_MAX_CONNECTIONS_PER_IP,
+  PEER_MAX_REFUSALS,
   RATE_SLICE_BYTES,
   type Timings,
   timings,
@@ -47,11 +56,24 @@ const REFUSALS = ["BAD_NAME", "NOT_FOUND", "BUSY", "BAD_REQUEST"] as const;
 
 type Handlers = { [T in MessageType]?: (ch: Channel, m: MessageOf<T>) => Promise<void> };
 
+/** What the server knows of one connection it serves. */
+interface Conn {
+  /** When it was accepted. */
+  since: number;
+  /** When a request of it was last answered (or it was accepted). */
+  answered: number;
+  /** Whether it holds an upload slot or waits for one. */
+  uploading: boolean;
+  /** Aborts once the connection is closed: a request waiting for a slot gives up. */
+  closed: AbortSignal;
+}
+
 /** A running peer listener. */
 export class PeerServer {
   #server: Server;
   #content: SharedContent;
   #gate: UploadGate;
+  #conns = new Map<Channel, Conn>();
   #buffers: Uint8Array[] = [];
   #log: (line: string) => void;
   #t: Timings;
@@ -83,7 +105,9 @@ export class PeerServer {
       host: opts.host,
       port: opts.port,
       maxConnections: PEER_MAX_CONNECTIONS,
-      writeMs: this.#t.stallMs,
+      maxPerIp: PEER_MAX_CONNECTIONS_PER_IP,
+      evict: (ip) => this.#idlest(ip),
+      writeMs: this.#t.sendMs,
       handle: (ch) => this.#handle(ch),
       onError: (err, ch) => {
         if (!hasCode(err, "CLOSED")) {
@@ -112,40 +136,117 @@ export class PeerServer {
   }
 
   async #handle(ch: Channel): Promise<void> {
-    await ch.accept("peer", ["client", "peer"], this.#t.helloMs);
+    const closed = new AbortController();
+    const now = performance.now();
+    const conn: Conn = { since: now, answered: now, uploading: false, closed: closed.signal };
+    this.#conns.set(ch, conn);
+    ch.done.then(() => closed.abort());
+    try {
+      await ch.accept("peer", ["client", "peer"], this.#t.helloMs);
+      await this.#serve(ch, conn);
+    } finally {
+      this.#conns.delete(ch);
+    }
+  }
+
+  /**
+   * Answers requests until the client leaves. Only an answered request renews the idle deadline:
+   * refusals do not, and {@link PEER_MAX_REFUSALS} in a row close the connection.
+   */
+  async #serve(ch: Channel, conn: Conn): Promise<void> {
+    let deadline = performance.now() + this.#t.idleMs;
+    let refusals = 0;
     while (true) {
       try {
-        const m = await ch.recv(this.#t.idleMs);
+        const left = deadline - performance.now();
+        if (left <= 0) throw new RedeError("TIMEOUT", "No request answered for too long; closing");
+        // A whole frame naming an unsafe file is refused here (BAD_NAME), like a request.
+        const m = await ch.recv(left);
         if (m === null) return;
         const handler = this.#handlers[m.t] as
           | ((ch: Channel, m: Message) => Promise<void>)
           | undefined;
         if (!handler) throw new RedeError("BAD_REQUEST", `Unexpected message '${m.t}' for a peer`);
         await handler(ch, m);
+        refusals = 0;
+        conn.answered = performance.now();
+        deadline = conn.answered + this.#t.idleMs;
       } catch (err) {
         // A refused request is the client's business: answer, keep the connection.
         if (!hasCode(err, ...REFUSALS) || ch.closed) throw err;
         this.#log(`refused a request from ${formatAddress(ch.remote)}: ${err.message}`);
         await ch.sendError(err);
+        if (++refusals >= PEER_MAX_REFUSALS) {
+          throw new RedeError("BAD_REQUEST", `${refusals} requests refused in a row; closing`);
+        }
       }
     }
   }
 
+  /**
+   * The connection to close for a newcomer when every one (from `ip`, if given) is taken: of
+   * those older than `graceMs` and neither uploading nor queued, the one whose last answer is
+   * oldest.
+   */
+  #idlest(ip?: string): Channel | undefined {
+    const now = performance.now();
+    let found: Channel | undefined;
+    let oldest = Infinity;
+    for (const [ch, conn] of this.#conns) {
+      if (conn.uploading || now - conn.since < this.#t.graceMs) continue;
+      if (ip !== undefined && ch.remote.host !== ip) continue;
+      if (conn.answered < oldest) {
+        found = ch;
+        oldest = conn.answered;
+      }
+    }
+    if (found) this.#log(`closed ${formatAddress(found.remote)}, idle longest, for a newcomer`);
+    return found;
+  }
+
+  /** Closes a connection whose write failed; one that did not read puts its address last. */
+  #cut(ch: Channel, err: unknown): void {
+    if (hasCode(err, "TIMEOUT")) {
+      this.#gate.penalize(ch.remote.host, NON_READER_PENALTY_MS);
+      this.#log(`cut off ${formatAddress(ch.remote)}: it does not read what it asked for`);
+    }
+    ch.close();
+  }
+
+  /**
+   * Sends a chunk once a slot is free, telling the client its place in the queue meanwhile. Like
+   * every write of this server, each slice of the bytes must be taken within `sendMs`.
+   */
   async #sendChunk(ch: Channel, root: string, index: number): Promise<void> {
-    const release = await this.#gate.acquire();
-    const buf = this.#buffers.pop() ?? new Uint8Array(CHUNK_BYTES);
+    const conn = this.#conns.get(ch);
+    if (conn) conn.uploading = true;
     try {
-      const n = await this.#content.readChunk(root, index, buf);
-      await ch.send({ t: "chunk_data", root, index, size: n });
-      const slice = this.#gate.limited ? RATE_SLICE_BYTES : n;
-      for (let off = 0; off < n; off += slice) {
-        const part = buf.subarray(off, Math.min(n, off + slice));
-        await this.#gate.throttle(part.length);
-        await ch.writeRaw(part);
+      const release = await this.#gate.acquire(ch.remote.host, {
+        signal: conn?.closed,
+        onQueued: (position) => {
+          ch.send({ t: "queued", root, index, position }).catch((err) => this.#cut(ch, err));
+        },
+      });
+      const buf = this.#buffers.pop() ?? new Uint8Array(CHUNK_BYTES);
+      try {
+        const n = await this.#content.readChunk(root, index, buf);
+        try {
+          await ch.send({ t: "chunk_data", root, index, size: n });
+          for (let off = 0; off < n; off += RATE_SLICE_BYTES) {
+            const part = buf.subarray(off, Math.min(n, off + RATE_SLICE_BYTES));
+            await this.#gate.throttle(part.length);
+            await ch.writeRaw(part);
+          }
+        } catch (err) {
+          this.#cut(ch, err);
+          throw err;
+        }
+      } finally {
+        this.#buffers.push(buf);
+        release();
       }
     } finally {
-      this.#buffers.push(buf);
-      release();
+      if (conn) conn.uploading = false;
     }
   }
 }

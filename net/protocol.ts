@@ -101,6 +101,8 @@ const MESSAGES = {
   descriptor: v.pipe(msg("descriptor", { ...DESCRIPTOR_FIELDS, name: ShareName }), consistent()),
   chunk: msg("chunk", { root: Hash, index: Count }),
   chunk_data: msg("chunk_data", { root: Hash, index: Count, size: Count }),
+  // Before the `chunk_data` of a request that waits for an upload slot, and again as it moves up.
+  queued: msg("queued", { root: Hash, index: Count, position: v.pipe(Count, v.minValue(1)) }),
 };
 
 type Schemas = typeof MESSAGES;

@@ -75,6 +75,14 @@ export interface ServerOptions {
   host: string;
   port: number;
   maxConnections: number;
+  /** Connections served at once from one IP address; more are refused with `BUSY`. */
+  maxPerIp?: number;
+  /**
+   * When every connection is taken (`ip` absent), or every one `ip` may have, names one to close
+   * to make room for the newcomer (the one idle longest, say); `undefined` refuses the newcomer
+   * with `BUSY`.
+   */
+  evict?: (ip?: string) => Channel | undefined;
   /** How long a write to a client may stay blocked. */
   writeMs: number;
   /** Serves one connection; when it returns or throws, the connection is closed. */
@@ -85,7 +93,8 @@ export interface ServerOptions {
 
 /**
  * A TCP server: accepts connections until closed, runs `handle` for each, and refuses
- * connections beyond `maxConnections` with `BUSY`. One handler failing never touches the others.
+ * connections beyond `maxConnections` (or `maxPerIp` from one address) with `BUSY`, unless
+ * `evict` makes room. One handler failing never touches the others.
  */
 export class Server {
   readonly address: Address;
@@ -121,11 +130,11 @@ export class Server {
     try {
       for await (const conn of this.#listener) {
         const ch = Channel.fromConn(conn, { writeMs: opts.writeMs });
-        const busy = open.size >= opts.maxConnections;
+        const busy = admit(ch, open, opts);
         open.add(ch);
         const run = (async () => {
           try {
-            if (busy) throw new RedeError("BUSY", "Too many connections; try again later");
+            if (busy) throw new RedeError("BUSY", busy);
             await opts.handle(ch);
           } catch (err) {
             opts.onError(err, ch);
@@ -145,4 +154,26 @@ export class Server {
       await Promise.all(running);
     }
   }
+}
+
+/** Why a newcomer is refused, or `undefined` to serve it (having closed a connection for it). */
+function admit(ch: Channel, open: Set<Channel>, opts: ServerOptions): string | undefined {
+  const ip = ch.remote.host;
+  if (opts.maxPerIp !== undefined) {
+    let mine = 0;
+    for (const other of open) if (other.remote.host === ip) mine++;
+    if (mine >= opts.maxPerIp && !makeRoom(open, opts.evict?.(ip))) {
+      return "Too many connections from your address; try again later";
+    }
+  }
+  if (open.size < opts.maxConnections || makeRoom(open, opts.evict?.())) return undefined;
+  return "Too many connections; try again later";
+}
+
+/** Closes `victim` to make room; false when there is none. */
+function makeRoom(open: Set<Channel>, victim: Channel | undefined): boolean {
+  if (victim === undefined || !open.has(victim)) return false;
+  open.delete(victim);
+  victim.close();
+  return true;
 }

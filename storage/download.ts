@@ -8,9 +8,14 @@
  * Every path comes from `paths.ts`, which refuses any name that could leave the shared folder.
  */
 import { chunkCount, chunkSpan, type Descriptor, hashChunk } from "../core/content.ts";
-import { errorLine, RedeError } from "../core/errors.ts";
+import { errorLine, hasCode, RedeError } from "../core/errors.ts";
 import { readFull, SerialQueue, writeAll, writeJsonAtomic } from "../core/io.ts";
-import { DOWNLOAD_BUFFERS, MAX_RENAME_ATTEMPTS, REQUESTS_PER_SOURCE } from "../core/limits.ts";
+import {
+  DEFAULT_TIMINGS,
+  DOWNLOAD_BUFFERS,
+  MAX_RENAME_ATTEMPTS,
+  REQUESTS_PER_SOURCE,
+} from "../core/limits.ts";
 import { exists, freeName, partialPaths, prepareTarget, sharedPath } from "./paths.ts";
 import { BufferPool, Schedule } from "./schedule.ts";
 
@@ -21,6 +26,11 @@ export interface Source {
   request(index: number): Promise<void>;
   /** Reads the next requested chunk into `buf`. */
   receive(buf: Uint8Array): Promise<{ index: number; size: number }>;
+  /**
+   * Waits until the next chunk begins to arrive, telling `onQueued` the source's place in a busy
+   * peer's queue meanwhile; a buffer is taken for it only then. Optional.
+   */
+  ready?(onQueued: (position: number) => void): Promise<void>;
   close(): void;
 }
 
@@ -32,6 +42,10 @@ export type TransferEvent =
   | { kind: "discarded" }
   /** A source failed and its chunks went to the others. */
   | { kind: "dropped"; source: string; error: unknown }
+  /** A source is queued at a busy peer: its place (1: next); this is not a stall. */
+  | { kind: "queued"; source: string; position: number }
+  /** A source answered BUSY; its chunks went to the others and it is tried again later. */
+  | { kind: "busy"; error: unknown; retryMs: number }
   /** A chunk was verified and written: its index, how many are in, and its source. */
   | { kind: "chunk"; index: number; done: number; total: number; source: string }
   /** Bytes in hand (resumed ones included) and sources still working. */
@@ -49,6 +63,8 @@ export interface DownloadOptions {
   taken?: (name: string) => boolean;
   onEvent?: (e: TransferEvent) => void;
   signal?: AbortSignal;
+  /** Delays before a source that answered BUSY is tried again (one retry each); `Timings`'. */
+  busyDelaysMs?: readonly number[];
 }
 
 export interface DownloadResult {
@@ -88,16 +104,21 @@ export async function downloadContent(opts: DownloadOptions): Promise<DownloadRe
   let working = 0;
   let lastError: unknown;
   let writeError: unknown;
+  let wake!: () => void;
+  const stopped = new Promise<void>((resolve) => (wake = resolve));
   const abort = () => {
     for (const s of open) s.close();
+    wake();
   };
   opts.signal?.addEventListener("abort", abort);
 
-  const runSource = async (openSource: () => Promise<Source>) => {
+  /** Fetches from one source until done; returns its BUSY answer, if that is how it ended. */
+  const fetchFrom = async (openSource: () => Promise<Source>): Promise<RedeError | undefined> => {
     let source: Source;
     try {
       source = await openSource();
     } catch (err) {
+      if (hasCode(err, "BUSY")) return err;
       lastError = err;
       return;
     }
@@ -113,6 +134,9 @@ export async function downloadContent(opts: DownloadOptions): Promise<DownloadRe
           await source.request(index);
         }
         if (window.length === 0) break;
+        await source.ready?.((position) => {
+          emit({ kind: "queued", source: source.label, position });
+        });
         const buf = await pool.take();
         let keep = false;
         try {
@@ -125,6 +149,7 @@ export async function downloadContent(opts: DownloadOptions): Promise<DownloadRe
             throw new RedeError("HASH_MISMATCH", `chunk ${index} does not match its hash`);
           }
           bySource.set(source.label, (bySource.get(source.label) ?? 0) + size);
+          busyTries.delete(openSource);
           if (schedule.finish(index)) {
             keep = true;
             const label = source.label;
@@ -141,6 +166,7 @@ export async function downloadContent(opts: DownloadOptions): Promise<DownloadRe
             if (schedule.complete) {
               // Every chunk is in: sources still waiting on endgame duplicates can stop.
               for (const other of open) if (other !== source) other.close();
+              wake();
             }
           }
         } finally {
@@ -148,6 +174,7 @@ export async function downloadContent(opts: DownloadOptions): Promise<DownloadRe
         }
       }
     } catch (err) {
+      if (hasCode(err, "BUSY")) return err;
       if (!opts.signal?.aborted && !schedule.complete && writeError === undefined) {
         lastError = err;
         emit({ kind: "dropped", source: source.label, error: err });
@@ -157,6 +184,27 @@ export async function downloadContent(opts: DownloadOptions): Promise<DownloadRe
       working--;
       open.delete(source);
       source.close();
+    }
+  };
+
+  /** BUSY answers in a row, by source: a source is tried again after each delay, then dropped. */
+  const busyTries = new Map<() => Promise<Source>, number>();
+  const delays = opts.busyDelaysMs ?? DEFAULT_TIMINGS.busyDelaysMs;
+  const runSource = async (openSource: () => Promise<Source>) => {
+    while (true) {
+      const busy = await fetchFrom(openSource);
+      if (busy === undefined || opts.signal?.aborted || schedule.complete) return;
+      const tries = busyTries.get(openSource) ?? 0;
+      if (tries >= delays.length) {
+        lastError = busy;
+        return;
+      }
+      busyTries.set(openSource, tries + 1);
+      emit({ kind: "busy", error: busy, retryMs: delays[tries] });
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([stopped, new Promise((r) => (timer = setTimeout(r, delays[tries])))]);
+      clearTimeout(timer);
+      if (opts.signal?.aborted || schedule.complete || writeError !== undefined) return;
     }
   };
 

@@ -12,15 +12,17 @@ import { readFull } from "../core/io.ts";
 /**
  * Bytes this user may still write on the disk that holds `path` (`bavail × bsize`), or
  * `undefined` when that cannot be known: the program was not given `--allow-sys=statfs` (it is
- * never prompted for), or the system does not say.
+ * never prompted for), or the system does not say (an error, or a file system of no size).
  */
 export function freeBytes(path: string): number | undefined {
   try {
     const perm = Deno.permissions.querySync({ name: "sys", kind: "statfs" });
     if (perm.state !== "granted") return undefined;
     const st = statfsSync(path);
+    // Some file systems (FUSE, network ones) report no sizes at all: that says nothing.
+    if (Number(st.blocks) === 0) return undefined;
     const free = Number(st.bavail) * Number(st.bsize);
-    return Number.isFinite(free) ? free : undefined;
+    return Number.isFinite(free) && free >= 0 ? free : undefined;
   } catch {
     return undefined;
   }

@@ -15,6 +15,8 @@ import { CHUNK_BYTES, DOWNLOAD_BUFFERS, REQUESTS_PER_SOURCE } from "../core/limi
 import { PeerServer, type SharedContent } from "../net/peer_server.ts";
 import { TrackerClient } from "../net/tracker_client.ts";
 import { connect } from "../net/transport.ts";
+import { Fetcher, type FetchEvent } from "../app/fetch.ts";
+import { Node } from "../app/node.ts";
 import { describeFile } from "../storage/chunks.ts";
 import { downloadContent, type TransferEvent } from "../storage/download.ts";
 import { partialPaths } from "../storage/paths.ts";
@@ -242,6 +244,51 @@ for (const kind of ["refuses connections", "accepts and never answers"] as const
     },
   );
 }
+
+sceneTest(
+  SOURCE,
+  "downloader: with hello and reply deadlines of a minute, fake holders listed first cost nothing",
+  async (s) => {
+    // The engine in this process, its deadlines a minute long: whatever it did not close itself
+    // would stay open past the guard, and a fallback that waited for a deadline would not finish.
+    const t = await s.tracker();
+    const data = await s.file(9 * MIB, 72);
+    const desc = await describeFile(data);
+    const files = [{ name: "big.bin", size: desc.size, root: desc.root }];
+    const silent = startSilentHolder(s);
+    await registerFake(s, t.port, silent.port, files);
+    await registerFake(s, t.port, refusingPort(), files);
+    await registerFake(s, t.port, startSilentHolder(s).port, files);
+    const seeder = await s.peer(t.port, await s.seedHome(data, "big.bin"));
+    const home = await s.home();
+    const node = await Node.start({
+      tracker: { host: "127.0.0.1", port: t.port },
+      dir: home.dir,
+      manifest: home.manifest,
+      listenHost: "127.0.0.1",
+      listenPort: 0,
+      log: () => {},
+      timings: { connectMs: 60_000, helloMs: 60_000, replyMs: 60_000, chunkMs: 60_000 },
+    });
+    s.defer(() => node.close());
+    await node.tracker.start();
+    const events: FetchEvent[] = [];
+    const failed = await guard(
+      new Fetcher(node).fetch([{ name: "big.bin", root: desc.root }], {
+        signal: new AbortController().signal,
+        onEvent: (e) => events.push(e),
+      }),
+      "the download",
+    );
+    assert.deepEqual(failed.map((e) => String(e)), []);
+    const saved = events.find((e) => e.kind === "saved");
+    assert.ok(saved?.kind === "saved", "saved");
+    assert.deepEqual([...saved.bySource.keys()], [`127.0.0.1:${seeder.port}`]);
+    assert.equal(await sha256File(join(home.dir, "big.bin")), await sha256File(data));
+    assert.ok(silent.accepted() > 0, "the downloader did try the first silent holder");
+    await silent.allClosed();
+  },
+);
 
 // --- 2. A descriptor larger than the disk; re-checking a partial file --------------------------
 
@@ -485,6 +532,10 @@ sceneTest(
       out.find((l) => GET_DONE.test(l)),
       `'big.bin' was already here, complete (root ${desc.root.slice(0, 12)} verified); now shared`,
       out.join("\n"),
+    );
+    assert.ok(
+      out.includes("Checking 'big.bin', already here under that name (4 chunk(s))"),
+      "the check is shown",
     );
     assert.deepEqual(seeder.served, [], "no chunk was fetched");
     assert.deepEqual(

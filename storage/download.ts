@@ -3,7 +3,9 @@
  * target, checking every chunk against the descriptor before it is written, and renames the
  * file into place only when every chunk is in. An interrupted download leaves its partial file
  * (`.NAME.rede-part`, with `.NAME.rede-part.json` naming the content), and the next download
- * of the same content resumes it: chunks already there and still matching are kept.
+ * of the same content resumes it: chunks already there and still matching are kept. A file that
+ * cannot fit on the disk is refused before anything is written, and a disk that fills up stops
+ * the download at once (`partial.ts` and `disk.ts` hold the disk side).
  *
  * Every path comes from `paths.ts`, which refuses any name that could leave the shared folder.
  */
@@ -137,23 +139,28 @@ export async function downloadContent(opts: DownloadOptions): Promise<DownloadRe
   let written = have.size;
   let working = 0;
   let lastError: unknown;
-  let diskError: RedeError | undefined;
+  let diskFailure: { err: unknown; detail: string } | undefined;
   const abort = () => {
     stop.abort();
     for (const s of open) s.close();
   };
   opts.signal?.addEventListener("abort", abort);
-  const kept = () => `download stopped; ${written} of ${total} chunks kept to resume`;
+  if (opts.signal?.aborted) abort();
   /** The disk failed: the first failure stops every source at once; later ones add nothing. */
   const diskFailed = (err: unknown, detail = "") => {
-    diskError ??= isDiskFull(err)
-      ? new RedeError("NO_SPACE", `Disk full while writing '${name}'${detail}: ${kept()}`, {
+    diskFailure ??= { err, detail };
+    abort();
+  };
+  /** The one line for the disk failure, once every write has settled. */
+  const diskError = ({ err, detail }: { err: unknown; detail: string }) => {
+    const kept = `download stopped; ${written} of ${total} chunks kept to resume`;
+    return isDiskFull(err)
+      ? new RedeError("NO_SPACE", `Disk full while writing '${name}'${detail}: ${kept}`, {
         cause: err,
       })
-      : new RedeError("INTERNAL", `Cannot write '${name}' (${errorLine(err)}): ${kept()}`, {
+      : new RedeError("INTERNAL", `Cannot write '${name}' (${errorLine(err)}): ${kept}`, {
         cause: err,
       });
-    abort();
   };
   /** Whether the disk still has room for what is left to write (someone else may fill it). */
   const roomLeft = (): boolean => {
@@ -205,7 +212,7 @@ export async function downloadContent(opts: DownloadOptions): Promise<DownloadRe
             keep = true;
             const label = source.label;
             writes.run(async () => {
-              if (diskError !== undefined) return; // The disk failed: nothing more is written.
+              if (diskFailure !== undefined) return; // The disk failed: nothing more is written.
               await file.seek(span.offset, Deno.SeekMode.Start);
               await writeAll(file, buf.subarray(0, size));
               emit({ kind: "chunk", index, done: ++written, total, source: label });
@@ -240,7 +247,7 @@ export async function downloadContent(opts: DownloadOptions): Promise<DownloadRe
     // Sources start together; one that finishes early leaves the rest to the others.
     await Promise.all(opts.sources.map(runSource));
     await writes.idle();
-    if (diskError !== undefined) throw diskError;
+    if (diskFailure !== undefined) throw diskError(diskFailure);
     if (opts.signal?.aborted) {
       throw new RedeError(
         "CANCELLED",

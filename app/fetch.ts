@@ -6,7 +6,12 @@
  */
 import type { NamedDescriptor } from "../core/content.ts";
 import { errorLine, RedeError } from "../core/errors.ts";
-import { MAX_ACTIVE_DOWNLOADS, MAX_SOURCES } from "../core/limits.ts";
+import {
+  MAX_ACTIVE_DOWNLOADS,
+  MAX_DESCRIBE_HOLDERS,
+  MAX_SOURCES,
+  type Timings,
+} from "../core/limits.ts";
 import { downloadContent, type TransferEvent } from "../storage/download.ts";
 import { type Address, formatAddress } from "../net/address.ts";
 import { describe, PeerSource } from "../net/peer_client.ts";
@@ -46,6 +51,11 @@ export type FetchEvent =
   | { kind: "started"; job: Job; size: number; sources: number }
   /** Something happened during the transfer. */
   | { kind: "transfer"; job: Job; event: TransferEvent }
+  /**
+   * A complete file of this content was already here under the name (a crash before it was
+   * listed): it was checked whole and is now shared, nothing fetched.
+   */
+  | { kind: "adopted"; job: Job; name: string; desc: NamedDescriptor }
   /** The name was taken here; the file is saved as `saved`. */
   | { kind: "renamed"; job: Job; saved: string }
   /** The file is in, verified and shared on. */
@@ -120,24 +130,27 @@ export class Fetcher {
     };
     const known = job.root === undefined ? undefined : index.nameOf(job.root);
     if (known !== undefined) return skip(known);
-    // The descriptor, from the named peer or from a holder of the root.
-    let holders: Address[] = job.from ? [job.from] : [];
-    if (job.root) holders.push(...(await node.holdersOf(job.root)));
+    // The descriptor: from the named peer (by name) and from every holder of the root, asked
+    // in quick succession; the first valid one wins, so a fake holder cannot stop the get.
+    let holders: Address[] = job.root ? await node.holdersOf(job.root) : [];
     holders = dedupe(holders).filter((a) => !node.isSelf(a));
-    if (holders.length === 0) {
+    const asks: Ask[] = holders.filter((a) => !job.from || !sameAddress(a, job.from))
+      .map((addr) => ({ addr, what: { root: job.root! } }));
+    if (job.from) asks.unshift({ addr: job.from, what: { name: job.name } });
+    if (asks.length === 0) {
       throw new RedeError("NOT_FOUND", `Nobody else shares '${job.name}'`);
     }
-    const desc = await describe(
-      holders[0],
-      job.from ? { name: job.name } : { root: job.root! },
-      node.timings,
-    );
+    const { desc, from, failed } = await firstDescriptor(asks, job.name, node.timings, opts.signal);
     rec.root = desc.root;
     rec.size = desc.size;
     const here = index.nameOf(desc.root);
     if (here !== undefined) return skip(here);
-    if (!job.root) holders = dedupe([...holders, ...(await node.holdersOf(desc.root))]);
-    holders = holders.filter((a) => !node.isSelf(a)).slice(0, MAX_SOURCES);
+    if (desc.root !== job.root) holders = await node.holdersOf(desc.root);
+    // Every holder is a source: the one that answered first, then the others, and those that
+    // failed to describe it last (a source that fails to open is only skipped).
+    const bad = (a: Address) => failed.has(formatAddress(a));
+    holders = dedupe([from, ...holders]).filter((a) => !node.isSelf(a));
+    holders = [...holders.filter((a) => !bad(a)), ...holders.filter(bad)].slice(0, MAX_SOURCES);
     rec.status = "active";
     rec.started = performance.now();
     emit({ kind: "started", job, size: desc.size, sources: holders.length });
@@ -145,8 +158,9 @@ export class Fetcher {
       dir: index.dir,
       name: job.name,
       desc,
-      sources: holders.map((a) => () => PeerSource.open(a, desc.root, node.timings)),
+      sources: holders.map((a) => (signal) => PeerSource.open(a, desc.root, node.timings, signal)),
       taken: (n) => index.has(n),
+      busyDelaysMs: node.timings.busyDelaysMs,
       signal: opts.signal,
       onEvent: (event) => {
         if (event.kind === "progress") {
@@ -160,6 +174,11 @@ export class Fetcher {
     rec.bySource = result.bySource;
     rec.received = desc.size;
     rec.status = "done";
+    if (result.adopted) {
+      rec.note = "already here, complete: adopted";
+      await node.adopt(result.name, result.path, desc);
+      return emit({ kind: "adopted", job, name: result.name, desc });
+    }
     if (result.name !== job.name) {
       rec.note = `saved as '${result.name}'`;
       emit({ kind: "renamed", job, saved: result.name });
@@ -180,4 +199,87 @@ export class Fetcher {
 function dedupe(list: Address[]): Address[] {
   const seen = new Map(list.map((a) => [formatAddress(a), a]));
   return [...seen.values()];
+}
+
+function sameAddress(a: Address, b: Address): boolean {
+  return formatAddress(a) === formatAddress(b);
+}
+
+/** A holder to ask for a descriptor, and how: by name (the peer the user named) or by root. */
+interface Ask {
+  addr: Address;
+  what: { name: string } | { root: string };
+}
+
+/**
+ * The first valid descriptor among the holders asked. They are asked in order, one more every
+ * `describeStaggerMs` or as soon as one fails, at most {@link MAX_DESCRIBE_HOLDERS}; the first
+ * valid answer wins and every other request is stopped at once (its connection closed).
+ *
+ * @returns The descriptor, who gave it, and the holders that failed (by `IP:PORT`).
+ * @throws The error of the only holder asked; with several, one line saying how many failed
+ * and why the first did; `CANCELLED` when the signal aborts.
+ */
+function firstDescriptor(
+  asks: Ask[],
+  name: string,
+  t: Timings,
+  signal: AbortSignal,
+): Promise<{ desc: NamedDescriptor; from: Address; failed: Set<string> }> {
+  const list = asks.slice(0, MAX_DESCRIBE_HOLDERS);
+  const stop = new AbortController();
+  const failed = new Set<string>();
+  const errors: unknown[] = [];
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let next = 0;
+  let running = 0;
+  let settled = false;
+  return new Promise<{ desc: NamedDescriptor; from: Address; failed: Set<string> }>(
+    (resolve, reject) => {
+      const finish = (err?: unknown) => {
+        if (settled) return;
+        settled = true;
+        reject(err);
+      };
+      const cancel = () =>
+        finish(new RedeError("CANCELLED", `Download of '${name}' cancelled before it started`));
+      if (signal.aborted) return cancel();
+      signal.addEventListener("abort", cancel, { once: true });
+      stop.signal.addEventListener("abort", () => signal.removeEventListener("abort", cancel));
+      const launch = () => {
+        clearTimeout(timer);
+        if (settled) return;
+        if (next >= list.length) {
+          if (running > 0) return;
+          if (errors.length === 1) return finish(errors[0]);
+          return finish(
+            new RedeError(
+              "UNREACHABLE",
+              `None of the ${errors.length} holders of '${name}' asked gave its descriptor: ` +
+                errorLine(errors[0]),
+              { cause: errors[0] },
+            ),
+          );
+        }
+        const { addr, what } = list[next++];
+        running++;
+        describe(addr, what, t, stop.signal).then((desc) => {
+          if (settled) return;
+          settled = true;
+          resolve({ desc, from: addr, failed });
+        }, (err) => {
+          running--;
+          if (settled) return;
+          errors.push(err);
+          failed.add(formatAddress(addr));
+          launch();
+        });
+        timer = setTimeout(launch, t.describeStaggerMs);
+      };
+      launch();
+    },
+  ).finally(() => {
+    clearTimeout(timer);
+    stop.abort();
+  });
 }

@@ -6,6 +6,7 @@
  */
 import { errorLine } from "../core/errors.ts";
 import { printable } from "../core/terminal.ts";
+import { CHUNK_BYTES } from "../core/limits.ts";
 import type { FetchEvent, Job } from "../app/fetch.ts";
 import type { Context } from "./_command.ts";
 import type { Session } from "./_session.ts";
@@ -21,6 +22,7 @@ export async function fetchShown(session: Session, jobs: Job[], ctx: Context): P
   // With live bars on screen, lines go above them instead of through them.
   const say = (line: string) => session.interactive ? board.log(line) : ctx.out(line);
   const bars = new Map<Job, ReturnType<ProgressBoard["add"]>>();
+  const sizes = new Map<Job, number>();
   const show = (e: FetchEvent) => {
     const { job } = e;
     switch (e.kind) {
@@ -31,7 +33,13 @@ export async function fetchShown(session: Session, jobs: Job[], ctx: Context): P
           ctx.note(`Downloading '${job.name}' (${bytes(e.size)}) from ${e.sources} source(s)`);
         }
         bars.set(job, board.add(job.name, e.size));
+        sizes.set(job, e.size);
         return;
+      case "adopted":
+        return say(
+          `'${e.name}' was already here, complete (root ${shortHash(e.desc.root)} verified); ` +
+            `now shared`,
+        );
       case "renamed":
         return say(`A file named '${job.name}' is already here; saved as '${e.saved}'`);
       case "saved": {
@@ -51,12 +59,28 @@ export async function fetchShown(session: Session, jobs: Job[], ctx: Context): P
       case "transfer": {
         const t = e.event;
         if (t.kind === "progress") bars.get(job)?.update(t.received, t.sources);
-        else if (t.kind === "resumed") {
+        else if (t.kind === "checking") {
+          // Checking what is on disk reads it all: the bar shows how far it is.
+          const size = sizes.get(job) ?? 0;
+          bars.get(job)?.update(Math.min(t.done * CHUNK_BYTES, size), 0);
+          if (t.done === 0 && t.total > 0) {
+            say(
+              t.of === "partial"
+                ? `Checking the ${t.total} chunk(s) of the partial download of '${job.name}'`
+                : `Checking '${job.name}', already here under that name (${t.total} chunk(s))`,
+            );
+          }
+        } else if (t.kind === "resumed") {
           say(`Resuming '${job.name}': ${t.have} of ${t.total} chunks already here`);
         } else if (t.kind === "discarded") {
           say(`Discarding an old partial download of other content`);
         } else if (t.kind === "dropped") {
           say(`Dropped source ${t.source}: ${printable(errorLine(t.error))}`);
+        } else if (t.kind === "busy") {
+          const secs = Math.max(1, Math.round(t.retryMs / 1000));
+          say(`Source busy (${printable(errorLine(t.error))}); asking it again in ${secs} s`);
+        } else if (t.kind === "queued" && session.verbose) {
+          say(`  queued at ${t.source}: place ${t.position}`);
         } else if (t.kind === "chunk" && session.verbose) {
           say(`  chunk ${t.index} in (${t.done} of ${t.total}) from ${t.source}`);
         }

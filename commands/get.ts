@@ -20,7 +20,9 @@ export const get: Command = {
     "to the manifest and shared on. An existing file is never replaced: a free name such as\n" +
     "'a (1).txt' is used, and said. A name that is a shared folder fetches the whole folder.\n" +
     "Several files download at once. An interrupted download (Ctrl-C, a lost peer, a crash)\n" +
-    "resumes on the next 'get' of the same file. Quote names with spaces.",
+    "resumes on the next 'get' of the same file. A file that cannot fit on the disk is refused\n" +
+    "before anything is written; a disk that fills up stops the download, kept to resume.\n" +
+    "Quote names with spaces.",
   args: [
     { name: "peer", description: "IP, IP:PORT or # from 'peers' (optional)", optional: true },
     { name: "file", description: "a name shown by 'ls' or 'find', or a # row of 'find'" },

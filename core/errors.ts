@@ -33,6 +33,8 @@ export const LOCAL_CODES = [
   "BAD_PEER",
   /** What the user typed names nothing usable (a host, a port, a row). */
   "BAD_INPUT",
+  /** The local disk is full, or has no room for a file. */
+  "NO_SPACE",
 ] as const;
 export type LocalCode = (typeof LOCAL_CODES)[number];
 

@@ -101,6 +101,19 @@ export const MAX_ACTIVE_DOWNLOADS = 3;
 /** Free names (`a (1).txt`, ...) tried for a finished download before giving up. */
 export const MAX_RENAME_ATTEMPTS = 100;
 
+// --- Downloads: holders and the disk (issue 7, the downloader) -----------------------------
+
+/**
+ * Holders asked for a descriptor, at most: one more every `describeStaggerMs` (or at once when
+ * one fails), the first valid answer wins, so fake holders listed first cannot stop a `get`.
+ */
+export const MAX_DESCRIBE_HOLDERS = 16;
+/**
+ * Shortfall of free space tolerated during a download before it stops as "disk full": file
+ * system overhead, so that a file that just fits is not refused while it downloads.
+ */
+export const ROOM_SLACK_BYTES = 1024 * 1024;
+
 // --- The shell -----------------------------------------------------------------------------
 
 /** Lines of shell history kept (for this session). */
@@ -142,6 +155,11 @@ export interface Timings {
   queueMs: number;
   /** Delays before a source that answered BUSY is tried again; one retry per entry. */
   busyDelaysMs: readonly number[];
+  /**
+   * Downloader: time after which the next holder is also asked for a descriptor while the
+   * ones asked before have not answered (a holder that fails makes the next one start at once).
+   */
+  describeStaggerMs: number;
 }
 
 /** The timings rede-p2p runs with. */
@@ -160,6 +178,7 @@ export const DEFAULT_TIMINGS: Readonly<Timings> = Object.freeze({
   graceMs: 1_000,
   queueMs: 300_000,
   busyDelaysMs: [1_000, 2_000, 4_000, 8_000, 16_000],
+  describeStaggerMs: 250,
 });
 
 /** The default timings with some replaced. */

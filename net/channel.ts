@@ -53,6 +53,7 @@ const LOCAL_TO_WIRE: Record<LocalCode, WireCode> = {
   CLOSED: "INTERNAL",
   HASH_MISMATCH: "INTERNAL",
   CANCELLED: "INTERNAL",
+  NO_SPACE: "INTERNAL",
 };
 
 /** The `error` message that tells the other side about `err`; local details stay here. */

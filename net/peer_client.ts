@@ -12,14 +12,23 @@ import { type Channel, wireError } from "./channel.ts";
 import type { MessageOf } from "./protocol.ts";
 import { connect } from "./transport.ts";
 
-async function open(addr: Address, t: Timings): Promise<Channel> {
+/**
+ * Connects and greets. When `signal` aborts (the caller no longer needs this peer), the
+ * connection is closed at once, whatever it was waiting for.
+ */
+async function open(addr: Address, t: Timings, signal?: AbortSignal): Promise<Channel> {
   const ch = await connect(addr, "peer", t.connectMs, t.stallMs);
+  const stop = () => ch.close();
+  signal?.addEventListener("abort", stop, { once: true });
   try {
+    if (signal?.aborted) throw new RedeError("CANCELLED", "Not needed any more");
     await ch.greet("client", "peer", t.helloMs);
     return ch;
   } catch (err) {
     ch.close();
     throw err;
+  } finally {
+    signal?.removeEventListener("abort", stop);
   }
 }
 
@@ -37,6 +46,7 @@ export async function listFiles(addr: Address, over?: Partial<Timings>): Promise
 /**
  * The descriptor of a file another peer shares, by name or by content.
  *
+ * @param signal Aborting it closes the connection and fails the call at once.
  * @throws {RedeError} `BAD_PEER` when the descriptor is malformed or inconsistent (the gate),
  * or not the one asked for.
  */
@@ -44,9 +54,12 @@ export async function describe(
   addr: Address,
   what: { name: string } | { root: string },
   over?: Partial<Timings>,
+  signal?: AbortSignal,
 ): Promise<NamedDescriptor> {
   const t = timings(over);
-  const ch = await open(addr, t);
+  const ch = await open(addr, t, signal);
+  const stop = () => ch.close();
+  signal?.addEventListener("abort", stop, { once: true });
   const bad = (why: string) =>
     new RedeError("BAD_PEER", `${formatAddress(addr)} sent a bad descriptor: ${why}`);
   try {
@@ -56,6 +69,7 @@ export async function describe(
     if ("root" in what && desc.root !== what.root) throw bad("another content");
     return desc;
   } finally {
+    signal?.removeEventListener("abort", stop);
     ch.close();
   }
 }
@@ -80,10 +94,16 @@ export class PeerSource implements Source {
     this.label = formatAddress(addr);
   }
 
-  static async open(addr: Address, root: string, over?: Partial<Timings>): Promise<PeerSource> {
+  /** Opens a source; aborting `signal` while it opens closes the connection at once. */
+  static async open(
+    addr: Address,
+    root: string,
+    over?: Partial<Timings>,
+    signal?: AbortSignal,
+  ): Promise<PeerSource> {
     const t = timings(over);
     try {
-      return new PeerSource(await open(addr, t), addr, root, t);
+      return new PeerSource(await open(addr, t, signal), addr, root, t);
     } catch (err) {
       throw busyAt(err, formatAddress(addr));
     }

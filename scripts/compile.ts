@@ -15,12 +15,15 @@ export const TARGETS = [
   "x86_64-pc-windows-msvc",
 ] as const;
 
-/** The narrowest permissions the program needs: network, the files it shares, its host name. */
+/**
+ * The narrowest permissions the program needs: network, the files it shares, its host name,
+ * and the free space of the disk a download lands on (`statfs`).
+ */
 export const PERMISSIONS = [
   "--allow-net",
   "--allow-read",
   "--allow-write",
-  "--allow-sys=hostname,networkInterfaces",
+  "--allow-sys=hostname,networkInterfaces,statfs",
 ];
 
 /** The arguments of `deno compile` for one target. */

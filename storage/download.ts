@@ -3,20 +3,26 @@
  * target, checking every chunk against the descriptor before it is written, and renames the
  * file into place only when every chunk is in. An interrupted download leaves its partial file
  * (`.NAME.rede-part`, with `.NAME.rede-part.json` naming the content), and the next download
- * of the same content resumes it: chunks already there and still matching are kept.
+ * of the same content resumes it: chunks already there and still matching are kept. A file that
+ * cannot fit on the disk is refused before anything is written, and a disk that fills up stops
+ * the download at once (`partial.ts` and `disk.ts` hold the disk side).
  *
  * Every path comes from `paths.ts`, which refuses any name that could leave the shared folder.
  */
+import { dirname } from "node:path";
 import { chunkCount, chunkSpan, type Descriptor, hashChunk } from "../core/content.ts";
 import { errorLine, hasCode, RedeError } from "../core/errors.ts";
-import { readFull, SerialQueue, writeAll, writeJsonAtomic } from "../core/io.ts";
+import { SerialQueue, writeAll } from "../core/io.ts";
 import {
   DEFAULT_TIMINGS,
   DOWNLOAD_BUFFERS,
   MAX_RENAME_ATTEMPTS,
   REQUESTS_PER_SOURCE,
+  ROOM_SLACK_BYTES,
 } from "../core/limits.ts";
-import { exists, freeName, partialPaths, prepareTarget, sharedPath } from "./paths.ts";
+import { freeBytes, isDiskFull, sizeText } from "./disk.ts";
+import { freeName, partialPaths, prepareTarget, sharedPath } from "./paths.ts";
+import { type CheckProgress, isComplete, openPartial } from "./partial.ts";
 import { BufferPool, Schedule } from "./schedule.ts";
 
 /** One peer serving chunks of the content being downloaded. */
@@ -36,6 +42,11 @@ export interface Source {
 
 /** What a download reports while it runs. */
 export type TransferEvent =
+  /**
+   * Chunks already on disk are being checked: those of a partial file being resumed, or of a
+   * complete file found at the target name. `done` of `total` chunks checked; first 0.
+   */
+  | { kind: "checking"; of: "partial" | "complete"; done: number; total: number }
   /** A partial file of the same content was found; `have` chunks of it are good. */
   | { kind: "resumed"; have: number; total: number }
   /** A partial file of another content was in the way and is started over. */
@@ -57,8 +68,12 @@ export interface DownloadOptions {
   /** Name wanted, possibly with `/` for a file inside a folder; a free variant is used when taken. */
   name: string;
   desc: Descriptor;
-  /** Opens each source; a source that fails to open is skipped. */
-  sources: (() => Promise<Source>)[];
+  /**
+   * Opens each source; a source that fails to open is skipped. The signal aborts once the
+   * download no longer needs the source (done, cancelled, failed): an open still under way
+   * should end then, and a source that opens after it is closed at once.
+   */
+  sources: ((signal: AbortSignal) => Promise<Source>)[];
   /** Names that count as taken even when no file has them yet (for example, manifest names). */
   taken?: (name: string) => boolean;
   onEvent?: (e: TransferEvent) => void;
@@ -75,22 +90,53 @@ export interface DownloadResult {
   resumed: number;
   /** Bytes fetched from each source, by label; duplicates of the endgame included. */
   bySource: Map<string, number>;
+  /**
+   * The complete file was already at the target name (a crash before it was listed) and
+   * matched every chunk: it is kept as it is and nothing was fetched.
+   */
+  adopted?: boolean;
 }
 
 /**
  * Downloads a content from its sources.
  *
  * @throws {RedeError} `BAD_NAME` for a name that could leave `dir`, before anything is written;
- * `CANCELLED` when the signal aborts, `UNREACHABLE` when every source failed: the partial file
- * is kept in both cases, so the next attempt resumes.
+ * `NO_SPACE` when the file cannot fit on the disk (before anything is written) or the disk fills
+ * up during the download (it stops at once); `CANCELLED` when the signal aborts, `UNREACHABLE`
+ * when every source failed: the partial file is kept in these cases, so the next attempt resumes.
  */
 export async function downloadContent(opts: DownloadOptions): Promise<DownloadResult> {
-  const { desc } = opts;
+  const { desc, name } = opts;
   const emit = opts.onEvent ?? (() => {});
-  const paths = partialPaths(opts.dir, opts.name);
-  await prepareTarget(opts.dir, opts.name);
+  const paths = partialPaths(opts.dir, name);
+  const target = await prepareTarget(opts.dir, name);
+  const folder = dirname(target);
   const total = chunkCount(desc);
-  const { file, have } = await openPartial(paths, desc, emit);
+  const progress: CheckProgress = (of, done, all) =>
+    emit({ kind: "checking", of, done, total: all });
+  const cancelled = (what: string) => (err: unknown) => {
+    if (!hasCode(err, "CANCELLED")) throw err;
+    throw new RedeError("CANCELLED", `Download of '${name}' cancelled while ${what}`);
+  };
+  // A complete file already there under this name (and not shared under it): a crash between
+  // the final rename and the manifest line. It is adopted if it is this very content.
+  if (
+    !opts.taken?.(name) &&
+    (await isComplete(target, paths, desc, progress, opts.signal).catch(
+      cancelled("checking the file already there"),
+    ))
+  ) {
+    return { path: target, name, resumed: desc.size, bySource: new Map(), adopted: true };
+  }
+  const { file, have } = await openPartial(paths, folder, name, desc, {
+    progress,
+    discarded: () => emit({ kind: "discarded" }),
+    signal: opts.signal,
+  }).catch(cancelled("checking the partial download (kept to resume)")).catch((err) => {
+    throw isDiskFull(err) && !hasCode(err, "NO_SPACE")
+      ? new RedeError("NO_SPACE", `Disk full: cannot start '${name}' in ${folder}`, { cause: err })
+      : err;
+  });
   const resumed = [...have].reduce((n, i) => n + chunkSpan(desc, i).length, 0);
   if (resumed > 0) emit({ kind: "resumed", have: have.size, total });
   const schedule = new Schedule([...Array(total).keys()].filter((i) => !have.has(i)));
@@ -99,41 +145,76 @@ export async function downloadContent(opts: DownloadOptions): Promise<DownloadRe
   const bySource = new Map<string, number>();
   const open = new Set<Source>();
   const writes = new SerialQueue();
+  // Ends every source, and every one still opening: when done, cancelled, or the disk failed.
+  const stop = new AbortController();
   let received = resumed;
   let written = have.size;
   let working = 0;
   let lastError: unknown;
-  let writeError: unknown;
+  let diskFailure: { err: unknown; detail: string } | undefined;
   let wake!: () => void;
   const stopped = new Promise<void>((resolve) => (wake = resolve));
   const abort = () => {
+    stop.abort();
     for (const s of open) s.close();
     wake();
   };
   opts.signal?.addEventListener("abort", abort);
+  if (opts.signal?.aborted) abort();
+  /** The disk failed: the first failure stops every source at once; later ones add nothing. */
+  const diskFailed = (err: unknown, detail = "") => {
+    diskFailure ??= { err, detail };
+    abort();
+  };
+  /** The one line for the disk failure, once every write has settled. */
+  const diskError = ({ err, detail }: { err: unknown; detail: string }) => {
+    const kept = `download stopped; ${written} of ${total} chunks kept to resume`;
+    return isDiskFull(err)
+      ? new RedeError("NO_SPACE", `Disk full while writing '${name}'${detail}: ${kept}`, {
+        cause: err,
+      })
+      : new RedeError("INTERNAL", `Cannot write '${name}' (${errorLine(err)}): ${kept}`, {
+        cause: err,
+      });
+  };
+  /** Whether the disk still has room for what is left to write (someone else may fill it). */
+  const roomLeft = (): boolean => {
+    const free = freeBytes(folder);
+    // What the partial file does not hold yet (a sparse file holds the chunks written so far).
+    const blocks = file.statSync().blocks;
+    const still = desc.size - (blocks === null ? written * desc.chunk_size : blocks * 512);
+    if (free === undefined || still <= free + ROOM_SLACK_BYTES) return true;
+    diskFailed(
+      new RedeError("NO_SPACE", "No space left on the disk"),
+      ` (${sizeText(still)} still to write, ${sizeText(free)} free)`,
+    );
+    return false;
+  };
 
   /** Fetches from one source until done; returns its BUSY answer, if that is how it ended. */
-  const fetchFrom = async (openSource: () => Promise<Source>): Promise<RedeError | undefined> => {
+  const fetchFrom = async (
+    openSource: (signal: AbortSignal) => Promise<Source>,
+  ): Promise<RedeError | undefined> => {
     let source: Source;
     try {
-      source = await openSource();
+      source = await untilStopped(openSource(stop.signal), stop.signal);
     } catch (err) {
       if (hasCode(err, "BUSY")) return err;
-      lastError = err;
+      if (!stop.signal.aborted) lastError = err;
       return;
     }
     open.add(source);
     working++;
     const window: number[] = [];
     try {
-      while (!opts.signal?.aborted) {
-        while (window.length < REQUESTS_PER_SOURCE) {
+      while (!stop.signal.aborted) {
+        while (window.length < REQUESTS_PER_SOURCE && roomLeft()) {
           const index = schedule.next(source.label);
           if (index === undefined) break;
           window.push(index);
           await source.request(index);
         }
-        if (window.length === 0) break;
+        if (window.length === 0 || stop.signal.aborted) break;
         await source.ready?.((position) => {
           emit({ kind: "queued", source: source.label, position });
         });
@@ -154,17 +235,17 @@ export async function downloadContent(opts: DownloadOptions): Promise<DownloadRe
             keep = true;
             const label = source.label;
             writes.run(async () => {
+              if (diskFailure !== undefined) return; // The disk failed: nothing more is written.
               await file.seek(span.offset, Deno.SeekMode.Start);
               await writeAll(file, buf.subarray(0, size));
               emit({ kind: "chunk", index, done: ++written, total, source: label });
-            }).catch((err) => {
-              writeError ??= err; // The disk failed (full, gone): stop every source.
-              abort();
-            }).finally(() => pool.give(buf));
+            }).catch((err) => diskFailed(err)).finally(() => pool.give(buf));
             received += size;
             emit({ kind: "progress", received, sources: working });
             if (schedule.complete) {
-              // Every chunk is in: sources still waiting on endgame duplicates can stop.
+              // Every chunk is in: sources still waiting on endgame duplicates, or still
+              // opening, can stop.
+              stop.abort();
               for (const other of open) if (other !== source) other.close();
               wake();
             }
@@ -175,7 +256,7 @@ export async function downloadContent(opts: DownloadOptions): Promise<DownloadRe
       }
     } catch (err) {
       if (hasCode(err, "BUSY")) return err;
-      if (!opts.signal?.aborted && !schedule.complete && writeError === undefined) {
+      if (!stop.signal.aborted && !schedule.complete) {
         lastError = err;
         emit({ kind: "dropped", source: source.label, error: err });
       }
@@ -188,12 +269,12 @@ export async function downloadContent(opts: DownloadOptions): Promise<DownloadRe
   };
 
   /** BUSY answers in a row, by source: a source is tried again after each delay, then dropped. */
-  const busyTries = new Map<() => Promise<Source>, number>();
+  const busyTries = new Map<(signal: AbortSignal) => Promise<Source>, number>();
   const delays = opts.busyDelaysMs ?? DEFAULT_TIMINGS.busyDelaysMs;
-  const runSource = async (openSource: () => Promise<Source>) => {
+  const runSource = async (openSource: (signal: AbortSignal) => Promise<Source>) => {
     while (true) {
       const busy = await fetchFrom(openSource);
-      if (busy === undefined || opts.signal?.aborted || schedule.complete) return;
+      if (busy === undefined || stop.signal.aborted || schedule.complete) return;
       const tries = busyTries.get(openSource) ?? 0;
       if (tries >= delays.length) {
         lastError = busy;
@@ -204,7 +285,7 @@ export async function downloadContent(opts: DownloadOptions): Promise<DownloadRe
       let timer: ReturnType<typeof setTimeout> | undefined;
       await Promise.race([stopped, new Promise((r) => (timer = setTimeout(r, delays[tries])))]);
       clearTimeout(timer);
-      if (opts.signal?.aborted || schedule.complete || writeError !== undefined) return;
+      if (stop.signal.aborted || schedule.complete) return;
     }
   };
 
@@ -212,25 +293,25 @@ export async function downloadContent(opts: DownloadOptions): Promise<DownloadRe
     // Sources start together; one that finishes early leaves the rest to the others.
     await Promise.all(opts.sources.map(runSource));
     await writes.idle();
-    if (writeError !== undefined) throw writeError;
+    if (diskFailure !== undefined) throw diskError(diskFailure);
     if (opts.signal?.aborted) {
       throw new RedeError(
         "CANCELLED",
-        `Download of '${opts.name}' cancelled; ${schedule.done.size} of ${total} chunks kept to resume`,
+        `Download of '${name}' cancelled; ${written} of ${total} chunks kept to resume`,
       );
     }
     if (!schedule.complete) {
       throw new RedeError(
         "UNREACHABLE",
-        `No source could finish '${opts.name}' (${schedule.done.size} of ${total} chunks kept ` +
+        `No source could finish '${name}' (${written} of ${total} chunks kept ` +
           `to resume): ${lastError ? errorLine(lastError) : "no source"}`,
         { cause: lastError },
       );
     }
     file.close();
-    const name = await commit(paths.data, opts.dir, opts.name, opts.taken);
+    const saved = await commit(paths.data, opts.dir, name, opts.taken);
     await Deno.remove(paths.state).catch(() => {});
-    return { path: sharedPath(opts.dir, name), name, resumed, bySource };
+    return { path: sharedPath(opts.dir, saved), name: saved, resumed, bySource };
   } finally {
     opts.signal?.removeEventListener("abort", abort);
     abort();
@@ -244,44 +325,19 @@ export async function downloadContent(opts: DownloadOptions): Promise<DownloadRe
 }
 
 /**
- * Opens the partial file for a content: resumes one that names the same content, keeping the
- * chunks that still match, or starts a new one.
+ * `opening`, unless `signal` aborts first: then it fails at once, and the source, should it
+ * open later, is closed.
  */
-async function openPartial(
-  paths: { data: string; state: string },
-  desc: Descriptor,
-  emit: (e: TransferEvent) => void,
-): Promise<{ file: Deno.FsFile; have: Set<number> }> {
-  const have = new Set<number>();
-  let state: { root?: string } | undefined;
-  try {
-    state = JSON.parse(await Deno.readTextFile(paths.state));
-  } catch {
-    state = undefined;
-  }
-  if (state?.root === desc.root && (await exists(paths.data))) {
-    const file = await Deno.open(paths.data, { read: true, write: true });
-    const buf = new Uint8Array(desc.chunk_size);
-    for (let i = 0; i < desc.chunks.length; i++) {
-      const { offset, length } = chunkSpan(desc, i);
-      await file.seek(offset, Deno.SeekMode.Start);
-      const chunk = buf.subarray(0, length);
-      if ((await readFull(file, chunk)) === length && hashChunk(chunk) === desc.chunks[i]) {
-        have.add(i);
-      }
-    }
-    return { file, have };
-  }
-  if (state) emit({ kind: "discarded" });
-  const file = await Deno.open(paths.data, {
-    read: true,
-    write: true,
-    create: true,
-    truncate: true,
+function untilStopped(opening: Promise<Source>, signal: AbortSignal): Promise<Source> {
+  return new Promise((resolve, reject) => {
+    const onAbort = () => {
+      opening.then((s) => s.close(), () => {});
+      reject(new RedeError("CANCELLED", "Not needed any more"));
+    };
+    if (signal.aborted) return onAbort();
+    signal.addEventListener("abort", onAbort, { once: true });
+    opening.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
   });
-  await file.truncate(desc.size);
-  await writeJsonAtomic(paths.state, { version: 1, ...desc });
-  return { file, have };
 }
 
 /** Gives the finished partial file a free final name without ever replacing a file. */

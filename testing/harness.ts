@@ -10,7 +10,7 @@ const PERMS = [
   "--allow-net",
   "--allow-read",
   "--allow-write",
-  "--allow-sys=hostname,networkInterfaces",
+  "--allow-sys=hostname,networkInterfaces,statfs",
 ];
 
 /** What to run: the TypeScript sources, or the bundled single file. */
@@ -34,9 +34,19 @@ export class Proc {
   readonly done: Promise<Deno.CommandStatus>;
   #readers: Promise<void>[];
 
-  constructor(program: Program, args: string[], opts: { cwd?: string; stdin?: boolean } = {}) {
-    this.child = new Deno.Command(Deno.execPath(), {
-      args: ["run", ...PERMS, program.entry, ...args],
+  /**
+   * @param opts.wrap A command the program runs under, its arguments before Deno's (for
+   *   example `unshare -m sh -c ...`, which must end by exec-ing Deno so the pid stays its).
+   */
+  constructor(
+    program: Program,
+    args: string[],
+    opts: { cwd?: string; stdin?: boolean; wrap?: string[] } = {},
+  ) {
+    const argv = [Deno.execPath(), "run", ...PERMS, program.entry, ...args];
+    const [cmd, ...rest] = [...(opts.wrap ?? []), ...argv];
+    this.child = new Deno.Command(cmd, {
+      args: rest,
       cwd: opts.cwd,
       stdin: opts.stdin ? "piped" : "null",
       stdout: "piped",

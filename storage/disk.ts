@@ -1,0 +1,111 @@
+/**
+ * The disk side of a download: how much room the target disk has, whether a write failed because
+ * it is full, and checking chunks already on disk against a descriptor, with progress and a way
+ * to stop.
+ */
+import { statfsSync } from "node:fs";
+import prettyBytes from "pretty-bytes";
+import { chunkSpan, type Descriptor, hashChunk } from "../core/content.ts";
+import { RedeError } from "../core/errors.ts";
+import { readFull } from "../core/io.ts";
+
+/**
+ * Bytes this user may still write on the disk that holds `path` (`bavail × bsize`), or
+ * `undefined` when that cannot be known: the program was not given `--allow-sys=statfs` (it is
+ * never prompted for), or the system does not say (an error, or a file system of no size).
+ */
+export function freeBytes(path: string): number | undefined {
+  try {
+    const perm = Deno.permissions.querySync({ name: "sys", kind: "statfs" });
+    if (perm.state !== "granted") return undefined;
+    const st = statfsSync(path);
+    // Some file systems (FUSE, network ones) report no sizes at all: that says nothing.
+    if (Number(st.blocks) === 0) return undefined;
+    const free = Number(st.bavail) * Number(st.bsize);
+    return Number.isFinite(free) && free >= 0 ? free : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Bytes a file really holds on disk (a sparse file holds less than its size); 0 if absent. */
+export async function heldBytes(path: string): Promise<number> {
+  try {
+    const st = await Deno.lstat(path);
+    if (!st.isFile) return 0;
+    return st.blocks === null ? st.size : Math.min(st.size, st.blocks * 512);
+  } catch (err) {
+    if (err instanceof Deno.errors.NotFound) return 0;
+    throw err;
+  }
+}
+
+/** Whether a failed write failed because the disk (or the user's quota) is full. */
+export function isDiskFull(err: unknown): boolean {
+  const code = (err as { code?: unknown })?.code;
+  if (code === "ENOSPC" || code === "EDQUOT" || code === "NO_SPACE") return true;
+  const text = err instanceof Error ? err.message : "";
+  return /no space left|disk quota exceeded|not enough space on the disk|disk is full/i.test(text);
+}
+
+/** A byte count for a message: `1.5 GiB`. */
+export function sizeText(n: number): string {
+  return prettyBytes(n, { binary: true });
+}
+
+/**
+ * Refuses a download that cannot fit: `needed` more bytes than the disk holding `dir` has free.
+ * Nothing is done when the free space cannot be known.
+ *
+ * @throws {RedeError} `NO_SPACE` with one line saying how much is needed and how much is free.
+ */
+export function assertRoom(dir: string, name: string, needed: number): void {
+  const free = freeBytes(dir);
+  if (free === undefined || needed <= free) return;
+  throw new RedeError(
+    "NO_SPACE",
+    `Not enough free space for '${name}': it needs ${sizeText(needed)}, ` +
+      `${sizeText(free)} free on the disk of ${dir}`,
+  );
+}
+
+export interface CheckOptions {
+  signal?: AbortSignal;
+  /** Chunks checked so far, of all; called with 0 first, then after every chunk. */
+  onProgress?: (done: number, total: number) => void;
+  /** Stops at the first chunk that does not match (the whole file must match, or nothing). */
+  firstMismatchStops?: boolean;
+}
+
+/**
+ * Reads the chunks of `file` and checks each against `desc`, a chunk at a time, reporting
+ * progress and stopping as soon as the signal aborts.
+ *
+ * @returns The indexes of the chunks that match.
+ * @throws {RedeError} `CANCELLED` when the signal aborts; the file is left as it was.
+ */
+export async function checkChunks(
+  file: Deno.FsFile,
+  desc: Descriptor,
+  opts: CheckOptions = {},
+): Promise<Set<number>> {
+  const good = new Set<number>();
+  const total = desc.chunks.length;
+  const buf = new Uint8Array(desc.chunk_size);
+  opts.onProgress?.(0, total);
+  for (let i = 0; i < total; i++) {
+    if (opts.signal?.aborted) {
+      throw new RedeError("CANCELLED", `Check cancelled after ${i} of ${total} chunks`);
+    }
+    const { offset, length } = chunkSpan(desc, i);
+    await file.seek(offset, Deno.SeekMode.Start);
+    const chunk = buf.subarray(0, length);
+    if ((await readFull(file, chunk)) === length && hashChunk(chunk) === desc.chunks[i]) {
+      good.add(i);
+    } else if (opts.firstMismatchStops) {
+      return good;
+    }
+    opts.onProgress?.(i + 1, total);
+  }
+  return good;
+}

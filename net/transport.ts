@@ -63,6 +63,7 @@ export async function connect(
   } catch (err) {
     let reason = (err as Error).message;
     if (err instanceof Deno.errors.ConnectionRefused) reason = "connection refused";
+    else if (err instanceof Deno.errors.ConnectionReset) reason = "connection reset";
     else if (timeout.aborted) reason = "no answer";
     else if (/lookup|resolve|not known|dns/i.test(reason)) reason = "unknown host";
     throw new RedeError("UNREACHABLE", `Cannot reach ${what} at ${where}: ${reason}`, {

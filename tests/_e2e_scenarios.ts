@@ -258,7 +258,8 @@ scenario("a peer killed with SIGKILL leaves the list", async (s) => {
   const rows = peerRows(await run(watcher, "peers", PEERS_DONE));
   assert.deepEqual(rows.map((r) => r.port), [watcher.port]);
   const out = await run(watcher, `ls 127.0.0.1:${victim.port}`, ERROR);
-  assert.match(out.find((l) => ERROR.test(l))!, /Cannot reach peer .* connection refused/);
+  // Refused, or reset when another program on this machine happened to take the port meanwhile.
+  assert.match(out.find((l) => ERROR.test(l))!, /Cannot reach peer .* connection (refused|reset)/);
 });
 
 scenario("peers come back by themselves when the tracker restarts", async (s) => {

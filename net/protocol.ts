@@ -21,6 +21,7 @@ import {
 import { RedeError, WIRE_CODES } from "../core/errors.ts";
 import { remoteText } from "../core/terminal.ts";
 import {
+  MAX_FIND_TEXT_CHARS,
   MAX_FRAME_BYTES,
   MAX_HEARTBEAT_MS,
   MIN_HEARTBEAT_MS,
@@ -64,6 +65,9 @@ function listOf<T extends v.GenericSchema>(entry: T) {
 }
 const Summaries = listOf(FileSummary);
 
+/** The secret a tracker hands a peer in `registered`, which proves a reconnect is that peer. */
+const Token = v.pipe(v.string(), v.regex(/^[0-9a-f]{32}$/, "not a registration token"));
+
 const msg = <T extends string, E extends v.ObjectEntries>(t: T, entries: E) =>
   v.object({ t: v.literal(t), ...entries });
 
@@ -75,10 +79,16 @@ const MESSAGES = {
     code: v.fallback(v.picklist(WIRE_CODES), "INTERNAL"),
     message: v.string(),
   }),
-  register: msg("register", { port: Port, name: v.string(), files: Summaries }),
+  register: msg("register", {
+    port: Port,
+    name: v.string(),
+    files: Summaries,
+    token: v.optional(Token),
+  }),
   registered: msg("registered", {
     ip: Ip,
     port: Port,
+    token: Token,
     heartbeat_ms: v.pipe(
       v.number(),
       v.integer(),
@@ -90,7 +100,7 @@ const MESSAGES = {
   announce: msg("announce", { files: Summaries }),
   peers: msg("peers", {}),
   peer_list: msg("peer_list", { peers: v.array(PeerInfo) }),
-  find: msg("find", { text: v.string() }),
+  find: msg("find", { text: v.pipe(v.string(), v.maxLength(MAX_FIND_TEXT_CHARS)) }),
   found: msg("found", { results: listOf(FoundFile) }),
   who_has: msg("who_has", { root: Hash }),
   holders: msg("holders", { root: Hash, peers: v.array(PeerAddress) }),

@@ -77,6 +77,8 @@ export interface ServerOptions {
   maxConnections: number;
   /** How long a write to a client may stay blocked. */
   writeMs: number;
+  /** Largest frame accepted from a client (default `MAX_FRAME_BYTES`). */
+  maxFrameBytes?: number;
   /** Serves one connection; when it returns or throws, the connection is closed. */
   handle: (ch: Channel) => Promise<void>;
   /** Hears of a handler that failed; the client is told, if it still listens. */
@@ -114,7 +116,10 @@ export class Server {
     const running = new Set<Promise<void>>();
     try {
       for await (const conn of this.#listener) {
-        const ch = Channel.fromConn(conn, { writeMs: opts.writeMs });
+        const ch = Channel.fromConn(conn, {
+          writeMs: opts.writeMs,
+          maxFrameBytes: opts.maxFrameBytes,
+        });
         const busy = open.size >= opts.maxConnections;
         open.add(ch);
         const run = (async () => {

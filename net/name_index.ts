@@ -1,0 +1,133 @@
+/**
+ * The tracker's search index: what `find` looks names up in, so that a query costs in proportion
+ * to what it matches rather than to every file of every peer.
+ *
+ * The semantics stay "the name contains the text, in any case" ({@link searchForm} is the one
+ * normalisation, applied to names and texts alike). Names are cut into tokens (maximal runs of
+ * letters and digits); tokens of three characters or more are also indexed by their trigrams. A
+ * text's longest run must lie inside one token of any name that contains the text, so the
+ * candidates are the names of the tokens that contain that run, found through the run's rarest
+ * trigram, and each is then checked against the whole text. A text with no letter or digit falls
+ * back to a scan. Every query stops after `work` steps.
+ */
+
+/** The one normalisation of names and search texts (a later issue adds accent folding here). */
+export function searchForm(text: string): string {
+  return text.toLowerCase();
+}
+
+/** What the index holds: anything with a name in {@link searchForm}. */
+export interface Indexed {
+  readonly lower: string;
+}
+
+const RUN = /[\p{L}\p{N}]+/gu;
+const GRAM = 3;
+
+/** The distinct tokens of a name in search form. */
+function tokensOf(lower: string): string[] {
+  return [...new Set(lower.match(RUN) ?? [])];
+}
+
+/** The distinct trigrams of a token (none for a shorter token). */
+function gramsOf(token: string): string[] {
+  const out = new Set<string>();
+  for (let i = 0; i + GRAM <= token.length; i++) out.add(token.slice(i, i + GRAM));
+  return [...out];
+}
+
+/** A name index over items of type `T`. */
+export class NameIndex<T extends Indexed> {
+  /** Token → the items whose name has it. */
+  #postings = new Map<string, Set<T>>();
+  /** Trigram → the tokens that contain it. */
+  #grams = new Map<string, Set<string>>();
+  /** Items whose name has no letter or digit at all. */
+  #bare = new Set<T>();
+
+  /** Distinct tokens indexed (for tests and figures). */
+  get tokens(): number {
+    return this.#postings.size;
+  }
+
+  add(item: T): void {
+    const tokens = tokensOf(item.lower);
+    if (tokens.length === 0) this.#bare.add(item);
+    for (const tok of tokens) {
+      let set = this.#postings.get(tok);
+      if (!set) {
+        this.#postings.set(tok, set = new Set());
+        for (const g of gramsOf(tok)) {
+          let toks = this.#grams.get(g);
+          if (!toks) this.#grams.set(g, toks = new Set());
+          toks.add(tok);
+        }
+      }
+      set.add(item);
+    }
+  }
+
+  remove(item: T): void {
+    const tokens = tokensOf(item.lower);
+    if (tokens.length === 0) this.#bare.delete(item);
+    for (const tok of tokens) {
+      const set = this.#postings.get(tok);
+      if (!set) continue;
+      set.delete(item);
+      if (set.size > 0) continue;
+      this.#postings.delete(tok);
+      for (const g of gramsOf(tok)) {
+        const toks = this.#grams.get(g);
+        toks?.delete(tok);
+        if (toks?.size === 0) this.#grams.delete(g);
+      }
+    }
+  }
+
+  /**
+   * The items whose name contains `text` (any case), each once, examining at most `work`
+   * tokens and items in all.
+   */
+  *search(text: string, work: number): Generator<T> {
+    const needle = searchForm(text);
+    const runs = needle.match(RUN) ?? [];
+    const seen = new Set<T>();
+    let left = work;
+    const check = function* (items: Iterable<T>): Generator<T> {
+      for (const item of items) {
+        if (--left < 0) return;
+        if (seen.has(item) || !item.lower.includes(needle)) continue;
+        seen.add(item);
+        yield item;
+      }
+    };
+    if (runs.length === 0) {
+      // No letter or digit to look up: a scan, capped like any query.
+      yield* check(this.#bare);
+      for (const set of this.#postings.values()) {
+        if (left <= 0) return;
+        yield* check(set);
+      }
+      return;
+    }
+    const run = runs.reduce((a, b) => (b.length > a.length ? b : a));
+    for (const tok of this.#tokensContaining(run)) {
+      if (--left < 0) return;
+      if (!tok.includes(run)) continue;
+      yield* check(this.#postings.get(tok) ?? []);
+      if (left <= 0) return;
+    }
+  }
+
+  /** A superset of the tokens that contain `run`: through its rarest trigram when it has one. */
+  #tokensContaining(run: string): Iterable<string> {
+    if (run.length < GRAM) return this.#postings.keys();
+    let best: Set<string> | undefined;
+    for (const g of gramsOf(run)) {
+      const toks = this.#grams.get(g);
+      if (!toks) return [];
+      if (!best || toks.size < best.size) best = toks;
+    }
+    return best ?? [];
+  }
+}

@@ -81,17 +81,18 @@ export const TRACKER_CONNECTIONS_PER_IP = 32;
 /** Files one peer may list; a register with more is refused, a client sends at most this many. */
 export const TRACKER_MAX_FILES_PER_PEER = 10_000;
 /**
- * Accounted bytes of state per distinct listed file (name, root, index entries), on top of its
- * name's UTF-8 bytes, and per listing of a file by a peer; and per peer.
+ * Accounted bytes of state (measured upper bounds of the memory each takes): per distinct
+ * (content, name) record, plus twice its name's UTF-8 bytes (record, root, index entries; about
+ * 700 bytes were measured for 24-byte names); per file a peer lists; per peer.
  */
-export const TRACKER_FILE_COST = 320;
-export const TRACKER_LISTING_COST = 48;
-export const TRACKER_PEER_COST = 512;
+export const TRACKER_FILE_COST = 768;
+export const TRACKER_LISTING_COST = 64;
+export const TRACKER_PEER_COST = 1024;
 /**
  * Accounted state a tracker holds at most, all peers together (see docs/PROTOCOL.md, Tracker
  * limits); a register or announce that would pass it is refused with BUSY.
  */
-export const TRACKER_STATE_BYTES = 192 * 1024 * 1024;
+export const TRACKER_STATE_BYTES = 256 * 1024 * 1024;
 /** Accounted state the peers of one source address hold at most. */
 export const TRACKER_STATE_PER_IP_BYTES = 32 * 1024 * 1024;
 /** Characters of a `find` text; longer texts cannot match a name and are refused. */

@@ -21,6 +21,8 @@ export interface Indexed {
   readonly lower: string;
 }
 
+import { addTo, members, removeFrom, sizeOf, type SmallSet } from "./small_set.ts";
+
 const RUN = /[\p{L}\p{N}]+/gu;
 const GRAM = 3;
 
@@ -39,11 +41,17 @@ function gramsOf(token: string): string[] {
 /** A name index over items of type `T`. */
 export class NameIndex<T extends Indexed> {
   /** Token → the items whose name has it. */
-  #postings = new Map<string, Set<T>>();
+  #postings = new Map<string, SmallSet<T>>();
   /** Trigram → the tokens that contain it. */
-  #grams = new Map<string, Set<string>>();
+  #grams = new Map<string, SmallSet<string>>();
   /** Items whose name has no letter or digit at all. */
   #bare = new Set<T>();
+  #work = 0;
+
+  /** Tokens and items the last finished {@link search} examined. */
+  get lastWork(): number {
+    return this.#work;
+  }
 
   /** Distinct tokens indexed (for tests and figures). */
   get tokens(): number {
@@ -54,16 +62,11 @@ export class NameIndex<T extends Indexed> {
     const tokens = tokensOf(item.lower);
     if (tokens.length === 0) this.#bare.add(item);
     for (const tok of tokens) {
-      let set = this.#postings.get(tok);
+      const set = this.#postings.get(tok);
       if (!set) {
-        this.#postings.set(tok, set = new Set());
-        for (const g of gramsOf(tok)) {
-          let toks = this.#grams.get(g);
-          if (!toks) this.#grams.set(g, toks = new Set());
-          toks.add(tok);
-        }
+        for (const g of gramsOf(tok)) this.#grams.set(g, addTo(this.#grams.get(g), tok));
       }
-      set.add(item);
+      this.#postings.set(tok, addTo(set, item));
     }
   }
 
@@ -71,15 +74,18 @@ export class NameIndex<T extends Indexed> {
     const tokens = tokensOf(item.lower);
     if (tokens.length === 0) this.#bare.delete(item);
     for (const tok of tokens) {
-      const set = this.#postings.get(tok);
-      if (!set) continue;
-      set.delete(item);
-      if (set.size > 0) continue;
+      const cur = this.#postings.get(tok);
+      if (!cur) continue;
+      const set = removeFrom(cur, item);
+      if (set) {
+        this.#postings.set(tok, set);
+        continue;
+      }
       this.#postings.delete(tok);
       for (const g of gramsOf(tok)) {
-        const toks = this.#grams.get(g);
-        toks?.delete(tok);
-        if (toks?.size === 0) this.#grams.delete(g);
+        const toks = removeFrom(this.#grams.get(g), tok);
+        if (toks) this.#grams.set(g, toks);
+        else this.#grams.delete(g);
       }
     }
   }
@@ -89,13 +95,22 @@ export class NameIndex<T extends Indexed> {
    * tokens and items in all.
    */
   *search(text: string, work: number): Generator<T> {
-    const needle = searchForm(text);
+    this.#work = 0;
+    let left = work;
+    try {
+      yield* this.#search(searchForm(text), () => (this.#work++, --left >= 0));
+    } finally {
+      this.#work = Math.min(this.#work, work);
+    }
+  }
+
+  *#search(needle: string, step: () => boolean): Generator<T> {
     const runs = needle.match(RUN) ?? [];
     const seen = new Set<T>();
-    let left = work;
+    let out = false;
     const check = function* (items: Iterable<T>): Generator<T> {
       for (const item of items) {
-        if (--left < 0) return;
+        if (!step()) return void (out = true);
         if (seen.has(item) || !item.lower.includes(needle)) continue;
         seen.add(item);
         yield item;
@@ -105,29 +120,28 @@ export class NameIndex<T extends Indexed> {
       // No letter or digit to look up: a scan, capped like any query.
       yield* check(this.#bare);
       for (const set of this.#postings.values()) {
-        if (left <= 0) return;
-        yield* check(set);
+        if (out) return;
+        yield* check(members(set));
       }
       return;
     }
     const run = runs.reduce((a, b) => (b.length > a.length ? b : a));
     for (const tok of this.#tokensContaining(run)) {
-      if (--left < 0) return;
+      if (out || !step()) return;
       if (!tok.includes(run)) continue;
-      yield* check(this.#postings.get(tok) ?? []);
-      if (left <= 0) return;
+      yield* check(members(this.#postings.get(tok)));
     }
   }
 
   /** A superset of the tokens that contain `run`: through its rarest trigram when it has one. */
   #tokensContaining(run: string): Iterable<string> {
     if (run.length < GRAM) return this.#postings.keys();
-    let best: Set<string> | undefined;
+    let best: SmallSet<string> | undefined;
     for (const g of gramsOf(run)) {
       const toks = this.#grams.get(g);
       if (!toks) return [];
-      if (!best || toks.size < best.size) best = toks;
+      if (!best || sizeOf(toks) < sizeOf(best)) best = toks;
     }
-    return best ?? [];
+    return members(best);
   }
 }

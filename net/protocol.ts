@@ -143,6 +143,9 @@ export function decodeMessage(payload: Uint8Array): Message {
   if (payload.length > MAX_FRAME_BYTES) {
     throw new RedeError("FRAME_TOO_LARGE", "Cannot decode message: payload too large");
   }
+  if (tooDense(payload)) {
+    throw new RedeError("BAD_FRAME", "Cannot decode message: too many nested values for its size");
+  }
   let value: unknown;
   try {
     value = JSON.parse(decoder.decode(payload));
@@ -167,4 +170,27 @@ export function decodeMessage(payload: Uint8Array): Message {
   const where = v.getDotPath(issues[0]);
   const detail = remoteText(`${where ? `${where}: ` : ""}${issues[0].message}`);
   throw new RedeError("BAD_FRAME", `Cannot decode message: malformed '${t}' (${detail})`);
+}
+
+/** Bytes of JSON per object or array a message may have at least (a summary takes ~100). */
+const BYTES_PER_CONTAINER = 16;
+
+/**
+ * Whether a payload opens more objects and arrays (outside strings) than one per
+ * {@link BYTES_PER_CONTAINER} bytes: no message of the protocol does, and parsing such a payload
+ * would cost many times its size in memory (`{},{},…`), so it is refused before parsing.
+ */
+function tooDense(payload: Uint8Array): boolean {
+  const allowed = 8 + payload.length / BYTES_PER_CONTAINER;
+  let containers = 0;
+  let inString = false;
+  for (let i = 0; i < payload.length; i++) {
+    const b = payload[i];
+    if (inString) {
+      if (b === 0x5c) i++; // backslash: skip the escaped byte
+      else if (b === 0x22) inString = false;
+    } else if (b === 0x22) inString = true;
+    else if ((b === 0x7b || b === 0x5b) && ++containers > allowed) return true;
+  }
+  return false;
 }

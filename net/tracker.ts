@@ -33,7 +33,7 @@ import type {
   PeerAddress,
   PeerInfo,
 } from "./protocol.ts";
-import { peerCost, type PeerRecord, TrackerState } from "./tracker_state.ts";
+import { type PeerRecord, type StateLimits, TrackerState } from "./tracker_state.ts";
 import { Server } from "./transport.ts";
 
 /** Something that happened at the tracker. */
@@ -51,6 +51,8 @@ export interface TrackerOptions {
   onEvent?: (e: TrackerEvent) => void;
   /** `heartbeatMs` is the interval peers are told to keep; `heartbeatMisses` how many may miss. */
   timings?: Partial<Timings>;
+  /** Bounds of the state; `core/limits.ts` unless given (tests use small ones). */
+  limits?: Partial<StateLimits>;
 }
 
 /** What the tracker knows of one connection. */
@@ -74,7 +76,7 @@ type Handlers = { [T in MessageType]?: (c: Conn, m: MessageOf<T>) => Promise<voi
 /** A running tracker. */
 export class Tracker {
   #server: Server;
-  #state = new TrackerState();
+  #state: TrackerState;
   #conns = new Map<PeerRecord, Conn>();
   #perIp = new Map<string, number>();
   #vacated = new Map<string, Vacated>();
@@ -107,6 +109,7 @@ export class Tracker {
   constructor(opts: TrackerOptions) {
     this.#t = timings(opts.timings);
     this.#emit = opts.onEvent ?? (() => {});
+    this.#state = new TrackerState(opts.limits);
     this.#server = new Server({
       host: opts.host,
       port: opts.port,
@@ -134,6 +137,11 @@ export class Tracker {
   /** Accounted bytes of state held now (see {@link TrackerState}). */
   get stateBytes(): number {
     return this.#state.bytes;
+  }
+
+  /** Names the last `find` examined (its work, at most `FIND_WORK`). */
+  get lastFindWork(): number {
+    return this.#state.lastFindWork;
   }
 
   /** The peers now connected, sorted by address and port (at most `MAX_PEER_LIST`). */
@@ -183,7 +191,7 @@ export class Tracker {
         `${key} was registered until moments ago; only that peer may take it back for now`,
       );
     }
-    const why = this.#state.refusal(ip, peerCost(m.files), live);
+    const why = this.#state.refusal(ip, m.files, live);
     if (why) return await refuse("BUSY", why);
     if (live) {
       // The peer itself (this connection, or a reconnect with its token): the old entry goes.

@@ -3,11 +3,13 @@
  * name and content, shared by every peer that lists it), the search index over their names, and
  * the accounting that bounds it all. Nothing here touches the network.
  *
- * Accounting: a peer costs `TRACKER_PEER_COST` plus, for each file it lists,
- * `TRACKER_FILE_COST` and the UTF-8 bytes of the name, as if no other peer listed it. The sum
- * over all peers stays under `TRACKER_STATE_BYTES`, and over the peers of one source address
- * under `TRACKER_STATE_PER_IP_BYTES`; with the peer counts (`TRACKER_MAX_PEERS`,
- * `TRACKER_PEERS_PER_IP`) this is what bounds the tracker's memory, whatever peers send.
+ * Accounting (the costs are measured upper bounds of what each thing takes in memory): the state
+ * costs `TRACKER_PEER_COST` per peer, `TRACKER_LISTING_COST` per file a peer lists, and
+ * `TRACKER_FILE_COST` plus twice the UTF-8 bytes of the name per distinct (content, name) record,
+ * however many peers list it. That sum stays under `TRACKER_STATE_BYTES`. The peers of one
+ * source address are charged as if no other peer listed their files, and that stays under
+ * `TRACKER_STATE_PER_IP_BYTES`. With the peer counts (`TRACKER_MAX_PEERS`,
+ * `TRACKER_PEERS_PER_IP`) this bounds the tracker's memory, whatever peers send.
  */
 import type { FileSummary } from "../core/content.ts";
 import {
@@ -17,6 +19,7 @@ import {
   MAX_HOLDERS,
   MAX_PEER_LIST,
   TRACKER_FILE_COST,
+  TRACKER_LISTING_COST,
   TRACKER_MAX_PEERS,
   TRACKER_MAX_REPLY_BYTES,
   TRACKER_PEER_COST,
@@ -25,6 +28,7 @@ import {
   TRACKER_STATE_PER_IP_BYTES,
 } from "../core/limits.ts";
 import { NameIndex, searchForm } from "./name_index.ts";
+import { addTo, has, members, removeFrom, sizeOf, type SmallSet } from "./small_set.ts";
 import type { FoundFile, PeerAddress, PeerInfo } from "./protocol.ts";
 
 /** One distinct (content, name) that at least one peer lists. */
@@ -33,7 +37,7 @@ interface Item {
   readonly lower: string;
   readonly size: number;
   readonly root: string;
-  readonly holders: Set<PeerRecord>;
+  holders: SmallSet<PeerRecord> | undefined;
 }
 
 /** A registered peer. */
@@ -50,10 +54,15 @@ export interface PeerRecord {
 
 const utf8 = new TextEncoder();
 
-/** Accounted bytes of a peer listing `files`. */
-export function peerCost(files: readonly FileSummary[]): number {
+/** Accounted bytes of one distinct (content, name) record. */
+function itemCost(name: string): number {
+  return TRACKER_FILE_COST + 2 * utf8.encode(name).length;
+}
+
+/** Accounted bytes of a peer listing `files`, as if no other peer listed them. */
+export function peerCost(files: readonly { name: string }[]): number {
   let cost = TRACKER_PEER_COST;
-  for (const f of files) cost += TRACKER_FILE_COST + utf8.encode(f.name).length;
+  for (const f of files) cost += TRACKER_LISTING_COST + itemCost(f.name);
   return cost;
 }
 
@@ -65,15 +74,41 @@ const ROW_BYTES = 120;
 const ADDRESS_BYTES = 96;
 const PEER_BYTES = 120;
 
+/** The bounds of a tracker's state; the constants of `core/limits.ts` unless a test says. */
+export interface StateLimits {
+  maxPeers: number;
+  peersPerIp: number;
+  stateBytes: number;
+  stateBytesPerIp: number;
+}
+
+const DEFAULT_LIMITS: StateLimits = {
+  maxPeers: TRACKER_MAX_PEERS,
+  peersPerIp: TRACKER_PEERS_PER_IP,
+  stateBytes: TRACKER_STATE_BYTES,
+  stateBytesPerIp: TRACKER_STATE_PER_IP_BYTES,
+};
+
 /** The peers, files and index of a tracker, within its bounds. */
 export class TrackerState {
+  readonly limits: StateLimits;
   #peers = new Map<string, PeerRecord>();
-  #items = new Map<string, Item>();
-  #byRoot = new Map<string, Set<Item>>();
+  #items = 0;
+  #byRoot = new Map<string, SmallSet<Item>>();
+  #byName = new Map<string, SmallSet<Item>>();
   #index = new NameIndex<Item>();
   #perIp = new Map<string, { peers: number; bytes: number }>();
   #bytes = 0;
   #sorted?: PeerInfo[];
+
+  constructor(limits: Partial<StateLimits> = {}) {
+    this.limits = { ...DEFAULT_LIMITS, ...limits };
+  }
+
+  /** Names (tokens and items) the last `find` examined: its work. */
+  get lastFindWork(): number {
+    return this.#index.lastWork;
+  }
 
   /** Accounted bytes now held. */
   get bytes(): number {
@@ -87,7 +122,7 @@ export class TrackerState {
 
   /** Distinct (content, name) records now held. */
   get items(): number {
-    return this.#items.size;
+    return this.#items;
   }
 
   get(key: string): PeerRecord | undefined {
@@ -95,30 +130,49 @@ export class TrackerState {
   }
 
   /**
-   * Why a peer at `ip` costing `cost` cannot be added now (with `replacing` gone first), as one
-   * line for the refused peer, or `undefined` when it can.
+   * Why a peer at `ip` listing `files` cannot be added now (with `replacing` gone first), as
+   * one line for the refused peer, or `undefined` when it can.
    */
-  refusal(ip: string, cost: number, replacing?: PeerRecord): string | undefined {
+  refusal(ip: string, files: readonly FileSummary[], replacing?: PeerRecord): string | undefined {
     const here = this.#perIp.get(ip) ?? { peers: 0, bytes: 0 };
     const freed = replacing ? 1 : 0;
-    const freedBytes = replacing?.cost ?? 0;
-    if (this.#peers.size - freed >= TRACKER_MAX_PEERS) {
-      return `Tracker is full (${TRACKER_MAX_PEERS} peers); try again later`;
+    const { maxPeers, peersPerIp } = this.limits;
+    if (this.#peers.size - freed >= maxPeers) {
+      return `Tracker is full (${maxPeers} peers); try again later`;
     }
-    if (here.peers - freed >= TRACKER_PEERS_PER_IP) {
-      return `Tracker already lists ${TRACKER_PEERS_PER_IP} peers from ${ip}, the most per address`;
+    if (here.peers - freed >= peersPerIp) {
+      return `Tracker already lists ${peersPerIp} peers from ${ip}, the most per address; ` +
+        `try again later`;
     }
-    return this.#bytesRefusal(ip, cost - freedBytes);
+    return this.#bytesRefusal(ip, files, replacing);
   }
 
-  /** Why `more` accounted bytes from `ip` do not fit, or `undefined` when they do. */
-  #bytesRefusal(ip: string, more: number): string | undefined {
-    const here = this.#perIp.get(ip)?.bytes ?? 0;
-    if (this.#bytes + more > TRACKER_STATE_BYTES) {
-      return `Tracker is full (its file lists take ${TRACKER_STATE_BYTES} bytes); try again later`;
+  /** Why `files` from `ip`, in place of what `old` lists, do not fit; `undefined` if they do. */
+  #bytesRefusal(
+    ip: string,
+    files: readonly FileSummary[],
+    old: PeerRecord | undefined,
+  ): string | undefined {
+    // One address: charged as if nobody else listed its files.
+    const here = (this.#perIp.get(ip)?.bytes ?? 0) + peerCost(files) - (old?.cost ?? 0);
+    // The whole state: a new record costs in full, a listing of a known one only the listing.
+    let total = this.#bytes + (old ? 0 : TRACKER_PEER_COST);
+    const onlyOld = (item: Item) =>
+      old !== undefined && sizeOf(item.holders) === 1 &&
+      has(item.holders, old);
+    for (const f of files) {
+      const item = this.#lookup(f.root, f.name);
+      total += TRACKER_LISTING_COST + (!item || onlyOld(item) ? itemCost(f.name) : 0);
     }
-    if (here + more > TRACKER_STATE_PER_IP_BYTES) {
-      return `Tracker holds too much from ${ip} (file lists over ${TRACKER_STATE_PER_IP_BYTES} ` +
+    for (const item of old?.files ?? []) {
+      total -= TRACKER_LISTING_COST + (onlyOld(item) ? itemCost(item.name) : 0);
+    }
+    const { stateBytes, stateBytesPerIp } = this.limits;
+    if (total > stateBytes) {
+      return `Tracker is full (its file lists take ${stateBytes} bytes); try again later`;
+    }
+    if (here > stateBytesPerIp) {
+      return `Tracker holds too much from ${ip} (file lists over ${stateBytesPerIp} ` +
         `bytes from one address); share fewer files`;
     }
     return undefined;
@@ -131,6 +185,7 @@ export class TrackerState {
     const here = this.#perIp.get(rec.ip) ?? { peers: 0, bytes: 0 };
     here.peers++;
     this.#perIp.set(rec.ip, here);
+    this.#bytes += TRACKER_PEER_COST;
     this.#sorted = undefined;
     this.#setFiles(rec, files);
     return rec;
@@ -142,7 +197,7 @@ export class TrackerState {
    * @returns Why it was refused (the old list stays), or `undefined`.
    */
   announce(rec: PeerRecord, files: readonly FileSummary[]): string | undefined {
-    const why = this.#bytesRefusal(rec.ip, peerCost(files) - rec.cost);
+    const why = this.#bytesRefusal(rec.ip, files, rec);
     if (why) return why;
     this.#setFiles(rec, files);
     return undefined;
@@ -153,56 +208,64 @@ export class TrackerState {
     if (this.#peers.get(rec.key) !== rec) return;
     this.#setFiles(rec, []);
     this.#peers.delete(rec.key);
-    this.#charge(rec, -TRACKER_PEER_COST);
+    this.#bytes -= TRACKER_PEER_COST;
     const here = this.#perIp.get(rec.ip)!;
+    here.bytes -= rec.cost;
     if (--here.peers === 0) this.#perIp.delete(rec.ip);
     this.#sorted = undefined;
   }
 
-  #charge(rec: PeerRecord, delta: number): void {
-    rec.cost += delta;
-    this.#bytes += delta;
-    const here = this.#perIp.get(rec.ip);
-    if (here) here.bytes += delta;
-  }
-
   #setFiles(rec: PeerRecord, files: readonly FileSummary[]): void {
     for (const item of rec.files) {
-      item.holders.delete(rec);
-      if (item.holders.size === 0) this.#drop(item);
+      item.holders = removeFrom(item.holders, rec);
+      this.#bytes -= TRACKER_LISTING_COST;
+      if (!item.holders) this.#drop(item);
     }
     const next: Item[] = [];
     for (const f of files) {
-      const key = f.root + f.name;
-      let item = this.#items.get(key);
+      let item = this.#lookup(f.root, f.name);
       if (!item) {
-        item = {
-          name: f.name,
-          lower: searchForm(f.name),
-          size: f.size,
-          root: f.root,
-          holders: new Set(),
-        };
-        this.#items.set(key, item);
-        let same = this.#byRoot.get(f.root);
-        if (!same) this.#byRoot.set(f.root, same = new Set());
-        same.add(item);
+        const folded = searchForm(f.name);
+        const lower = folded === f.name ? f.name : folded;
+        item = { name: f.name, lower, size: f.size, root: f.root, holders: undefined };
+        this.#items++;
+        this.#bytes += itemCost(f.name);
+        this.#byRoot.set(f.root, addTo(this.#byRoot.get(f.root), item));
+        this.#byName.set(f.name, addTo(this.#byName.get(f.name), item));
         this.#index.add(item);
       }
-      if (item.holders.has(rec)) continue;
-      item.holders.add(rec);
+      if (has(item.holders, rec)) continue;
+      item.holders = addTo(item.holders, rec);
+      this.#bytes += TRACKER_LISTING_COST;
       next.push(item);
     }
     rec.files = next;
-    this.#charge(rec, peerCost(next) - rec.cost);
+    const cost = peerCost(next);
+    const here = this.#perIp.get(rec.ip);
+    if (here) here.bytes += cost - rec.cost;
+    rec.cost = cost;
     this.#sorted = undefined;
   }
 
+  /** The record of (root, name), looked for among the fewer of the two kinds of siblings. */
+  #lookup(root: string, name: string): Item | undefined {
+    const byRoot = this.#byRoot.get(root);
+    const byName = this.#byName.get(name);
+    if (!byRoot || !byName) return undefined;
+    const fewer = sizeOf(byRoot) <= sizeOf(byName) ? byRoot : byName;
+    for (const item of members(fewer)) if (item.root === root && item.name === name) return item;
+    return undefined;
+  }
+
   #drop(item: Item): void {
-    this.#items.delete(item.root + item.name);
-    const same = this.#byRoot.get(item.root);
-    same?.delete(item);
-    if (same?.size === 0) this.#byRoot.delete(item.root);
+    this.#items--;
+    this.#bytes -= itemCost(item.name);
+    const root = removeFrom(this.#byRoot.get(item.root), item);
+    if (root) this.#byRoot.set(item.root, root);
+    else this.#byRoot.delete(item.root);
+    const name = removeFrom(this.#byName.get(item.name), item);
+    if (name) this.#byName.set(item.name, name);
+    else this.#byName.delete(item.name);
     this.#index.remove(item);
   }
 
@@ -230,25 +293,32 @@ export class TrackerState {
    * `TRACKER_MAX_REPLY_BYTES`; the search examines at most `FIND_WORK` names.
    */
   find(text: string): FoundFile[] {
-    const byRoot = new Map<string, { row: FoundFile; held: Set<PeerRecord> }>();
+    // One row per content; ranked by how many listings match (a peer listing one content under
+    // two matching names counts twice, as before).
+    const byRoot = new Map<string, { items: Item[]; held: number }>();
     for (const item of this.#index.search(text, FIND_WORK)) {
-      let r = byRoot.get(item.root);
-      if (!r) {
-        const row = { name: item.name, size: item.size, root: item.root, peers: [] };
-        byRoot.set(item.root, r = { row, held: new Set() });
-      }
-      for (const h of item.holders) r.held.add(h);
+      const r = byRoot.get(item.root);
+      if (r) {
+        r.items.push(item);
+        r.held += sizeOf(item.holders);
+      } else byRoot.set(item.root, { items: [item], held: sizeOf(item.holders) });
     }
     const rows = [...byRoot.values()]
-      .sort((a, b) => b.held.size - a.held.size || cmp(a.row.name, b.row.name))
+      .sort((a, b) => b.held - a.held || cmp(a.items[0].name, b.items[0].name))
       .slice(0, MAX_FOUND);
     const out: FoundFile[] = [];
     let bytes = 0;
-    for (const { row, held } of rows) {
-      for (const h of held) {
-        if (row.peers.length >= MAX_FOUND_HOLDERS) break;
-        row.peers.push({ ip: h.ip, port: h.port });
+    for (const { items } of rows) {
+      const [first] = items;
+      const row: FoundFile = { name: first.name, size: first.size, root: first.root, peers: [] };
+      const held = new Set<PeerRecord>();
+      for (const item of items) {
+        for (const h of members(item.holders)) {
+          if (held.size >= MAX_FOUND_HOLDERS) break;
+          held.add(h);
+        }
       }
+      for (const h of held) row.peers.push({ ip: h.ip, port: h.port });
       bytes += ROW_BYTES + utf8.encode(row.name).length + row.peers.length * ADDRESS_BYTES;
       if (bytes > TRACKER_MAX_REPLY_BYTES) break;
       out.push(row);
@@ -259,8 +329,8 @@ export class TrackerState {
   /** The peers that list a content, at most `MAX_HOLDERS`. */
   holders(root: string): PeerAddress[] {
     const seen = new Set<PeerRecord>();
-    for (const item of this.#byRoot.get(root) ?? []) {
-      for (const h of item.holders) {
+    for (const item of members(this.#byRoot.get(root))) {
+      for (const h of members(item.holders)) {
         if (seen.size >= MAX_HOLDERS) break;
         seen.add(h);
       }

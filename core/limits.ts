@@ -81,13 +81,16 @@ export const TRACKER_CONNECTIONS_PER_IP = 32;
 /** Files one peer may list; a register with more is refused, a client sends at most this many. */
 export const TRACKER_MAX_FILES_PER_PEER = 10_000;
 /**
- * Accounted bytes of state (measured upper bounds of the memory each takes): per distinct
- * (content, name) record, plus twice its name's UTF-8 bytes (record, root, index entries; about
- * 700 bytes were measured for 24-byte names); per file a peer lists; per peer.
+ * Accounted bytes of state (upper bounds of the memory each takes, measured with 24-byte names:
+ * about 390 bytes a record, 240 a new 12-letter token): per distinct (content, name) record, plus
+ * twice its name's UTF-8 bytes; per file a peer lists; per peer; and per distinct name token,
+ * plus so much per character (the token's trigram entries).
  */
-export const TRACKER_FILE_COST = 768;
+export const TRACKER_FILE_COST = 384;
 export const TRACKER_LISTING_COST = 64;
 export const TRACKER_PEER_COST = 1024;
+export const TOKEN_COST = 64;
+export const TOKEN_CHAR_COST = 16;
 /**
  * Accounted state a tracker holds at most, all peers together (see docs/PROTOCOL.md, Tracker
  * limits); a register or announce that would pass it is refused with BUSY.

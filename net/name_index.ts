@@ -7,8 +7,10 @@
  * letters and digits); tokens of three characters or more are also indexed by their trigrams. A
  * text's longest run must lie inside one token of any name that contains the text, so the
  * candidates are the names of the tokens that contain that run, found through the run's rarest
- * trigram, and each is then checked against the whole text. A text with no letter or digit falls
- * back to a scan. Every query stops after `work` steps.
+ * trigram, and each is then checked against the whole text; of the text's runs, the one with the
+ * fewest candidates is used. A text with no letter or digit falls back to a scan. Every query
+ * stops after `work` steps (tokens and names examined), so the rows of a query that matches more
+ * names than that come from the names examined first.
  */
 
 /** The one normalisation of names and search texts (a later issue adds accent folding here). */
@@ -21,6 +23,7 @@ export interface Indexed {
   readonly lower: string;
 }
 
+import { TOKEN_CHAR_COST, TOKEN_COST } from "../core/limits.ts";
 import { addTo, members, removeFrom, sizeOf, type SmallSet } from "./small_set.ts";
 
 const RUN = /[\p{L}\p{N}]+/gu;
@@ -38,6 +41,14 @@ function gramsOf(token: string): string[] {
   return [...out];
 }
 
+/**
+ * Accounted bytes of one distinct token (its string, posting and trigram entries): the
+ * tracker's state budget counts these apart from the names, as they are shared between names.
+ */
+export function tokenCost(token: string): number {
+  return TOKEN_COST + TOKEN_CHAR_COST * token.length;
+}
+
 /** A name index over items of type `T`. */
 export class NameIndex<T extends Indexed> {
   /** Token → the items whose name has it. */
@@ -47,6 +58,7 @@ export class NameIndex<T extends Indexed> {
   /** Items whose name has no letter or digit at all. */
   #bare = new Set<T>();
   #work = 0;
+  #bytes = 0;
 
   /** Tokens and items the last finished {@link search} examined. */
   get lastWork(): number {
@@ -58,12 +70,32 @@ export class NameIndex<T extends Indexed> {
     return this.#postings.size;
   }
 
+  /** Accounted bytes of the distinct tokens indexed ({@link tokenCost} each). */
+  get bytes(): number {
+    return this.#bytes;
+  }
+
+  /**
+   * Accounted bytes that indexing `names` would add: the tokens not indexed yet (each once,
+   * `counted` remembers them across calls).
+   */
+  newTokenCost(lower: string, counted: Set<string>): number {
+    let cost = 0;
+    for (const tok of tokensOf(lower)) {
+      if (this.#postings.has(tok) || counted.has(tok)) continue;
+      counted.add(tok);
+      cost += tokenCost(tok);
+    }
+    return cost;
+  }
+
   add(item: T): void {
     const tokens = tokensOf(item.lower);
     if (tokens.length === 0) this.#bare.add(item);
     for (const tok of tokens) {
       const set = this.#postings.get(tok);
       if (!set) {
+        this.#bytes += tokenCost(tok);
         for (const g of gramsOf(tok)) this.#grams.set(g, addTo(this.#grams.get(g), tok));
       }
       this.#postings.set(tok, addTo(set, item));
@@ -82,6 +114,7 @@ export class NameIndex<T extends Indexed> {
         continue;
       }
       this.#postings.delete(tok);
+      this.#bytes -= tokenCost(tok);
       for (const g of gramsOf(tok)) {
         const toks = removeFrom(this.#grams.get(g), tok);
         if (toks) this.#grams.set(g, toks);
@@ -125,10 +158,29 @@ export class NameIndex<T extends Indexed> {
       }
       return;
     }
-    const run = runs.reduce((a, b) => (b.length > a.length ? b : a));
-    for (const tok of this.#tokensContaining(run)) {
-      if (out || !step()) return;
-      if (!tok.includes(run)) continue;
+    // Each run of the text is a way in: take the one with the fewest candidate names (runs of
+    // three characters or more first, as they have trigrams to look them up by).
+    const long = [...new Set(runs)].filter((r) => r.length >= GRAM);
+    let best: { toks: string[]; size: number } | undefined;
+    for (const run of long.length ? long : [...new Set(runs)]) {
+      const toks: string[] = [];
+      let size = 0;
+      let whole = true;
+      for (const tok of this.#tokensContaining(run)) {
+        if (!step()) {
+          whole = false;
+          break;
+        }
+        if (!tok.includes(run)) continue;
+        toks.push(tok);
+        size += sizeOf(this.#postings.get(tok));
+      }
+      if (!whole && best) continue;
+      if (!best || size < best.size) best = { toks, size: whole ? size : Infinity };
+      if (size === 0 && whole) return;
+    }
+    for (const tok of best?.toks ?? []) {
+      if (out) return;
       yield* check(members(this.#postings.get(tok)));
     }
   }

@@ -4,9 +4,10 @@
  * the accounting that bounds it all. Nothing here touches the network.
  *
  * Accounting (the costs are measured upper bounds of what each thing takes in memory): the state
- * costs `TRACKER_PEER_COST` per peer, `TRACKER_LISTING_COST` per file a peer lists, and
+ * costs `TRACKER_PEER_COST` per peer, `TRACKER_LISTING_COST` per file a peer lists,
  * `TRACKER_FILE_COST` plus twice the UTF-8 bytes of the name per distinct (content, name) record,
- * however many peers list it. That sum stays under `TRACKER_STATE_BYTES`. The peers of one
+ * however many peers list it, and `tokenCost` per distinct name token (`net/name_index.ts`).
+ * That sum stays under `TRACKER_STATE_BYTES`. The peers of one
  * source address are charged as if no other peer listed their files, and that stays under
  * `TRACKER_STATE_PER_IP_BYTES`. With the peer counts (`TRACKER_MAX_PEERS`,
  * `TRACKER_PEERS_PER_IP`) this bounds the tracker's memory, whatever peers send.
@@ -112,7 +113,7 @@ export class TrackerState {
 
   /** Accounted bytes now held. */
   get bytes(): number {
-    return this.#bytes;
+    return this.#bytes + this.#index.bytes;
   }
 
   /** Peers registered now. */

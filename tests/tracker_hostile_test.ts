@@ -194,7 +194,7 @@ Deno.test("tracker state: the accounted bytes refuse once full, per address and 
   const filesOf = (tag: string) =>
     Array.from({ length: 50 }, (_, i) => file(`${tag}-${i}-${"n".repeat(100)}.bin`, i));
   const cost = peerCost(filesOf("x"));
-  assert.ok(cost > 40_000 && cost < 60_000, `${cost}`);
+  assert.ok(cost > 30_000 && cost < 40_000, `${cost}`);
   const added = [];
   let refusal: string | undefined;
   // One address: refused once its share is used, whatever the peer count allows.
@@ -556,6 +556,10 @@ Deno.test("name index: a query over 100,000 names costs in proportion to its res
   // The rarest trigram of "99999" ("999") is in 280 of the 100,000 number tokens.
   assert.equal([...index.search("-99999-", FIND_WORK)].length, 1);
   assert.ok(index.lastWork <= 300, `${index.lastWork}`);
+  // Of several runs, the one with the fewest candidates leads: not "relatorio" (100,000 names).
+  assert.equal([...index.search("Relatorio-99999-Aula", FIND_WORK)].length, 1);
+  assert.ok(index.lastWork <= 600, `${index.lastWork}`);
+  // A text that matches everything stops after FIND_WORK steps, with what it found by then.
   assert.equal([...index.search("aula", FIND_WORK)].length, FIND_WORK - 1);
   assert.equal(index.lastWork, FIND_WORK);
   [...index.search("-", FIND_WORK)];

@@ -37,7 +37,7 @@ export function encodeFrame(payload: Uint8Array, maxBytes = MAX_FRAME_BYTES): Ui
 }
 
 /** Bytes a frame reader starts with, and shrinks back to after a larger frame. */
-const INITIAL_BUFFER = 16 * 1024;
+const INITIAL_BUFFER = 4 * 1024;
 
 /** Reads frames, and raw bytes between them, from a byte source through one growing buffer. */
 export class FrameReader {

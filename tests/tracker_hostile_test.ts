@@ -32,7 +32,7 @@ import { TrackerClient } from "../net/tracker_client.ts";
 import { peerCost, TrackerState } from "../net/tracker_state.ts";
 import { trackerLog } from "../commands/serve.ts";
 import { sceneTest, SOURCE, WAIT_MS } from "../testing/harness.ts";
-import { RawClient } from "./_raw_client.ts";
+import { RawClient } from "../testing/raw_client.ts";
 
 const HOST = "127.0.0.1";
 const hex = (n: number) => n.toString(16).padStart(64, "0");

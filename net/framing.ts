@@ -36,8 +36,12 @@ export function encodeFrame(payload: Uint8Array, maxBytes = MAX_FRAME_BYTES): Ui
   return frame;
 }
 
-/** Bytes a frame reader starts with, and shrinks back to after a larger frame. */
-const INITIAL_BUFFER = 4 * 1024;
+/**
+ * Bytes a frame reader starts with, shrinks back to after a larger frame, and reads ahead at
+ * most beyond what it needs. Small on purpose: a server holds one reader per connection, and
+ * an idle connection's pending read keeps that much memory (a tracker holds thousands).
+ */
+const INITIAL_BUFFER = 1024;
 
 /** Reads frames, and raw bytes between them, from a byte source through one growing buffer. */
 export class FrameReader {
@@ -132,7 +136,8 @@ export class FrameReader {
         grown.set(this.#buf.subarray(0, this.#end));
         this.#buf = grown;
       }
-      const n = await this.#src.read(this.#buf.subarray(this.#end));
+      const upto = Math.min(this.#buf.length, Math.max(need, this.#end + INITIAL_BUFFER));
+      const n = await this.#src.read(this.#buf.subarray(this.#end, upto));
       if (n === null) return false;
       this.#end += n;
     }

@@ -70,7 +70,7 @@ function filesOf(p: number): { name: string; size: number; root: string }[] {
 /** The loopback source address of honest peer `p`. */
 function addressOf(p: number): string {
   const a = Math.floor(p / PER_ADDRESS);
-  return `127.1.${a >> 8}.${(a & 255) + 1}`;
+  return `127.1.${Math.floor(a / 250)}.${(a % 250) + 1}`;
 }
 
 interface Honest {

@@ -1,6 +1,6 @@
 /**
  * The tracker against a hostile client (issue 7): each test speaks the protocol the way an
- * attacker would, through a hand-built raw client (`tests/_raw_client.ts`), against a real
+ * attacker would, through a hand-built raw client (`testing/raw_client.ts`), against a real
  * tracker (a `serve` process, or a Tracker in this process on 127.0.0.1). Waits are on replies,
  * events and printed lines; the only timeouts are guards.
  */

@@ -18,6 +18,7 @@ import {
   TRACKER_CONNECTIONS_PER_IP,
   TRACKER_LOG_LINES_PER_SECOND,
   TRACKER_MAX_CONNECTIONS,
+  TRACKER_MAX_FILES_PER_PEER,
   TRACKER_MAX_FRAME_BYTES,
   TRACKER_MAX_PEERS,
   TRACKER_MAX_REPLY_BYTES,
@@ -66,9 +67,9 @@ class Events {
   }
 }
 
-/** Short heartbeats so that losses are noticed quickly. */
+/** Heartbeats slack enough that a loaded machine never drops a live peer in these tests. */
 const T: Partial<Timings> = {
-  heartbeatMs: 100,
+  heartbeatMs: 1000,
   heartbeatMisses: 3,
   reconnectDelaysMs: [50],
   connectMs: 2_000,
@@ -327,7 +328,9 @@ Deno.test("tracker: when every place is taken, the next peer is told the tracker
 // --- 3. Impersonation: only the peer itself replaces its registration -----------------------
 
 /** A TCP relay whose connections the test can cut, to make a client lose the tracker. */
-function relay(target: number): { port: number; cut: () => void; close: () => Promise<void> } {
+async function relay(
+  target: number,
+): Promise<{ port: number; cut: () => void; close: () => Promise<void> }> {
   const pairs = new Set<net.Socket>();
   const server = net.createServer((inbound) => {
     const out = net.connect({ host: HOST, port: target });
@@ -343,7 +346,7 @@ function relay(target: number): { port: number; cut: () => void; close: () => Pr
     inbound.pipe(out);
     out.pipe(inbound);
   });
-  server.listen(0, HOST);
+  await new Promise<void>((resolve) => server.listen(0, HOST, () => resolve()));
   const closed = new Promise<void>((resolve) => server.on("close", () => resolve()));
   return {
     get port() {
@@ -362,8 +365,7 @@ function relay(target: number): { port: number; cut: () => void; close: () => Pr
 
 Deno.test("tracker: a client on the same address can neither replace nor evict a live peer, even between its reconnects", async () => {
   await withTracker(async (t, events) => {
-    const r = relay(t.address.port);
-    await new Promise((resolve) => setTimeout(resolve, 0)); // let the relay bind (no wait on time)
+    const r = await relay(t.address.port);
     const lines: string[] = [];
     let back!: () => void;
     const isBack = new Promise<void>((resolve) => (back = resolve));
@@ -613,4 +615,35 @@ Deno.test("tracker client: a search text too long is refused locally", async () 
     client.find("a".repeat(MAX_FIND_TEXT_CHARS + 1)),
     (e) => hasCode(e, "BAD_INPUT"),
   );
+});
+
+Deno.test("tracker client: a share over TRACKER_MAX_FILES_PER_PEER registers its first 10,000 files and says so once", async () => {
+  await withTracker(async (t, events) => {
+    const lines: string[] = [];
+    const many = Array.from(
+      { length: TRACKER_MAX_FILES_PER_PEER + 50 },
+      (_, i) => file(`f${i}`, i),
+    );
+    const client = new TrackerClient({
+      tracker: t.address,
+      port: 4300,
+      name: "big",
+      files: () => many,
+      log: (l) => lines.push(l),
+      timings: T,
+    });
+    try {
+      await client.start();
+      assert.equal(client.registered, true);
+      const join = await events.until((e) => e.kind === "join", "the join");
+      assert.equal(join.kind === "join" && join.files, TRACKER_MAX_FILES_PER_PEER);
+      assert.equal(
+        lines[0],
+        `Sharing 10050 files; the tracker lists only the first 10000 (at most 10000 files in ` +
+          `${TRACKER_MAX_FRAME_BYTES} bytes)`,
+      );
+    } finally {
+      await client.close();
+    }
+  });
 });

@@ -107,6 +107,16 @@ export const MAX_HOLDERS = 256;
 export const MAX_PEER_LIST = 4096;
 /** Candidate files one `find` may examine before it answers with what it has. */
 export const FIND_WORK = 20_000;
+/**
+ * Work a tracker does for one source address, in units of about a microsecond of its time: a
+ * `register` or `announce` costs 100 + 4 a file, a `find` 100 + half the names it examined, a
+ * `peer_list` 100 + 1 a row, a refused frame 10,000. An address in deficit waits before its next
+ * message is read; it earns `TRACKER_WORK_PER_SECOND` a second and banks at most
+ * `TRACKER_WORK_BURST` (a lab machine's 16 peers of 10,000 files register within 7 s).
+ */
+export const TRACKER_WORK_PER_SECOND = 100_000;
+export const TRACKER_WORK_BURST = 200_000;
+
 /** Lines the tracker's log prints in one second; beyond, a summary line a second says how many. */
 export const TRACKER_LOG_LINES_PER_SECOND = 20;
 

@@ -21,6 +21,8 @@ import {
   TRACKER_MAX_FILES_PER_PEER,
   TRACKER_MAX_FRAME_BYTES,
   TRACKER_MAX_PEERS,
+  TRACKER_WORK_BURST,
+  TRACKER_WORK_PER_SECOND,
 } from "../core/limits.ts";
 import { remoteText } from "../core/terminal.ts";
 import { type Address, formatAddress } from "./address.ts";
@@ -33,6 +35,7 @@ import type {
   PeerAddress,
   PeerInfo,
 } from "./protocol.ts";
+import { type BudgetClock, IpBudget } from "./ip_budget.ts";
 import { type PeerRecord, type StateLimits, TrackerState } from "./tracker_state.ts";
 import { Server } from "./transport.ts";
 
@@ -53,6 +56,8 @@ export interface TrackerOptions {
   timings?: Partial<Timings>;
   /** Bounds of the state; `core/limits.ts` unless given (tests use small ones). */
   limits?: Partial<StateLimits>;
+  /** Work per source address (`TRACKER_WORK_*` unless given) and its clock, for tests. */
+  work?: { perSecond?: number; burst?: number; clock?: BudgetClock };
 }
 
 /** What the tracker knows of one connection. */
@@ -80,6 +85,7 @@ export class Tracker {
   #conns = new Map<PeerRecord, Conn>();
   #perIp = new Map<string, number>();
   #vacated = new Map<string, Vacated>();
+  #work: IpBudget;
   #t: Timings;
   #emit: (e: TrackerEvent) => void;
 
@@ -110,6 +116,12 @@ export class Tracker {
     this.#t = timings(opts.timings);
     this.#emit = opts.onEvent ?? (() => {});
     this.#state = new TrackerState(opts.limits);
+    this.#work = new IpBudget({
+      perSecond: opts.work?.perSecond ?? TRACKER_WORK_PER_SECOND,
+      burst: opts.work?.burst ?? TRACKER_WORK_BURST,
+      maxAddresses: TRACKER_MAX_CONNECTIONS,
+      clock: opts.work?.clock,
+    });
     this.#server = new Server({
       host: opts.host,
       port: opts.port,
@@ -137,6 +149,11 @@ export class Tracker {
   /** Accounted bytes of state held now (see {@link TrackerState}). */
   get stateBytes(): number {
     return this.#state.bytes;
+  }
+
+  /** How many times a connection waited for its address's work budget. */
+  get throttled(): number {
+    return this.#work.waits;
   }
 
   /** Names the last `find` examined (its work, at most `FIND_WORK`). */
@@ -242,8 +259,11 @@ export class Tracker {
           `Too many connections from ${ip} (at most ${TRACKER_CONNECTIONS_PER_IP}); try again later`,
         );
       }
+      if (!(await this.#work.ready(ip, ch.done, 0))) return;
       await ch.accept("tracker", ["peer", "client"], this.#t.helloMs);
       while (!c.done) {
+        // An address that used its share of the tracker waits; its bytes wait in TCP buffers.
+        if (!(await this.#work.ready(ip, ch.done, WORK_TICKET))) return;
         // A registered peer must show it is alive; anyone else may idle longer.
         const wait = c.rec ? this.#t.heartbeatMs * this.#t.heartbeatMisses : this.#t.idleMs;
         let m: Message | null;
@@ -251,9 +271,11 @@ export class Tracker {
           m = await ch.recv(wait);
         } catch (err) {
           if (hasCode(err, "TIMEOUT") && c.rec) c.reason = "missed heartbeats";
+          const refused = !hasCode(err, "TIMEOUT", "CLOSED");
+          this.#work.charge(ip, (refused ? REFUSED_FRAME_WORK : 0) - WORK_TICKET);
           throw err;
         }
-        if (m === null) return;
+        if (m === null) return this.#work.charge(ip, -WORK_TICKET);
         const handler = this.#handlers[m.t] as
           | ((c: Conn, m: Message) => Promise<void> | void)
           | undefined;
@@ -261,12 +283,28 @@ export class Tracker {
           throw new RedeError("BAD_REQUEST", `Unexpected message '${m.t}' for a tracker`);
         }
         await handler(c, m);
+        this.#work.charge(ip, this.#workOf(m) - WORK_TICKET);
       }
     } finally {
       if (c.rec) this.#remove(c, c.reason);
       const left = this.#perIp.get(ip)! - 1;
       if (left === 0) this.#perIp.delete(ip);
       else this.#perIp.set(ip, left);
+    }
+  }
+
+  /** The work units a message cost (see `TRACKER_WORK_PER_SECOND`). */
+  #workOf(m: Message): number {
+    switch (m.t) {
+      case "register":
+      case "announce":
+        return 100 + 4 * m.files.length;
+      case "find":
+        return 100 + this.#state.lastFindWork / 2;
+      case "peers":
+        return 100 + this.#state.size;
+      default:
+        return 100;
     }
   }
 
@@ -288,6 +326,11 @@ export class Tracker {
     this.#emit({ kind: "leave", key: rec.key, name: rec.name, reason });
   }
 }
+
+/** Work units charged for a frame refused (it may have cost a parse of 2 MiB). */
+const REFUSED_FRAME_WORK = 10_000;
+/** Work units a connection takes on account before each message is read. */
+const WORK_TICKET = 1_000;
 
 function tooManyFiles(n: number): string {
   return `Too many files listed (${n}; a tracker lists at most ${TRACKER_MAX_FILES_PER_PEER} a peer)`;

@@ -67,6 +67,11 @@ export class RawClient {
     return new Promise((resolve) => this.#sock.write(frame, () => resolve()));
   }
 
+  /** Messages received and not yet taken with {@link next}. */
+  get pending(): number {
+    return this.#queue.length;
+  }
+
   /** The next message, or null when the connection ended. */
   next(): Promise<Message | null> {
     const m = this.#queue.shift();

@@ -28,7 +28,8 @@ import {
 } from "../core/limits.ts";
 import { NameIndex, searchForm } from "../net/name_index.ts";
 import type { Message } from "../net/protocol.ts";
-import { Tracker, type TrackerEvent } from "../net/tracker.ts";
+import { IpBudget } from "../net/ip_budget.ts";
+import { Tracker, type TrackerEvent, type TrackerOptions } from "../net/tracker.ts";
 import { TrackerClient } from "../net/tracker_client.ts";
 import { peerCost, TrackerState } from "../net/tracker_state.ts";
 import { trackerLog } from "../commands/serve.ts";
@@ -79,10 +80,11 @@ const T: Partial<Timings> = {
 
 async function withTracker(
   fn: (t: Tracker, events: Events) => Promise<void>,
-  opts: ConstructorParameters<typeof Tracker>[0]["limits"] = {},
+  limits: TrackerOptions["limits"] = {},
+  work?: TrackerOptions["work"],
 ): Promise<void> {
   const events = new Events();
-  const t = new Tracker({ host: HOST, port: 0, onEvent: events.push, timings: T, limits: opts });
+  const t = new Tracker({ host: HOST, port: 0, onEvent: events.push, timings: T, limits, work });
   try {
     await fn(t, events);
   } finally {
@@ -646,4 +648,70 @@ Deno.test("tracker client: a share over TRACKER_MAX_FILES_PER_PEER registers its
       await client.close();
     }
   });
+});
+
+// --- Fair service: one address gets a bounded share of the tracker ------------------------
+
+Deno.test("work budget: an address in deficit waits until it has earned it back, one connection at a time", async () => {
+  let now = 0;
+  const sleeps: { ms: number; wake: () => void }[] = [];
+  const clock = {
+    now: () => now,
+    sleep: (ms: number) => new Promise<void>((wake) => sleeps.push({ ms, wake })),
+  };
+  const budget = new IpBudget({ perSecond: 1000, burst: 2000, maxAddresses: 10, clock });
+  const never = new Promise<void>(() => {});
+  assert.equal(await budget.ready("a", never, 100), true);
+  budget.charge("a", 4900); // 5,000 in all: 3,000 in deficit
+  let woke = 0;
+  const first = budget.ready("a", never, 100).then(() => woke++);
+  const second = budget.ready("a", never, 100).then(() => woke++);
+  await Promise.resolve();
+  assert.deepEqual(sleeps.map((s) => s.ms), [3000, 3000]);
+  // Three seconds later both wake; one takes its ticket, the other waits again.
+  now = 3000;
+  for (const s of sleeps.splice(0)) s.wake();
+  await Promise.race([first, second]);
+  await Promise.resolve();
+  assert.equal(woke, 1);
+  assert.deepEqual(sleeps.map((s) => s.ms), [100]);
+  now = 3100;
+  sleeps.splice(0)[0].wake();
+  await Promise.all([first, second]);
+  // Other addresses never wait.
+  assert.equal(await budget.ready("b", never, 100), true);
+  assert.equal(budget.waits, 3);
+});
+
+Deno.test("tracker: an address that used its share waits to be read, and everyone else is served meanwhile", async () => {
+  // A budget so small and slow that the flooding address, once in deficit, is not read again
+  // during the test.
+  await withTracker(
+    async (t) => {
+      await withClients(async (cs) => {
+        const flood = await cs.hello(t.address.port, "127.0.5.1");
+        const files = Array.from({ length: 2000 }, (_, i) => file(`f${i}.bin`, i));
+        // Seven registers of 2,000 files: 56,700 units, more than the 50,000 it may bank.
+        for (let i = 0; i < 7; i++) {
+          const m = await flood.ask({ t: "register", port: 1, name: "flood", files });
+          assert.equal(what(m), "registered");
+        }
+        // Its next request is not read; a second connection from the same address neither.
+        flood.send({ t: "find", text: "f1" });
+        const other = await RawClient.open(t.address.port, "127.0.5.1");
+        cs.track(other);
+        other.send({ t: "hello", app: "rede-p2p", v: 2, role: "peer" });
+        // Another address is served at once, many times over.
+        const honest = await cs.hello(t.address.port, "127.0.5.2");
+        for (let i = 0; i < 20; i++) {
+          assert.equal(what(await honest.ask({ t: "find", text: "f1999" })), "found");
+        }
+        assert.ok(t.throttled >= 2, `${t.throttled}`);
+        assert.equal(flood.pending, 0, "the flooding address's find is still unanswered");
+        assert.equal(other.pending, 0, "its new connection is not even greeted");
+      });
+    },
+    {},
+    { perSecond: 1, burst: 50_000 },
+  );
 });

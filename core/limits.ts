@@ -109,8 +109,8 @@ export const MAX_PEER_LIST = 4096;
 export const FIND_WORK = 20_000;
 /**
  * Work a tracker does for one source address, in units of about a microsecond of its time: a
- * `register` or `announce` costs 100 + 4 a file, a `find` 100 + half the names it examined, a
- * `peer_list` 100 + 1 a row, a refused frame 10,000. An address in deficit waits before its next
+ * `register` or `announce` costs 100 + 4 a file, a `find` 100 + a tenth of the names it
+ * examined, a `peer_list` 100 + half a unit a row, a refused frame 10,000. An address in deficit waits before its next
  * message is read; it earns `TRACKER_WORK_PER_SECOND` a second and banks at most
  * `TRACKER_WORK_BURST` (a lab machine's 16 peers of 10,000 files register within 7 s).
  */

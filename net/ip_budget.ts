@@ -8,21 +8,19 @@
 /** Time and waiting; the real ones by default, a test's own when given. */
 export interface BudgetClock {
   now(): number;
-  /** Resolves after `ms`, or as soon as `stop` settles (the timer is then cleared). */
-  sleep(ms: number, stop: Promise<void>): Promise<void>;
+  sleep(ms: number): Promise<void>;
 }
 
 const REAL_CLOCK: BudgetClock = {
   now: () => performance.now(),
-  sleep: (ms, stop) =>
-    new Promise((resolve) => {
-      const id = setTimeout(resolve, ms);
-      stop.then(() => {
-        clearTimeout(id);
-        resolve();
-      });
-    }),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
 };
+
+/**
+ * Longest single wait: a waiting connection looks whether it was closed at least this often
+ * (nothing is attached to the connection, so waiting costs no memory however often it happens).
+ */
+const SLICE_MS = 250;
 
 export interface IpBudgetOptions {
   /** Units an address earns a second. */
@@ -58,21 +56,19 @@ export class IpBudget {
 
   /**
    * Resolves once `ip` is out of deficit (at once when it is), taking `ticket` units on account
-   * (so that connections waiting together go one at a time); or when `stop` settles (the
-   * connection that waits was closed): then `false`. Charge the rest with {@link charge}.
+   * (so that connections waiting together go one at a time); or once `closed()` says the
+   * connection that waits was closed: then `false`. Charge the rest with {@link charge}.
    */
-  async ready(ip: string, stop: Promise<void>, ticket: number): Promise<boolean> {
-    let stopped = false;
-    stop.then(() => (stopped = true));
+  async ready(ip: string, closed: () => boolean, ticket: number): Promise<boolean> {
     for (;;) {
+      if (closed()) return false;
       const b = this.#refill(ip);
       if (!b || b.units >= 0) {
         this.charge(ip, ticket);
         return true;
       }
       this.#waits++;
-      await this.#clock.sleep((-b.units / this.#opts.perSecond) * 1000, stop);
-      if (stopped) return false;
+      await this.#clock.sleep(Math.min(SLICE_MS, (-b.units / this.#opts.perSecond) * 1000));
     }
   }
 

@@ -13,6 +13,7 @@
 import { randomBytes } from "node:crypto";
 import { hasCode, RedeError } from "../core/errors.ts";
 import {
+  MAX_PEER_LIST,
   MAX_PEER_NAME_CHARS,
   type Timings,
   timings,
@@ -259,11 +260,11 @@ export class Tracker {
           `Too many connections from ${ip} (at most ${TRACKER_CONNECTIONS_PER_IP}); try again later`,
         );
       }
-      if (!(await this.#work.ready(ip, ch.done, 0))) return;
+      if (!(await this.#work.ready(ip, () => ch.closed, 0))) return;
       await ch.accept("tracker", ["peer", "client"], this.#t.helloMs);
       while (!c.done) {
         // An address that used its share of the tracker waits; its bytes wait in TCP buffers.
-        if (!(await this.#work.ready(ip, ch.done, WORK_TICKET))) return;
+        if (!(await this.#work.ready(ip, () => ch.closed, WORK_TICKET))) return;
         // A registered peer must show it is alive; anyone else may idle longer.
         const wait = c.rec ? this.#t.heartbeatMs * this.#t.heartbeatMisses : this.#t.idleMs;
         let m: Message | null;
@@ -300,9 +301,9 @@ export class Tracker {
       case "announce":
         return 100 + 4 * m.files.length;
       case "find":
-        return 100 + this.#state.lastFindWork / 2;
+        return 100 + this.#state.lastFindWork / 10;
       case "peers":
-        return 100 + this.#state.size;
+        return 100 + Math.min(this.#state.size, MAX_PEER_LIST) / 2;
       default:
         return 100;
     }

@@ -660,14 +660,15 @@ Deno.test("work budget: an address in deficit waits until it has earned it back,
     sleep: (ms: number) => new Promise<void>((wake) => sleeps.push({ ms, wake })),
   };
   const budget = new IpBudget({ perSecond: 1000, burst: 2000, maxAddresses: 10, clock });
-  const never = new Promise<void>(() => {});
+  const never = () => false;
   assert.equal(await budget.ready("a", never, 100), true);
   budget.charge("a", 4900); // 5,000 in all: 3,000 in deficit
   let woke = 0;
   const first = budget.ready("a", never, 100).then(() => woke++);
   const second = budget.ready("a", never, 100).then(() => woke++);
   await Promise.resolve();
-  assert.deepEqual(sleeps.map((s) => s.ms), [3000, 3000]);
+  // Waits are cut in slices of at most 250 ms (a closed connection stops waiting).
+  assert.deepEqual(sleeps.map((s) => s.ms), [250, 250]);
   // Three seconds later both wake; one takes its ticket, the other waits again.
   now = 3000;
   for (const s of sleeps.splice(0)) s.wake();
@@ -681,6 +682,14 @@ Deno.test("work budget: an address in deficit waits until it has earned it back,
   // Other addresses never wait.
   assert.equal(await budget.ready("b", never, 100), true);
   assert.equal(budget.waits, 3);
+  // A connection closed while it waits stops waiting.
+  budget.charge("c", 10_000);
+  let closed = false;
+  const gone = budget.ready("c", () => closed, 100);
+  await Promise.resolve();
+  closed = true;
+  sleeps.splice(0)[0].wake();
+  assert.equal(await gone, false);
 });
 
 Deno.test("tracker: an address that used its share waits to be read, and everyone else is served meanwhile", async () => {

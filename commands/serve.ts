@@ -1,9 +1,10 @@
 import { errorLine } from "../core/errors.ts";
 import { printable } from "../core/terminal.ts";
-import { DEFAULT_TRACKER_PORT } from "../core/limits.ts";
+import { DEFAULT_TRACKER_PORT, TRACKER_LOG_LINES_PER_SECOND } from "../core/limits.ts";
 import { formatAddress, parsePort } from "../net/address.ts";
 import { Tracker, type TrackerEvent } from "../net/tracker.ts";
 import { type Command, UsageError } from "./_command.ts";
+import { FoldedLog, type LogClock } from "./_log_fold.ts";
 import { listenSignals } from "./_shell.ts";
 
 export const serve: Command = {
@@ -31,14 +32,8 @@ export const serve: Command = {
       ? 0
       : parsePort(args[0]);
     if (port === undefined) throw new UsageError(`Invalid port '${args[0]}'`, serve);
-    const tracker = new Tracker({
-      host: options.host as string,
-      port,
-      onEvent: (e) => {
-        const line = logLine(e);
-        if (line) ctx.out(`[${timestamp()}] ${line}`);
-      },
-    });
+    const log = trackerLog((line) => ctx.out(`[${timestamp()}] ${line}`));
+    const tracker = new Tracker({ host: options.host as string, port, onEvent: log.event });
     ctx.out(`rede-p2p tracker listening on ${formatAddress(tracker.address)}`);
     for (const host of joinHosts(tracker.address.host)) {
       const where = tracker.address.port === DEFAULT_TRACKER_PORT
@@ -51,18 +46,49 @@ export const serve: Command = {
       await tracker.done;
     } finally {
       stop();
+      log.flush();
     }
     ctx.out(`[${timestamp()}] tracker stopped`);
   },
 };
 
-/** The log line of a tracker event; heartbeats are not logged. */
+/**
+ * The tracker's log: one line per event (heartbeats aside), at most
+ * `TRACKER_LOG_LINES_PER_SECOND` a second, the rest counted in a summary line.
+ */
+export function trackerLog(
+  out: (line: string) => void,
+  clock?: LogClock,
+): { event: (e: TrackerEvent) => void; flush: () => void } {
+  const folded = new FoldedLog({
+    out,
+    clock,
+    perSecond: TRACKER_LOG_LINES_PER_SECOND,
+    kinds: {
+      join: ["join", "joins"],
+      leave: ["leave", "leaves"],
+      refused: ["refusal", "refusals"],
+      error: ["client error", "client errors"],
+    },
+  });
+  return {
+    event: (e) => {
+      const line = logLine(e);
+      if (line) folded.line(e.kind, line);
+    },
+    flush: () => folded.flush(),
+  };
+}
+
+/** The log line of a tracker event; heartbeats are not logged. Peer text is made printable. */
 function logLine(e: TrackerEvent): string | undefined {
   switch (e.kind) {
     case "join":
-      return `join  ${e.key} "${e.name}" (${e.files} file${e.files === 1 ? "" : "s"})`;
+      return `join  ${e.key} "${printable(e.name)}" (${e.files} file${e.files === 1 ? "" : "s"})`;
     case "leave":
-      return `leave ${e.key} "${e.name}" (${e.reason})`;
+      return `leave ${e.key} "${printable(e.name)}" (${e.reason})`;
+    case "refused":
+      return `refused ${formatAddress(e.client)}: ${printable(e.reason)}`;
     case "error":
       return `client ${formatAddress(e.client)}: ${printable(errorLine(e.error))}`;
     case "heartbeat":

@@ -16,6 +16,8 @@ export const WIRE_CODES = [
   "BUSY",
   "TIMEOUT",
   "INTERNAL",
+  /** Tracker: that address and port is registered by another live connection (issue 7). */
+  "TAKEN",
 ] as const;
 export type WireCode = (typeof WIRE_CODES)[number];
 

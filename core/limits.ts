@@ -13,7 +13,7 @@ export const FRAME_HEADER_BYTES = 6;
 /** Magic bytes that open every frame: ASCII "RP". */
 export const FRAME_MAGIC = [0x52, 0x50] as const;
 /** Version of the protocol spoken; a hello with another version is refused. */
-export const PROTOCOL_VERSION = 2;
+export const PROTOCOL_VERSION = 3;
 /** Application name carried in every hello. */
 export const PROTOCOL_APP = "rede-p2p";
 /** Port a tracker listens on when none is given. */
@@ -46,8 +46,12 @@ export const CHUNK_BYTES = 4 * 1024 * 1024;
 
 // --- Servers -------------------------------------------------------------------------------
 
-/** Connections a tracker serves at once; more are refused with BUSY. */
-export const TRACKER_MAX_CONNECTIONS = 1024;
+/**
+ * Connections a tracker serves at once; more are refused with BUSY. Room for every peer it may
+ * list ({@link TRACKER_MAX_PEERS}) and a thousand more; the process needs that many file
+ * descriptors (`ulimit -n`).
+ */
+export const TRACKER_MAX_CONNECTIONS = 17_408;
 /** Connections a peer serves at once; more are refused with BUSY. */
 export const PEER_MAX_CONNECTIONS = 64;
 /** Most search results returned for one `find`. */
@@ -87,6 +91,60 @@ export const NON_READER_PENALTY_MS = 60_000;
 export const PENALIZED_SLOTS = 1;
 /** Addresses a peer remembers as penalized at once (the oldest is forgotten first). */
 export const MAX_PENALIZED_IPS = 1024;
+
+// --- Tracker state (issue 7: bounded whatever clients send) ------------------------------
+
+/** Largest frame a tracker accepts from a client (a `register` of 10,000 typical files fits). */
+export const TRACKER_MAX_FRAME_BYTES = 2 * 1024 * 1024;
+/** Largest reply a tracker sends (`found`, `holders`, `peer_list`): well under a frame. */
+export const TRACKER_MAX_REPLY_BYTES = 1024 * 1024;
+/** Peers a tracker lists at once; a register beyond is refused with BUSY ("tracker full"). */
+export const TRACKER_MAX_PEERS = 16_384;
+/** Peers registered from one source address (a lab machine runs several); more: BUSY. */
+export const TRACKER_PEERS_PER_IP = 16;
+/** Connections open from one source address (its peers and a few one-shot clients); more: BUSY. */
+export const TRACKER_CONNECTIONS_PER_IP = 32;
+/** Files one peer may list; a register with more is refused, a client sends at most this many. */
+export const TRACKER_MAX_FILES_PER_PEER = 10_000;
+/**
+ * Accounted bytes of state (upper bounds of the memory each takes, measured with 24-byte names:
+ * about 390 bytes a record, 240 a new 12-letter token): per distinct (content, name) record, plus
+ * twice its name's UTF-8 bytes; per file a peer lists; per peer; and per distinct name token,
+ * plus so much per character (the token's trigram entries).
+ */
+export const TRACKER_FILE_COST = 384;
+export const TRACKER_LISTING_COST = 64;
+export const TRACKER_PEER_COST = 1024;
+export const TOKEN_COST = 64;
+export const TOKEN_CHAR_COST = 16;
+/**
+ * Accounted state a tracker holds at most, all peers together (see docs/PROTOCOL.md, Tracker
+ * limits); a register or announce that would pass it is refused with BUSY.
+ */
+export const TRACKER_STATE_BYTES = 256 * 1024 * 1024;
+/** Accounted state the peers of one source address hold at most. */
+export const TRACKER_STATE_PER_IP_BYTES = 32 * 1024 * 1024;
+/** Characters of a `find` text; longer texts cannot match a name and are refused. */
+export const MAX_FIND_TEXT_CHARS = 1024;
+/** Holders listed per `find` row; `who_has` lists at most {@link MAX_HOLDERS}. */
+export const MAX_FOUND_HOLDERS = 32;
+export const MAX_HOLDERS = 256;
+/** Peers one `peer_list` lists (sorted by address; the rest are not sent). */
+export const MAX_PEER_LIST = 4096;
+/** Candidate files one `find` may examine before it answers with what it has. */
+export const FIND_WORK = 20_000;
+/**
+ * Work a tracker does for one source address, in units of about a microsecond of its time: a
+ * `register` or `announce` costs 100 + 4 a file, a `find` 100 + a tenth of the names it
+ * examined, a `peer_list` 100 + half a unit a row, a refused frame 10,000. An address in deficit waits before its next
+ * message is read; it earns `TRACKER_WORK_PER_SECOND` a second and banks at most
+ * `TRACKER_WORK_BURST` (a lab machine's 16 peers of 10,000 files register within 7 s).
+ */
+export const TRACKER_WORK_PER_SECOND = 100_000;
+export const TRACKER_WORK_BURST = 200_000;
+
+/** Lines the tracker's log prints in one second; beyond, a summary line a second says how many. */
+export const TRACKER_LOG_LINES_PER_SECOND = 20;
 
 // --- Downloads -----------------------------------------------------------------------------
 

@@ -36,6 +36,8 @@ export interface Link extends ByteReader, ByteWriter {
 export interface ChannelOptions {
   /** Longest a write may stay blocked (the other side not reading) before the channel closes. */
   writeMs?: number;
+  /** Largest frame accepted from the other side (default `MAX_FRAME_BYTES`). */
+  maxFrameBytes?: number;
 }
 
 interface Pending {
@@ -85,7 +87,7 @@ export class Channel {
 
   constructor(link: Link, remote: Address, opts: ChannelOptions = {}) {
     this.#link = link;
-    this.#reader = new FrameReader(link);
+    this.#reader = new FrameReader(link, opts.maxFrameBytes);
     this.remote = remote;
     this.#writeMs = opts.writeMs ?? DEFAULT_TIMINGS.stallMs;
     this.#done = new Promise((resolve) => (this.#markDone = resolve));

@@ -36,11 +36,18 @@ export function encodeFrame(payload: Uint8Array, maxBytes = MAX_FRAME_BYTES): Ui
   return frame;
 }
 
+/**
+ * Bytes a frame reader starts with, shrinks back to after a larger frame, and reads ahead at
+ * most beyond what it needs. Small on purpose: a server holds one reader per connection, and
+ * an idle connection's pending read keeps that much memory (a tracker holds thousands).
+ */
+const INITIAL_BUFFER = 1024;
+
 /** Reads frames, and raw bytes between them, from a byte source through one growing buffer. */
 export class FrameReader {
   #src: ByteReader;
   #max: number;
-  #buf = new Uint8Array(16 * 1024);
+  #buf = new Uint8Array(INITIAL_BUFFER);
   #start = 0;
   #end = 0;
 
@@ -84,6 +91,14 @@ export class FrameReader {
     const start = this.#start + FRAME_HEADER_BYTES;
     const payload = this.#buf.slice(start, start + len);
     this.#start = start + len;
+    if (this.#buf.length > INITIAL_BUFFER && this.buffered <= INITIAL_BUFFER) {
+      // One large frame must not cost a long-lived connection its size for good.
+      const small = new Uint8Array(INITIAL_BUFFER);
+      small.set(this.#buf.subarray(this.#start, this.#end));
+      this.#end -= this.#start;
+      this.#start = 0;
+      this.#buf = small;
+    }
     return payload;
   }
 
@@ -121,7 +136,8 @@ export class FrameReader {
         grown.set(this.#buf.subarray(0, this.#end));
         this.#buf = grown;
       }
-      const n = await this.#src.read(this.#buf.subarray(this.#end));
+      const upto = Math.min(this.#buf.length, Math.max(need, this.#end + INITIAL_BUFFER));
+      const n = await this.#src.read(this.#buf.subarray(this.#end, upto));
       if (n === null) return false;
       this.#end += n;
     }

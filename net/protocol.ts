@@ -21,6 +21,7 @@ import {
 import { RedeError, WIRE_CODES } from "../core/errors.ts";
 import { remoteText } from "../core/terminal.ts";
 import {
+  MAX_FIND_TEXT_CHARS,
   MAX_FRAME_BYTES,
   MAX_HEARTBEAT_MS,
   MIN_HEARTBEAT_MS,
@@ -64,6 +65,9 @@ function listOf<T extends v.GenericSchema>(entry: T) {
 }
 const Summaries = listOf(FileSummary);
 
+/** The secret a tracker hands a peer in `registered`, which proves a reconnect is that peer. */
+const Token = v.pipe(v.string(), v.regex(/^[0-9a-f]{32}$/, "not a registration token"));
+
 const msg = <T extends string, E extends v.ObjectEntries>(t: T, entries: E) =>
   v.object({ t: v.literal(t), ...entries });
 
@@ -75,10 +79,16 @@ const MESSAGES = {
     code: v.fallback(v.picklist(WIRE_CODES), "INTERNAL"),
     message: v.string(),
   }),
-  register: msg("register", { port: Port, name: v.string(), files: Summaries }),
+  register: msg("register", {
+    port: Port,
+    name: v.string(),
+    files: Summaries,
+    token: v.optional(Token),
+  }),
   registered: msg("registered", {
     ip: Ip,
     port: Port,
+    token: Token,
     heartbeat_ms: v.pipe(
       v.number(),
       v.integer(),
@@ -90,7 +100,7 @@ const MESSAGES = {
   announce: msg("announce", { files: Summaries }),
   peers: msg("peers", {}),
   peer_list: msg("peer_list", { peers: v.array(PeerInfo) }),
-  find: msg("find", { text: v.string() }),
+  find: msg("find", { text: v.pipe(v.string(), v.maxLength(MAX_FIND_TEXT_CHARS)) }),
   found: msg("found", { results: listOf(FoundFile) }),
   who_has: msg("who_has", { root: Hash }),
   holders: msg("holders", { root: Hash, peers: v.array(PeerAddress) }),
@@ -135,6 +145,9 @@ export function decodeMessage(payload: Uint8Array): Message {
   if (payload.length > MAX_FRAME_BYTES) {
     throw new RedeError("FRAME_TOO_LARGE", "Cannot decode message: payload too large");
   }
+  if (tooDense(payload)) {
+    throw new RedeError("BAD_FRAME", "Cannot decode message: too many nested values for its size");
+  }
   let value: unknown;
   try {
     value = JSON.parse(decoder.decode(payload));
@@ -159,4 +172,27 @@ export function decodeMessage(payload: Uint8Array): Message {
   const where = v.getDotPath(issues[0]);
   const detail = remoteText(`${where ? `${where}: ` : ""}${issues[0].message}`);
   throw new RedeError("BAD_FRAME", `Cannot decode message: malformed '${t}' (${detail})`);
+}
+
+/** Bytes of JSON per object or array a message may have at least (a summary takes ~100). */
+const BYTES_PER_CONTAINER = 16;
+
+/**
+ * Whether a payload opens more objects and arrays (outside strings) than one per
+ * {@link BYTES_PER_CONTAINER} bytes: no message of the protocol does, and parsing such a payload
+ * would cost many times its size in memory (`{},{},…`), so it is refused before parsing.
+ */
+function tooDense(payload: Uint8Array): boolean {
+  const allowed = 8 + payload.length / BYTES_PER_CONTAINER;
+  let containers = 0;
+  let inString = false;
+  for (let i = 0; i < payload.length; i++) {
+    const b = payload[i];
+    if (inString) {
+      if (b === 0x5c) i++; // backslash: skip the escaped byte
+      else if (b === 0x22) inString = false;
+    } else if (b === 0x22) inString = true;
+    else if ((b === 0x7b || b === 0x5b) && ++containers > allowed) return true;
+  }
+  return false;
 }

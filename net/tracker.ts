@@ -3,15 +3,27 @@
  * A peer leaves the list when it says bye, when its connection drops, and when it misses
  * `heartbeatMisses` heartbeats in a row. What happens is told as {@link TrackerEvent}s; the
  * tracker itself prints nothing.
+ *
+ * Whatever clients send, it stays within its bounds (docs/PROTOCOL.md, Tracker limits): frames
+ * of at most `TRACKER_MAX_FRAME_BYTES`, `TRACKER_CONNECTIONS_PER_IP` connections per source
+ * address, and a state ({@link TrackerState}) with bounded peers, files and bytes. A live
+ * registration can only be replaced by its own connection or by a reconnect that shows the
+ * token the tracker handed it.
  */
-import type { FileSummary } from "../core/content.ts";
+import { randomBytes } from "node:crypto";
 import { hasCode, RedeError } from "../core/errors.ts";
 import {
-  MAX_FOUND,
+  MAX_PEER_LIST,
   MAX_PEER_NAME_CHARS,
   type Timings,
   timings,
+  TRACKER_CONNECTIONS_PER_IP,
   TRACKER_MAX_CONNECTIONS,
+  TRACKER_MAX_FILES_PER_PEER,
+  TRACKER_MAX_FRAME_BYTES,
+  TRACKER_MAX_PEERS,
+  TRACKER_WORK_BURST,
+  TRACKER_WORK_PER_SECOND,
 } from "../core/limits.ts";
 import { remoteText } from "../core/terminal.ts";
 import { type Address, formatAddress } from "./address.ts";
@@ -24,6 +36,8 @@ import type {
   PeerAddress,
   PeerInfo,
 } from "./protocol.ts";
+import { type BudgetClock, IpBudget } from "./ip_budget.ts";
+import { type PeerRecord, type StateLimits, TrackerState } from "./tracker_state.ts";
 import { Server } from "./transport.ts";
 
 /** Something that happened at the tracker. */
@@ -31,31 +45,36 @@ export type TrackerEvent =
   | { kind: "join"; key: string; name: string; files: number }
   | { kind: "leave"; key: string; name: string; reason: string }
   | { kind: "heartbeat"; key: string }
+  | { kind: "refused"; client: Address; reason: string }
   | { kind: "error"; client: Address; error: unknown };
 
 export interface TrackerOptions {
   host: string;
   port: number;
-  /** Hears every event (joins, leaves, heartbeats, failed clients). */
+  /** Hears every event (joins, leaves, heartbeats, refusals, failed clients). */
   onEvent?: (e: TrackerEvent) => void;
   /** `heartbeatMs` is the interval peers are told to keep; `heartbeatMisses` how many may miss. */
   timings?: Partial<Timings>;
-}
-
-interface Entry {
-  info: PeerInfo;
-  files: FileSummary[];
-  channel: Channel;
+  /** Bounds of the state; `core/limits.ts` unless given (tests use small ones). */
+  limits?: Partial<StateLimits>;
+  /** Work per source address (`TRACKER_WORK_*` unless given) and its clock, for tests. */
+  work?: { perSecond?: number; burst?: number; clock?: BudgetClock };
 }
 
 /** What the tracker knows of one connection. */
 interface Conn {
   ch: Channel;
   /** The peer it registered, if it did. */
-  key?: string;
+  rec?: PeerRecord;
   /** Why it will leave, when it does. */
   reason: string;
   done: boolean;
+}
+
+/** A key whose connection was lost moments ago: only its token may take it back for a while. */
+interface Vacated {
+  token: string;
+  until: number;
 }
 
 type Handlers = { [T in MessageType]?: (c: Conn, m: MessageOf<T>) => Promise<void> | void };
@@ -63,42 +82,27 @@ type Handlers = { [T in MessageType]?: (c: Conn, m: MessageOf<T>) => Promise<voi
 /** A running tracker. */
 export class Tracker {
   #server: Server;
-  #peers = new Map<string, Entry>();
+  #state: TrackerState;
+  #conns = new Map<PeerRecord, Conn>();
+  #perIp = new Map<string, number>();
+  #vacated = new Map<string, Vacated>();
+  #work: IpBudget;
   #t: Timings;
   #emit: (e: TrackerEvent) => void;
 
   /** One handler per message a tracker answers. */
   #handlers: Handlers = {
-    register: async (c, m) => {
-      if (c.key) this.#remove(c.key, c.ch, "re-registered");
-      const key = formatAddress({ host: c.ch.remote.host, port: m.port });
-      c.key = key;
-      const old = this.#peers.get(key);
-      if (old) {
-        // The same peer coming back on a new connection: the old one is stale.
-        this.#peers.delete(key);
-        old.channel.close();
-      }
-      const name = remoteText(m.name, MAX_PEER_NAME_CHARS) || "?";
-      const info = { ip: c.ch.remote.host, port: m.port, name, files: m.files.length };
-      this.#peers.set(key, { info, files: m.files, channel: c.ch });
-      this.#emit({ kind: "join", key, name, files: m.files.length });
-      await c.ch.send({
-        t: "registered",
-        ip: info.ip,
-        port: info.port,
-        heartbeat_ms: this.#t.heartbeatMs,
-      });
-    },
+    register: (c, m) => this.#register(c, m),
     heartbeat: (c) => {
-      if (c.key) this.#emit({ kind: "heartbeat", key: c.key });
+      if (c.rec) this.#emit({ kind: "heartbeat", key: c.rec.key });
     },
     announce: (c, m) => {
-      const entry = c.key ? this.#peers.get(c.key) : undefined;
-      if (entry?.channel === c.ch) {
-        entry.files = m.files;
-        entry.info.files = m.files.length;
-      }
+      if (!c.rec || this.#state.get(c.rec.key) !== c.rec) return;
+      // No reply to an announce: a refused one keeps the old list and is logged.
+      const why = m.files.length > TRACKER_MAX_FILES_PER_PEER
+        ? tooManyFiles(m.files.length)
+        : this.#state.announce(c.rec, m.files);
+      if (why) this.#emit({ kind: "refused", client: c.ch.remote, reason: why });
     },
     find: (c, m) => c.ch.send({ t: "found", results: this.find(m.text) }),
     who_has: (c, m) => c.ch.send({ t: "holders", root: m.root, peers: this.holders(m.root) }),
@@ -112,10 +116,18 @@ export class Tracker {
   constructor(opts: TrackerOptions) {
     this.#t = timings(opts.timings);
     this.#emit = opts.onEvent ?? (() => {});
+    this.#state = new TrackerState(opts.limits);
+    this.#work = new IpBudget({
+      perSecond: opts.work?.perSecond ?? TRACKER_WORK_PER_SECOND,
+      burst: opts.work?.burst ?? TRACKER_WORK_BURST,
+      maxAddresses: TRACKER_MAX_CONNECTIONS,
+      clock: opts.work?.clock,
+    });
     this.#server = new Server({
       host: opts.host,
       port: opts.port,
       maxConnections: TRACKER_MAX_CONNECTIONS,
+      maxFrameBytes: TRACKER_MAX_FRAME_BYTES,
       writeMs: this.#t.stallMs,
       handle: (ch) => this.#handle(ch),
       onError: (error, ch) => {
@@ -140,62 +152,136 @@ export class Tracker {
     return this.#server.done;
   }
 
-  /** The peers now connected, sorted by address and port. */
-  peers(): PeerInfo[] {
-    return [...this.#peers.values()].map((e) => ({ ...e.info })).sort((a, b) =>
-      a.ip.localeCompare(b.ip) || a.port - b.port
-    );
+  /** Accounted bytes of state held now (see {@link TrackerState}). */
+  get stateBytes(): number {
+    return this.#state.bytes;
   }
 
-  /**
-   * Files whose name contains `text` (any case), one row per content, with who holds it.
-   */
+  /** How many times a connection waited for its address's work budget. */
+  get throttled(): number {
+    return this.#work.waits;
+  }
+
+  /** Names the last `find` examined (its work, at most `FIND_WORK`). */
+  get lastFindWork(): number {
+    return this.#state.lastFindWork;
+  }
+
+  /** The peers now connected, sorted by address and port (at most `MAX_PEER_LIST`). */
+  peers(): PeerInfo[] {
+    return this.#state.peers();
+  }
+
+  /** Files whose name contains `text` (any case), one row per content, with who holds it. */
   find(text: string): FoundFile[] {
-    const needle = text.toLowerCase();
-    const byRoot = new Map<string, FoundFile>();
-    for (const e of this.#peers.values()) {
-      for (const f of e.files) {
-        if (!f.name.toLowerCase().includes(needle)) continue;
-        const row = byRoot.get(f.root) ?? { ...f, peers: [] };
-        row.peers.push({ ip: e.info.ip, port: e.info.port });
-        byRoot.set(f.root, row);
-      }
-    }
-    return [...byRoot.values()]
-      .sort((a, b) => b.peers.length - a.peers.length || a.name.localeCompare(b.name))
-      .slice(0, MAX_FOUND);
+    return this.#state.find(text);
   }
 
   /** The peers that announced a content. */
   holders(root: string): PeerAddress[] {
-    const out: PeerAddress[] = [];
-    for (const e of this.#peers.values()) {
-      if (e.files.some((f) => f.root === root)) out.push({ ip: e.info.ip, port: e.info.port });
-    }
-    return out;
+    return this.#state.holders(root);
   }
 
   /** Stops accepting, drops every connection. */
   close(): void {
     this.#server.close();
-    for (const e of this.#peers.values()) e.channel.close();
+    for (const c of this.#conns.values()) c.ch.close();
+  }
+
+  async #register(c: Conn, m: MessageOf<"register">): Promise<void> {
+    const ip = c.ch.remote.host;
+    const key = formatAddress({ host: ip, port: m.port });
+    const refuse = (code: "BUSY" | "TAKEN" | "BAD_REQUEST", reason: string) => {
+      this.#emit({ kind: "refused", client: c.ch.remote, reason });
+      return c.ch.sendError(new RedeError(code, reason));
+    };
+    if (m.files.length > TRACKER_MAX_FILES_PER_PEER) {
+      return await refuse("BAD_REQUEST", tooManyFiles(m.files.length));
+    }
+    // The same connection registering another port gives up the one it had.
+    if (c.rec && c.rec.key !== key) this.#remove(c, "re-registered");
+    const live = this.#state.get(key);
+    if (live && live !== c.rec && (m.token === undefined || m.token !== live.token)) {
+      return await refuse(
+        "TAKEN",
+        `${key} is registered by another live connection; only that peer may replace it`,
+      );
+    }
+    const vacated = live ? undefined : this.#vacatedToken(key);
+    if (vacated !== undefined && vacated !== m.token) {
+      return await refuse(
+        "TAKEN",
+        `${key} was registered until moments ago; only that peer may take it back for now`,
+      );
+    }
+    const why = this.#state.refusal(ip, m.files, live);
+    if (why) return await refuse("BUSY", why);
+    if (live) {
+      // The peer itself (this connection, or a reconnect with its token): the old entry goes.
+      const old = this.#conns.get(live);
+      this.#state.remove(live);
+      this.#conns.delete(live);
+      if (old && old !== c) {
+        old.rec = undefined;
+        old.ch.close();
+      }
+    }
+    this.#vacated.delete(key);
+    const name = remoteText(m.name, MAX_PEER_NAME_CHARS) || "?";
+    const token = randomBytes(16).toString("hex");
+    const rec = this.#state.add({ key, ip, port: m.port, name, token }, m.files);
+    c.rec = rec;
+    this.#conns.set(rec, c);
+    this.#emit({ kind: "join", key, name, files: rec.files.length });
+    await c.ch.send({
+      t: "registered",
+      ip,
+      port: m.port,
+      token,
+      heartbeat_ms: this.#t.heartbeatMs,
+    });
+  }
+
+  /** The token that may take `key` back, if its peer was lost moments ago. */
+  #vacatedToken(key: string): string | undefined {
+    const now = Date.now();
+    // Oldest first: drop what ran out.
+    for (const [k, v] of this.#vacated) {
+      if (v.until > now) break;
+      this.#vacated.delete(k);
+    }
+    return this.#vacated.get(key)?.token;
   }
 
   async #handle(ch: Channel): Promise<void> {
-    await ch.accept("tracker", ["peer", "client"], this.#t.helloMs);
+    const ip = ch.remote.host;
+    const open = (this.#perIp.get(ip) ?? 0) + 1;
+    this.#perIp.set(ip, open);
     const c: Conn = { ch, reason: "connection lost", done: false };
     try {
+      if (open > TRACKER_CONNECTIONS_PER_IP) {
+        throw new RedeError(
+          "BUSY",
+          `Too many connections from ${ip} (at most ${TRACKER_CONNECTIONS_PER_IP}); try again later`,
+        );
+      }
+      if (!(await this.#work.ready(ip, () => ch.closed, 0))) return;
+      await ch.accept("tracker", ["peer", "client"], this.#t.helloMs);
       while (!c.done) {
+        // An address that used its share of the tracker waits; its bytes wait in TCP buffers.
+        if (!(await this.#work.ready(ip, () => ch.closed, WORK_TICKET))) return;
         // A registered peer must show it is alive; anyone else may idle longer.
-        const wait = c.key ? this.#t.heartbeatMs * this.#t.heartbeatMisses : this.#t.idleMs;
+        const wait = c.rec ? this.#t.heartbeatMs * this.#t.heartbeatMisses : this.#t.idleMs;
         let m: Message | null;
         try {
           m = await ch.recv(wait);
         } catch (err) {
-          if (hasCode(err, "TIMEOUT") && c.key) c.reason = "missed heartbeats";
+          if (hasCode(err, "TIMEOUT") && c.rec) c.reason = "missed heartbeats";
+          const refused = !hasCode(err, "TIMEOUT", "CLOSED");
+          this.#work.charge(ip, (refused ? REFUSED_FRAME_WORK : 0) - WORK_TICKET);
           throw err;
         }
-        if (m === null) return;
+        if (m === null) return this.#work.charge(ip, -WORK_TICKET);
         const handler = this.#handlers[m.t] as
           | ((c: Conn, m: Message) => Promise<void> | void)
           | undefined;
@@ -203,16 +289,55 @@ export class Tracker {
           throw new RedeError("BAD_REQUEST", `Unexpected message '${m.t}' for a tracker`);
         }
         await handler(c, m);
+        this.#work.charge(ip, this.#workOf(m) - WORK_TICKET);
       }
     } finally {
-      if (c.key) this.#remove(c.key, ch, c.reason);
+      if (c.rec) this.#remove(c, c.reason);
+      const left = this.#perIp.get(ip)! - 1;
+      if (left === 0) this.#perIp.delete(ip);
+      else this.#perIp.set(ip, left);
     }
   }
 
-  #remove(key: string, ch: Channel, reason: string): void {
-    const entry = this.#peers.get(key);
-    if (entry?.channel !== ch) return;
-    this.#peers.delete(key);
-    this.#emit({ kind: "leave", key, name: entry.info.name, reason });
+  /** The work units a message cost (see `TRACKER_WORK_PER_SECOND`). */
+  #workOf(m: Message): number {
+    switch (m.t) {
+      case "register":
+      case "announce":
+        return 100 + 4 * m.files.length;
+      case "find":
+        return 100 + this.#state.lastFindWork / 10;
+      case "peers":
+        return 100 + Math.min(this.#state.size, MAX_PEER_LIST) / 2;
+      default:
+        return 100;
+    }
   }
+
+  #remove(c: Conn, reason: string): void {
+    const rec = c.rec;
+    c.rec = undefined;
+    if (!rec || this.#state.get(rec.key) !== rec) return;
+    this.#state.remove(rec);
+    this.#conns.delete(rec);
+    if (reason !== "quit" && reason !== "re-registered") {
+      // Lost, not gone: for a while only this peer's token takes the key back.
+      if (this.#vacated.size >= TRACKER_MAX_PEERS) {
+        this.#vacated.delete(this.#vacated.keys().next().value!);
+      }
+      this.#vacated.delete(rec.key);
+      const graceMs = this.#t.heartbeatMs * this.#t.heartbeatMisses;
+      this.#vacated.set(rec.key, { token: rec.token, until: Date.now() + graceMs });
+    }
+    this.#emit({ kind: "leave", key: rec.key, name: rec.name, reason });
+  }
+}
+
+/** Work units charged for a frame refused (it may have cost a parse of 2 MiB). */
+const REFUSED_FRAME_WORK = 10_000;
+/** Work units a connection takes on account before each message is read. */
+const WORK_TICKET = 1_000;
+
+function tooManyFiles(n: number): string {
+  return `Too many files listed (${n}; a tracker lists at most ${TRACKER_MAX_FILES_PER_PEER} a peer)`;
 }

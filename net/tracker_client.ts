@@ -4,7 +4,13 @@
  */
 import type { FileSummary } from "../core/content.ts";
 import { errorLine, RedeError } from "../core/errors.ts";
-import { type Timings, timings } from "../core/limits.ts";
+import {
+  MAX_FIND_TEXT_CHARS,
+  type Timings,
+  timings,
+  TRACKER_MAX_FILES_PER_PEER,
+  TRACKER_MAX_FRAME_BYTES,
+} from "../core/limits.ts";
 import { type Address, formatAddress } from "./address.ts";
 import type { Channel } from "./channel.ts";
 import type {
@@ -29,6 +35,8 @@ export interface TrackerClientOptions {
   timings?: Partial<Timings>;
 }
 
+const utf8 = new TextEncoder();
+
 /** A peer's lasting registration with a tracker. */
 export class TrackerClient {
   /** This peer as the tracker sees it, once registered. */
@@ -37,6 +45,9 @@ export class TrackerClient {
   #t: Timings;
   #ch?: Channel;
   #registered = false;
+  /** The secret the tracker handed at the last registration; a reconnect shows it. */
+  #token?: string;
+  #trimmedTold = false;
   #closing = false;
   #wake?: () => void;
   #loop?: Promise<void>;
@@ -72,6 +83,12 @@ export class TrackerClient {
 
   /** Asks the tracker for the files whose names contain `text`, across all peers. */
   async find(text: string): Promise<FoundFile[]> {
+    if (text.length > MAX_FIND_TEXT_CHARS) {
+      throw new RedeError(
+        "BAD_INPUT",
+        `Search text too long (${text.length} characters; at most ${MAX_FIND_TEXT_CHARS})`,
+      );
+    }
     return (await this.#request({ t: "find", text }, "found")).results;
   }
 
@@ -83,7 +100,7 @@ export class TrackerClient {
   /** Tells the tracker at once that what this peer shares changed. */
   notifyFiles(): void {
     if (this.#registered) {
-      this.#ch?.send({ t: "announce", files: this.#opts.files() }).catch(() => {});
+      this.#ch?.send({ t: "announce", files: this.#files() }).catch(() => {});
     }
   }
 
@@ -134,12 +151,14 @@ export class TrackerClient {
             t: "register",
             port: this.#opts.port,
             name: this.#opts.name,
-            files: this.#opts.files(),
+            files: this.#files(),
+            token: this.#token,
           },
           "registered",
           t.replyMs,
         );
         this.self = { ip: reg.ip, port: reg.port };
+        this.#token = reg.token;
         this.#registered = true;
         attempt = 0;
         const as = formatAddress({ host: reg.ip, port: reg.port });
@@ -178,6 +197,31 @@ export class TrackerClient {
         };
       });
     }
+  }
+
+  /**
+   * What this peer shares, cut to what a tracker accepts: at most `TRACKER_MAX_FILES_PER_PEER`
+   * files in a frame of at most `TRACKER_MAX_FRAME_BYTES` (told once when cut).
+   */
+  #files(): FileSummary[] {
+    const all = this.#opts.files();
+    const room = TRACKER_MAX_FRAME_BYTES - 4096 - this.#opts.name.length * 6;
+    let bytes = 0;
+    let n = 0;
+    for (const f of all) {
+      // The JSON of a summary: the name, the root, the size and the punctuation.
+      bytes += utf8.encode(f.name).length + 110;
+      if (n >= TRACKER_MAX_FILES_PER_PEER || bytes > room) break;
+      n++;
+    }
+    if (n < all.length && !this.#trimmedTold) {
+      this.#trimmedTold = true;
+      this.#opts.log(
+        `Sharing ${all.length} files; the tracker lists only the first ${n} ` +
+          `(at most ${TRACKER_MAX_FILES_PER_PEER} files in ${TRACKER_MAX_FRAME_BYTES} bytes)`,
+      );
+    }
+    return n < all.length ? all.slice(0, n) : all;
   }
 
   /** Sends heartbeats until the connection ends (the channel notices at once). */

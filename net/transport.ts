@@ -86,6 +86,8 @@ export interface ServerOptions {
   evict?: (ip?: string) => Channel | undefined;
   /** How long a write to a client may stay blocked. */
   writeMs: number;
+  /** Largest frame accepted from a client (default `MAX_FRAME_BYTES`). */
+  maxFrameBytes?: number;
   /** Serves one connection; when it returns or throws, the connection is closed. */
   handle: (ch: Channel) => Promise<void>;
   /** Hears of a handler that failed; the client is told, if it still listens. */
@@ -130,7 +132,10 @@ export class Server {
     const running = new Set<Promise<void>>();
     try {
       for await (const conn of this.#listener) {
-        const ch = Channel.fromConn(conn, { writeMs: opts.writeMs });
+        const ch = Channel.fromConn(conn, {
+          writeMs: opts.writeMs,
+          maxFrameBytes: opts.maxFrameBytes,
+        });
         const busy = admit(ch, open, opts);
         open.add(ch);
         const run = (async () => {

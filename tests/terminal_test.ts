@@ -166,6 +166,7 @@ function startHostileTracker(s: Scene, peerPort: number): number {
             t: "registered",
             ip: "127.0.0.1",
             port: m.port,
+            token: "0".repeat(32),
             heartbeat_ms: MAX_HEARTBEAT_MS,
           });
         }

@@ -1,0 +1,345 @@
+/**
+ * What a tracker holds: the registered peers, the files they list (one record per distinct
+ * name and content, shared by every peer that lists it), the search index over their names, and
+ * the accounting that bounds it all. Nothing here touches the network.
+ *
+ * Accounting (the costs are measured upper bounds of what each thing takes in memory): the state
+ * costs `TRACKER_PEER_COST` per peer, `TRACKER_LISTING_COST` per file a peer lists,
+ * `TRACKER_FILE_COST` plus twice the UTF-8 bytes of the name per distinct (content, name) record,
+ * however many peers list it, and `tokenCost` per distinct name token (`net/name_index.ts`).
+ * That sum stays under `TRACKER_STATE_BYTES`. The peers of one
+ * source address are charged as if no other peer listed their files, and that stays under
+ * `TRACKER_STATE_PER_IP_BYTES`. With the peer counts (`TRACKER_MAX_PEERS`,
+ * `TRACKER_PEERS_PER_IP`) this bounds the tracker's memory, whatever peers send.
+ */
+import type { FileSummary } from "../core/content.ts";
+import {
+  FIND_WORK,
+  MAX_FOUND,
+  MAX_FOUND_HOLDERS,
+  MAX_HOLDERS,
+  MAX_PEER_LIST,
+  TRACKER_FILE_COST,
+  TRACKER_LISTING_COST,
+  TRACKER_MAX_PEERS,
+  TRACKER_MAX_REPLY_BYTES,
+  TRACKER_PEER_COST,
+  TRACKER_PEERS_PER_IP,
+  TRACKER_STATE_BYTES,
+  TRACKER_STATE_PER_IP_BYTES,
+} from "../core/limits.ts";
+import { NameIndex, searchForm } from "./name_index.ts";
+import { addTo, has, members, removeFrom, sizeOf, type SmallSet } from "./small_set.ts";
+import type { FoundFile, PeerAddress, PeerInfo } from "./protocol.ts";
+
+/** One distinct (content, name) that at least one peer lists. */
+interface Item {
+  readonly name: string;
+  readonly lower: string;
+  readonly size: number;
+  readonly root: string;
+  holders: SmallSet<PeerRecord> | undefined;
+}
+
+/** A registered peer. */
+export interface PeerRecord {
+  readonly key: string;
+  readonly ip: string;
+  readonly port: number;
+  readonly name: string;
+  /** The secret that lets a reconnect of this peer replace it. */
+  readonly token: string;
+  files: Item[];
+  cost: number;
+}
+
+const utf8 = new TextEncoder();
+
+/** Accounted bytes of one distinct (content, name) record. */
+function itemCost(name: string): number {
+  return TRACKER_FILE_COST + 2 * utf8.encode(name).length;
+}
+
+/** Accounted bytes of a peer listing `files`, as if no other peer listed them. */
+export function peerCost(files: readonly { name: string }[]): number {
+  let cost = TRACKER_PEER_COST;
+  for (const f of files) cost += TRACKER_LISTING_COST + itemCost(f.name);
+  return cost;
+}
+
+/**
+ * Most JSON bytes of a reply's parts besides names (names need no escaping: `"`, `\` and
+ * control characters are not allowed in them), for the reply's byte cap.
+ */
+const ROW_BYTES = 120;
+const ADDRESS_BYTES = 96;
+const PEER_BYTES = 120;
+
+/** The bounds of a tracker's state; the constants of `core/limits.ts` unless a test says. */
+export interface StateLimits {
+  maxPeers: number;
+  peersPerIp: number;
+  stateBytes: number;
+  stateBytesPerIp: number;
+}
+
+const DEFAULT_LIMITS: StateLimits = {
+  maxPeers: TRACKER_MAX_PEERS,
+  peersPerIp: TRACKER_PEERS_PER_IP,
+  stateBytes: TRACKER_STATE_BYTES,
+  stateBytesPerIp: TRACKER_STATE_PER_IP_BYTES,
+};
+
+/** The peers, files and index of a tracker, within its bounds. */
+export class TrackerState {
+  readonly limits: StateLimits;
+  #peers = new Map<string, PeerRecord>();
+  #items = 0;
+  #byRoot = new Map<string, SmallSet<Item>>();
+  #byName = new Map<string, SmallSet<Item>>();
+  #index = new NameIndex<Item>();
+  #perIp = new Map<string, { peers: number; bytes: number }>();
+  #bytes = 0;
+  #sorted?: PeerInfo[];
+
+  constructor(limits: Partial<StateLimits> = {}) {
+    this.limits = { ...DEFAULT_LIMITS, ...limits };
+  }
+
+  /** Names (tokens and items) the last `find` examined: its work. */
+  get lastFindWork(): number {
+    return this.#index.lastWork;
+  }
+
+  /** Accounted bytes now held. */
+  get bytes(): number {
+    return this.#bytes + this.#index.bytes;
+  }
+
+  /** Peers registered now. */
+  get size(): number {
+    return this.#peers.size;
+  }
+
+  /** Distinct (content, name) records now held. */
+  get items(): number {
+    return this.#items;
+  }
+
+  get(key: string): PeerRecord | undefined {
+    return this.#peers.get(key);
+  }
+
+  /**
+   * Why a peer at `ip` listing `files` cannot be added now (with `replacing` gone first), as
+   * one line for the refused peer, or `undefined` when it can.
+   */
+  refusal(ip: string, files: readonly FileSummary[], replacing?: PeerRecord): string | undefined {
+    const here = this.#perIp.get(ip) ?? { peers: 0, bytes: 0 };
+    const freed = replacing ? 1 : 0;
+    const { maxPeers, peersPerIp } = this.limits;
+    if (this.#peers.size - freed >= maxPeers) {
+      return `Tracker is full (${maxPeers} peers); try again later`;
+    }
+    if (here.peers - freed >= peersPerIp) {
+      return `Tracker already lists ${peersPerIp} peers from ${ip}, the most per address; ` +
+        `try again later`;
+    }
+    return this.#bytesRefusal(ip, files, replacing);
+  }
+
+  /** Why `files` from `ip`, in place of what `old` lists, do not fit; `undefined` if they do. */
+  #bytesRefusal(
+    ip: string,
+    files: readonly FileSummary[],
+    old: PeerRecord | undefined,
+  ): string | undefined {
+    // One address: charged as if nobody else listed its files.
+    const here = (this.#perIp.get(ip)?.bytes ?? 0) + peerCost(files) - (old?.cost ?? 0);
+    // The whole state: a new record costs in full, a listing of a known one only the listing.
+    let total = this.#bytes + (old ? 0 : TRACKER_PEER_COST);
+    const onlyOld = (item: Item) =>
+      old !== undefined && sizeOf(item.holders) === 1 &&
+      has(item.holders, old);
+    for (const f of files) {
+      const item = this.#lookup(f.root, f.name);
+      total += TRACKER_LISTING_COST + (!item || onlyOld(item) ? itemCost(f.name) : 0);
+    }
+    for (const item of old?.files ?? []) {
+      total -= TRACKER_LISTING_COST + (onlyOld(item) ? itemCost(item.name) : 0);
+    }
+    const { stateBytes, stateBytesPerIp } = this.limits;
+    if (total > stateBytes) {
+      return `Tracker is full (its file lists take ${stateBytes} bytes); try again later`;
+    }
+    if (here > stateBytesPerIp) {
+      return `Tracker holds too much from ${ip} (file lists over ${stateBytesPerIp} ` +
+        `bytes from one address); share fewer files`;
+    }
+    return undefined;
+  }
+
+  /** Adds a peer (after {@link refusal} said it fits). */
+  add(p: Omit<PeerRecord, "files" | "cost">, files: readonly FileSummary[]): PeerRecord {
+    const rec: PeerRecord = { ...p, files: [], cost: 0 };
+    this.#peers.set(rec.key, rec);
+    const here = this.#perIp.get(rec.ip) ?? { peers: 0, bytes: 0 };
+    here.peers++;
+    this.#perIp.set(rec.ip, here);
+    this.#bytes += TRACKER_PEER_COST;
+    this.#sorted = undefined;
+    this.#setFiles(rec, files);
+    return rec;
+  }
+
+  /**
+   * Replaces what a peer lists.
+   *
+   * @returns Why it was refused (the old list stays), or `undefined`.
+   */
+  announce(rec: PeerRecord, files: readonly FileSummary[]): string | undefined {
+    const why = this.#bytesRefusal(rec.ip, files, rec);
+    if (why) return why;
+    this.#setFiles(rec, files);
+    return undefined;
+  }
+
+  /** Removes a peer and every file record only it listed. */
+  remove(rec: PeerRecord): void {
+    if (this.#peers.get(rec.key) !== rec) return;
+    this.#setFiles(rec, []);
+    this.#peers.delete(rec.key);
+    this.#bytes -= TRACKER_PEER_COST;
+    const here = this.#perIp.get(rec.ip)!;
+    here.bytes -= rec.cost;
+    if (--here.peers === 0) this.#perIp.delete(rec.ip);
+    this.#sorted = undefined;
+  }
+
+  #setFiles(rec: PeerRecord, files: readonly FileSummary[]): void {
+    for (const item of rec.files) {
+      item.holders = removeFrom(item.holders, rec);
+      this.#bytes -= TRACKER_LISTING_COST;
+      if (!item.holders) this.#drop(item);
+    }
+    const next: Item[] = [];
+    for (const f of files) {
+      let item = this.#lookup(f.root, f.name);
+      if (!item) {
+        const folded = searchForm(f.name);
+        const lower = folded === f.name ? f.name : folded;
+        item = { name: f.name, lower, size: f.size, root: f.root, holders: undefined };
+        this.#items++;
+        this.#bytes += itemCost(f.name);
+        this.#byRoot.set(f.root, addTo(this.#byRoot.get(f.root), item));
+        this.#byName.set(f.name, addTo(this.#byName.get(f.name), item));
+        this.#index.add(item);
+      }
+      if (has(item.holders, rec)) continue;
+      item.holders = addTo(item.holders, rec);
+      this.#bytes += TRACKER_LISTING_COST;
+      next.push(item);
+    }
+    rec.files = next;
+    const cost = peerCost(next);
+    const here = this.#perIp.get(rec.ip);
+    if (here) here.bytes += cost - rec.cost;
+    rec.cost = cost;
+    this.#sorted = undefined;
+  }
+
+  /** The record of (root, name), looked for among the fewer of the two kinds of siblings. */
+  #lookup(root: string, name: string): Item | undefined {
+    const byRoot = this.#byRoot.get(root);
+    const byName = this.#byName.get(name);
+    if (!byRoot || !byName) return undefined;
+    const fewer = sizeOf(byRoot) <= sizeOf(byName) ? byRoot : byName;
+    for (const item of members(fewer)) if (item.root === root && item.name === name) return item;
+    return undefined;
+  }
+
+  #drop(item: Item): void {
+    this.#items--;
+    this.#bytes -= itemCost(item.name);
+    const root = removeFrom(this.#byRoot.get(item.root), item);
+    if (root) this.#byRoot.set(item.root, root);
+    else this.#byRoot.delete(item.root);
+    const name = removeFrom(this.#byName.get(item.name), item);
+    if (name) this.#byName.set(item.name, name);
+    else this.#byName.delete(item.name);
+    this.#index.remove(item);
+  }
+
+  /** The peers, sorted by address and port, at most `MAX_PEER_LIST` and the reply's bytes. */
+  peers(): PeerInfo[] {
+    if (!this.#sorted) {
+      const all = [...this.#peers.values()]
+        .sort((a, b) => (a.ip < b.ip ? -1 : a.ip > b.ip ? 1 : a.port - b.port));
+      const out: PeerInfo[] = [];
+      let bytes = 0;
+      for (const r of all) {
+        // A peer name has no control characters: at most 3 JSON bytes per UTF-16 unit.
+        bytes += PEER_BYTES + r.name.length * 3;
+        if (out.length >= MAX_PEER_LIST || bytes > TRACKER_MAX_REPLY_BYTES) break;
+        out.push({ ip: r.ip, port: r.port, name: r.name, files: r.files.length });
+      }
+      this.#sorted = out;
+    }
+    return this.#sorted.map((p) => ({ ...p }));
+  }
+
+  /**
+   * Files whose name contains `text` (any case), one row per content with who holds it (at
+   * most `MAX_FOUND_HOLDERS`), most held first, at most `MAX_FOUND` rows and
+   * `TRACKER_MAX_REPLY_BYTES`; the search examines at most `FIND_WORK` names.
+   */
+  find(text: string): FoundFile[] {
+    // One row per content; ranked by how many listings match (a peer listing one content under
+    // two matching names counts twice, as before).
+    const byRoot = new Map<string, { items: Item[]; held: number }>();
+    for (const item of this.#index.search(text, FIND_WORK)) {
+      const r = byRoot.get(item.root);
+      if (r) {
+        r.items.push(item);
+        r.held += sizeOf(item.holders);
+      } else byRoot.set(item.root, { items: [item], held: sizeOf(item.holders) });
+    }
+    const rows = [...byRoot.values()]
+      .sort((a, b) => b.held - a.held || cmp(a.items[0].name, b.items[0].name))
+      .slice(0, MAX_FOUND);
+    const out: FoundFile[] = [];
+    let bytes = 0;
+    for (const { items } of rows) {
+      const [first] = items;
+      const row: FoundFile = { name: first.name, size: first.size, root: first.root, peers: [] };
+      const held = new Set<PeerRecord>();
+      for (const item of items) {
+        for (const h of members(item.holders)) {
+          if (held.size >= MAX_FOUND_HOLDERS) break;
+          held.add(h);
+        }
+      }
+      for (const h of held) row.peers.push({ ip: h.ip, port: h.port });
+      bytes += ROW_BYTES + utf8.encode(row.name).length + row.peers.length * ADDRESS_BYTES;
+      if (bytes > TRACKER_MAX_REPLY_BYTES) break;
+      out.push(row);
+    }
+    return out;
+  }
+
+  /** The peers that list a content, at most `MAX_HOLDERS`. */
+  holders(root: string): PeerAddress[] {
+    const seen = new Set<PeerRecord>();
+    for (const item of members(this.#byRoot.get(root))) {
+      for (const h of members(item.holders)) {
+        if (seen.size >= MAX_HOLDERS) break;
+        seen.add(h);
+      }
+    }
+    return [...seen].map((h) => ({ ip: h.ip, port: h.port }));
+  }
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -7,6 +7,7 @@ import { Buffer } from "node:buffer";
 import * as net from "node:net";
 import { encodeFrame } from "../net/framing.ts";
 import { decodeMessage, type Message } from "../net/protocol.ts";
+import { PROTOCOL_VERSION } from "../core/limits.ts";
 
 const enc = new TextEncoder();
 
@@ -47,7 +48,7 @@ export class RawClient {
   /** Connects and says hello as a peer. */
   static async hello(port: number, localAddress?: string): Promise<RawClient> {
     const c = await RawClient.open(port, localAddress);
-    c.send({ t: "hello", app: "rede-p2p", v: 2, role: "peer" });
+    c.send({ t: "hello", app: "rede-p2p", v: PROTOCOL_VERSION, role: "peer" });
     const m = await c.next();
     if (m?.t !== "hello") {
       await c.close();

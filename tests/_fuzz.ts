@@ -11,7 +11,12 @@
  * When the server closes a connection the rest of the script goes on a new one.
  */
 import fc from "fast-check";
-import { FRAME_HEADER_BYTES, FRAME_MAGIC, MAX_FRAME_BYTES } from "../core/limits.ts";
+import {
+  FRAME_HEADER_BYTES,
+  FRAME_MAGIC,
+  MAX_FRAME_BYTES,
+  PROTOCOL_VERSION,
+} from "../core/limits.ts";
 import { FrameReader } from "../net/framing.ts";
 
 /** What the fuzzer knows of the target's real content, so that some requests hit. */
@@ -583,7 +588,7 @@ export function sessionArb(
   maxFrames: number,
 ): fc.Arbitrary<Session> {
   const role = target === "tracker" ? "peer" : "client";
-  const good = frameOf(payloadOf({ t: "hello", app: "rede-p2p", v: 2, role }));
+  const good = frameOf(payloadOf({ t: "hello", app: "rede-p2p", v: PROTOCOL_VERSION, role }));
   const frame = frameArb(vocab, target);
   const opening: fc.Arbitrary<Uint8Array[]> = fc.oneof(
     { weight: 80, arbitrary: fc.constant<Uint8Array[]>([good]) },

@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { isAbsolute, join, relative, resolve } from "node:path";
 import { hashChunk, rootHash } from "../core/content.ts";
 import { RedeError } from "../core/errors.ts";
-import { CHUNK_BYTES } from "../core/limits.ts";
+import { CHUNK_BYTES, PROTOCOL_VERSION } from "../core/limits.ts";
 import { decodeMessage, type FileSummary } from "../net/protocol.ts";
 import { PeerServer } from "../net/peer_server.ts";
 import { connect, Server } from "../net/transport.ts";
@@ -147,7 +147,7 @@ Deno.test("wire gate: a megabyte name or value is refused with a short error, ne
   const cases: [Record<string, unknown>, string][] = [
     [{ t: "describe", name: huge }, "BAD_NAME"],
     [descriptor(`fotos/${huge}`), "BAD_NAME"],
-    [{ t: "hello", app: "rede-p2p", v: 2, role: huge }, "BAD_FRAME"],
+    [{ t: "hello", app: "rede-p2p", v: PROTOCOL_VERSION, role: huge }, "BAD_FRAME"],
     [{ t: huge }, "BAD_FRAME"],
   ];
   for (const [value, code] of cases) {

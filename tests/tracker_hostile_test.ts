@@ -14,6 +14,7 @@ import {
   MAX_FIND_TEXT_CHARS,
   MAX_FOUND,
   MAX_FOUND_HOLDERS,
+  PROTOCOL_VERSION,
   type Timings,
   TRACKER_CONNECTIONS_PER_IP,
   TRACKER_LOG_LINES_PER_SECOND,
@@ -709,7 +710,7 @@ Deno.test("tracker: an address that used its share waits to be read, and everyon
         flood.send({ t: "find", text: "f1" });
         const other = await RawClient.open(t.address.port, "127.0.5.1");
         cs.track(other);
-        other.send({ t: "hello", app: "rede-p2p", v: 2, role: "peer" });
+        other.send({ t: "hello", app: "rede-p2p", v: PROTOCOL_VERSION, role: "peer" });
         // Another address is served at once, many times over.
         const honest = await cs.hello(t.address.port, "127.0.5.2");
         for (let i = 0; i < 20; i++) {

@@ -19,6 +19,8 @@ export class Session {
   interactive = false;
   /** The rows of the last `peers` listing. */
   lastPeers: PeerInfo[] = [];
+  /** How many peers the tracker said are connected when `peers` last ran (it lists at most 1000). */
+  lastPeersTotal = 0;
   /** The rows of the last `find`. */
   lastFound: FoundFile[] = [];
   /** File names seen in `ls` and `find` results, for tab completion. */
@@ -38,7 +40,9 @@ export class Session {
 
   /** Asks the tracker for the peers and remembers them for row numbers. */
   async refreshPeers(): Promise<PeerInfo[]> {
-    this.lastPeers = await this.node.tracker.peers();
+    const { peers, total } = await this.node.tracker.peerList();
+    this.lastPeers = peers;
+    this.lastPeersTotal = total;
     return this.lastPeers;
   }
 

@@ -27,6 +27,11 @@ export const peers: Command = {
         p.files,
       ]),
     ));
-    ctx.out(`${list.length} peer(s) connected; * marks you`);
+    const total = session.lastPeersTotal;
+    ctx.out(
+      total > list.length
+        ? `${total} peer(s) connected, the first ${list.length} by address shown; * marks you`
+        : `${list.length} peer(s) connected; * marks you`,
+    );
   },
 };

@@ -129,8 +129,11 @@ export const MAX_FIND_TEXT_CHARS = 1024;
 /** Holders listed per `find` row; `who_has` lists at most {@link MAX_HOLDERS}. */
 export const MAX_FOUND_HOLDERS = 32;
 export const MAX_HOLDERS = 256;
-/** Peers one `peer_list` lists (sorted by address; the rest are not sent). */
-export const MAX_PEER_LIST = 4096;
+/**
+ * Peers one `peer_list` lists (sorted by address; the rest are only counted, in `total`). A
+ * thousand rows is more than a person reads; `find` and `ls` reach the others.
+ */
+export const MAX_PEER_LIST = 1000;
 /** Candidate files one `find` may examine before it answers with what it has. */
 export const FIND_WORK = 20_000;
 /**

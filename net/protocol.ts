@@ -99,7 +99,7 @@ const MESSAGES = {
   heartbeat: msg("heartbeat", {}),
   announce: msg("announce", { files: Summaries }),
   peers: msg("peers", {}),
-  peer_list: msg("peer_list", { peers: v.array(PeerInfo) }),
+  peer_list: msg("peer_list", { peers: v.array(PeerInfo), total: Count }),
   find: msg("find", { text: v.pipe(v.string(), v.maxLength(MAX_FIND_TEXT_CHARS)) }),
   found: msg("found", { results: listOf(FoundFile) }),
   who_has: msg("who_has", { root: Hash }),

@@ -106,7 +106,7 @@ export class Tracker {
     },
     find: (c, m) => c.ch.send({ t: "found", results: this.find(m.text) }),
     who_has: (c, m) => c.ch.send({ t: "holders", root: m.root, peers: this.holders(m.root) }),
-    peers: (c) => c.ch.send({ t: "peer_list", peers: this.peers() }),
+    peers: (c) => c.ch.send({ t: "peer_list", peers: this.peers(), total: this.#state.size }),
     bye: (c) => {
       c.reason = "quit";
       c.done = true;

@@ -78,7 +78,13 @@ export class TrackerClient {
 
   /** Asks the tracker for the connected peers. */
   async peers(): Promise<PeerInfo[]> {
-    return (await this.#request({ t: "peers" }, "peer_list")).peers;
+    return (await this.peerList()).peers;
+  }
+
+  /** Asks the tracker for the connected peers, and how many there are (more may be connected). */
+  async peerList(): Promise<{ peers: PeerInfo[]; total: number }> {
+    const { peers, total } = await this.#request({ t: "peers" }, "peer_list");
+    return { peers, total: Math.max(total, peers.length) };
   }
 
   /** Asks the tracker for the files whose names contain `text`, across all peers. */

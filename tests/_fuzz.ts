@@ -247,6 +247,7 @@ export function messageArb(
         }),
         { maxLength: 3 },
       ),
+      total: fc.nat(),
     }),
     find: fc.record({
       t: fc.constant("find"),

@@ -43,7 +43,7 @@ const sample: Message[] = [
     name: "ana's laptop",
     files: [{ name: "a", size: 1, root: "b".repeat(64) }],
   },
-  { t: "peer_list", peers: [{ ip: "127.0.0.1", port: 4000, name: "x", files: 1 }] },
+  { t: "peer_list", peers: [{ ip: "127.0.0.1", port: 4000, name: "x", files: 1 }], total: 1 },
   { t: "describe", name: "meu arquivo.txt" },
   { t: "describe", root: "c".repeat(64) },
   { t: "chunk", root: "a".repeat(64), index: 3 },

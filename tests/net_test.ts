@@ -160,7 +160,7 @@ Deno.test("channel: messages round-trip, unknown fields are dropped, a clean end
       hello("peer"),
       { t: "chunk", root: ROOT_A, index: 3 },
       { t: "describe", name: "fotos/meu arquivo.jpg" },
-      { t: "peer_list", peers: [{ ip: "::1", port: 9, name: "ana", files: 2 }] },
+      { t: "peer_list", peers: [{ ip: "::1", port: 9, name: "ana", files: 2 }], total: 1 },
     ];
     for (const m of sent) await a.send(m);
     for (const m of sent) assert.deepEqual(await b.recv(GUARD_MS), m);
@@ -346,8 +346,8 @@ Deno.test("channel: while replies are read, the other side closing ends `done` a
     const server = Channel.fromConn(y);
     const first = client.request({ t: "peers" }, "peer_list", GUARD_MS);
     await server.expect("peers", GUARD_MS);
-    await server.send({ t: "peer_list", peers: [] });
-    assert.deepEqual(await first, { t: "peer_list", peers: [] });
+    await server.send({ t: "peer_list", peers: [], total: 0 });
+    assert.deepEqual(await first, { t: "peer_list", peers: [], total: 0 });
 
     const second = rejectsWith(client.request({ t: "peers" }, "peer_list", GUARD_MS), "CLOSED");
     await server.expect("peers", GUARD_MS);

@@ -178,6 +178,7 @@ function startHostileTracker(s: Scene, peerPort: number): number {
             { ip: "127.0.0.1", port: peerPort, name: EVIL_PEER, files: LISTED.length },
             { ip: "127.0.0.1", port: self, name: "me", files: 0 },
           ],
+          total: 3,
         });
       } else if (m.t === "find" && m.text === "boom") {
         await ch.send({ t: "error", code: "INTERNAL", message: EVIL_TEXT });

@@ -54,6 +54,12 @@ interface Entry {
   stamp: FileStamp;
   /** The stamp does not vouch for the content: each chunk is checked before it is sent. */
   unvouched: boolean;
+  /**
+   * Chunks of an unvouched file found matching when read in a later second than the stamp's
+   * change time: a change after such a read would move the change time. Once every chunk is in,
+   * the file is vouched for again, so a file is checked chunk by chunk once, not on every send.
+   */
+  verified?: Set<number>;
   /** A chunk did not match: the file is rehashed before it is described again. */
   stale?: boolean;
   /** A check under way, which every request for this file waits on. */
@@ -79,10 +85,19 @@ export class ShareIndex {
   #cache: DescriptorCache;
   #queue = new SerialQueue();
 
-  constructor(dir: string, manifestPath: string) {
+  #now: () => number;
+
+  /** @param opts.now The clock, in epoch milliseconds (tests set their own). */
+  constructor(dir: string, manifestPath: string, opts: { now?: () => number } = {}) {
     this.dir = resolve(dir);
     this.manifestPath = resolve(manifestPath);
     this.#cache = new DescriptorCache(this.dir);
+    this.#now = opts.now ?? Date.now;
+  }
+
+  /** How many shared files are checked chunk by chunk before they are sent (see `verified`). */
+  get unvouched(): number {
+    return [...this.#files.values()].filter((e) => e.unvouched).length;
   }
 
   /** How many files are shared. */
@@ -168,6 +183,7 @@ export class ShareIndex {
       new RedeError("NOT_FOUND", `'${entry.name}' changed on disk; ask for it again`);
     if (entry.desc.root !== root) throw changed();
     const { offset, length } = chunkSpan(entry.desc, index);
+    const readSecond = Math.floor(this.#now() / 1000);
     let opened;
     try {
       opened = await openFile(entry.path);
@@ -184,6 +200,20 @@ export class ShareIndex {
       entry.stale = true;
       this.#cache.records.delete(entry.path); // A refresh before the next check rehashes it too.
       throw changed();
+    }
+    if (entry.unvouched && readSecond > Math.floor(entry.stamp.ctimeMs / 1000)) {
+      const verified = entry.verified ??= new Set();
+      verified.add(index);
+      if (verified.size === entry.desc.chunks.length) {
+        entry.unvouched = false;
+        entry.verified = undefined;
+        this.#cache.records.set(entry.path, {
+          desc: entry.desc,
+          stamp: entry.stamp,
+          unvouched: false,
+        });
+        this.#cache.dirty = true;
+      }
     }
     return length;
   }
@@ -226,6 +256,7 @@ export class ShareIndex {
       if (now.ctimeMs !== entry.stamp.ctimeMs) {
         entry.stamp = now;
         entry.unvouched = true;
+        entry.verified = undefined;
         this.#cache.records.set(entry.path, { desc: entry.desc, stamp: now, unvouched: true });
         this.#cache.dirty = true;
       }
@@ -242,6 +273,7 @@ export class ShareIndex {
     entry.desc = read.desc;
     entry.stamp = read.stamp;
     entry.unvouched = read.racy;
+    entry.verified = undefined;
     entry.stale = false;
     if (!this.#byRoot.has(read.desc.root)) this.#byRoot.set(read.desc.root, entry);
     this.#cache.records.set(entry.path, {

@@ -162,6 +162,32 @@ Deno.test("freshness: a rewrite in place with its time put back is never sent un
   });
 });
 
+Deno.test("freshness: an unvouched file is vouched for again once each chunk matched in a later second", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "rede-vouch-" });
+  try {
+    const TEXT = "a file given a new hard link after it was indexed\n";
+    await Deno.writeTextFile(join(dir, "a.txt"), TEXT);
+    let shift = 0;
+    const index = new ShareIndex(dir, join(dir, "meus_arquivos.txt"), {
+      now: () => Date.now() + shift,
+    });
+    await index.refresh();
+    const root = rootOf(TEXT);
+    const buf = new Uint8Array(CHUNK_BYTES);
+    await Deno.link(join(dir, "a.txt"), join(dir, ".link")); // Moves the change time only.
+    shift = -5_000; // A read in the second of the change (or before) vouches for nothing.
+    assert.equal(await index.readChunk(root, 0, buf), TEXT.length);
+    assert.equal(index.unvouched, 1, "the new change time leaves the file unvouched");
+    assert.equal(await index.readChunk(root, 0, buf), TEXT.length);
+    assert.equal(index.unvouched, 1, "still unvouched: no read came after the change's second");
+    shift = 2_000; // A later second: a change after this read would move the change time again.
+    assert.equal(await index.readChunk(root, 0, buf), TEXT.length);
+    assert.equal(index.unvouched, 0, "every chunk matched after the change: vouched for again");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("freshness: the cache is keyed by inode and change time, and an old cache is stale", async () => {
   const home = await Deno.makeTempDir({ prefix: "rede-p2p-share-" });
   try {

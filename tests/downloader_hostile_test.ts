@@ -12,15 +12,13 @@ import { join } from "node:path";
 import { type Descriptor, hashChunk, rootHash } from "../core/content.ts";
 import type { RedeError } from "../core/errors.ts";
 import { CHUNK_BYTES, DOWNLOAD_BUFFERS, REQUESTS_PER_SOURCE } from "../core/limits.ts";
-import { PeerServer, type SharedContent } from "../net/peer_server.ts";
-import { TrackerClient } from "../net/tracker_client.ts";
 import { connect } from "../net/transport.ts";
 import { Fetcher, type FetchEvent } from "../app/fetch.ts";
 import { Node } from "../app/node.ts";
 import { describeFile } from "../storage/chunks.ts";
 import { downloadContent, type TransferEvent } from "../storage/download.ts";
 import { partialPaths } from "../storage/paths.ts";
-import { ShareIndex } from "../storage/share_index.ts";
+import { startInProcessPeer } from "./_hostile.ts";
 import {
   type PeerSetup,
   Proc,
@@ -81,36 +79,19 @@ async function startCountingSeeder(
   setup: PeerSetup,
   gate: (index: number) => Promise<void> = () => Promise.resolve(),
 ): Promise<{ port: number; served: number[] }> {
-  const index = new ShareIndex(setup.dir, setup.manifest);
-  await index.refresh();
   const served: number[] = [];
-  const counting: SharedContent = {
-    refresh: () => index.refresh(),
-    list: () => index.list(),
-    describe: (name) => index.describe(name),
-    describeRoot: (root) => index.describeRoot(root),
-    readChunk: async (root, i, buf) => {
+  const port = await startInProcessPeer(
+    s,
+    trackerPort,
+    setup,
+    "counting",
+    async (read, root, i, buf) => {
       await gate(i);
       served.push(i);
-      return await index.readChunk(root, i, buf);
+      return await read(root, i, buf);
     },
-  };
-  const server = new PeerServer({ host: "127.0.0.1", port: 0, content: counting });
-  const tracker = new TrackerClient({
-    tracker: { host: "127.0.0.1", port: trackerPort },
-    port: server.address.port,
-    name: "counting",
-    files: () => index.list(),
-    log: () => {},
-  });
-  s.defer(async () => {
-    await tracker.close();
-    server.close();
-    await server.done;
-  });
-  await tracker.start();
-  if (!tracker.registered) throw new Error("the counting seeder could not register");
-  return { port: server.address.port, served };
+  );
+  return { port, served };
 }
 
 /** Registers `port` at the tracker as a holder of `files`, by hand; ends with the scene. */

@@ -11,7 +11,8 @@ import { RedeError } from "../core/errors.ts";
 import { CHUNK_BYTES, PROTOCOL_VERSION } from "../core/limits.ts";
 import { decodeMessage, type FileSummary } from "../net/protocol.ts";
 import { PeerServer } from "../net/peer_server.ts";
-import { connect, Server } from "../net/transport.ts";
+import { connect } from "../net/transport.ts";
+import { hostileServer } from "./_hostile.ts";
 import { ShareIndex } from "../storage/share_index.ts";
 import { downloadContent, type Source } from "../storage/download.ts";
 import { sharedPath } from "../storage/paths.ts";
@@ -313,35 +314,24 @@ const LISTED = [...UNSAFE, "\u001b[2J\u001b[31mred.txt", GOOD].map(summary);
  */
 function startHostilePeer(s: Scene): { port: number; received: string[] } {
   const received: string[] = [];
-  const server = new Server({
-    host: "127.0.0.1",
-    port: 0,
-    maxConnections: 16,
-    writeMs: WAIT_MS,
-    onError: () => {},
-    handle: async (ch) => {
-      await ch.accept("peer", ["client", "peer"], WAIT_MS);
-      received.push("hello");
-      while (true) {
-        const m = await ch.recv(WAIT_MS);
-        if (m === null) return;
-        received.push(m.t);
-        if (m.t === "list") await ch.send({ t: "file_list", files: LISTED });
-        else if (m.t === "describe") {
-          // `send` does not validate: the name our own gate would refuse goes out as is.
-          await ch.send({ t: "descriptor", name: UNSAFE[0], ...DESC });
-        } else if (m.t === "chunk") {
-          await ch.send({ t: "chunk_data", root: ROOT, index: m.index, size: DATA.length });
-          await ch.writeRaw(DATA);
-        } else throw new RedeError("BAD_REQUEST", `Unexpected '${m.t}'`);
-      }
-    },
+  const port = hostileServer(s, async (ch) => {
+    await ch.accept("peer", ["client", "peer"], WAIT_MS);
+    received.push("hello");
+    while (true) {
+      const m = await ch.recv(WAIT_MS);
+      if (m === null) return;
+      received.push(m.t);
+      if (m.t === "list") await ch.send({ t: "file_list", files: LISTED });
+      else if (m.t === "describe") {
+        // `send` does not validate: the name our own gate would refuse goes out as is.
+        await ch.send({ t: "descriptor", name: UNSAFE[0], ...DESC });
+      } else if (m.t === "chunk") {
+        await ch.send({ t: "chunk_data", root: ROOT, index: m.index, size: DATA.length });
+        await ch.writeRaw(DATA);
+      } else throw new RedeError("BAD_REQUEST", `Unexpected '${m.t}'`);
+    }
   });
-  s.defer(async () => {
-    server.close();
-    await server.done;
-  });
-  return { port: server.address.port, received };
+  return { port, received };
 }
 
 /** Registers a peer at `port` with the tracker, by hand; the connection ends with the scene. */

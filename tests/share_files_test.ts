@@ -14,7 +14,8 @@ import { CHUNK_BYTES } from "../core/limits.ts";
 import type { Channel } from "../net/channel.ts";
 import { PeerServer } from "../net/peer_server.ts";
 import { decodeMessage, type Message } from "../net/protocol.ts";
-import { connect, Server } from "../net/transport.ts";
+import { connect } from "../net/transport.ts";
+import { hostileServer } from "./_hostile.ts";
 import { isRacy, stampOf } from "../storage/chunks.ts";
 import { sharedPath } from "../storage/paths.ts";
 import { ShareIndex, STATE_DIR } from "../storage/share_index.ts";
@@ -347,36 +348,25 @@ function startHiddenPeer(s: Scene): number {
     chunks: [hashChunk(encoder.encode(DATA))],
     root,
   };
-  const server = new Server({
-    host: "127.0.0.1",
-    port: 0,
-    maxConnections: 16,
-    writeMs: WAIT_MS,
-    onError: () => {},
-    handle: async (ch) => {
-      await ch.accept("peer", ["client", "peer"], WAIT_MS);
-      while (true) {
-        const m = await ch.recv(WAIT_MS);
-        if (m === null) return;
-        if (m.t === "list") {
-          await ch.send({
-            t: "file_list",
-            files: HIDDEN.map((name) => ({ name, size: DATA.length, root })),
-          });
-        } else if (m.t === "describe") {
-          await ch.send({ t: "descriptor", name: m.name ?? HIDDEN[0], ...desc });
-        } else if (m.t === "chunk") {
-          await ch.send({ t: "chunk_data", root, index: m.index, size: DATA.length });
-          await ch.writeRaw(encoder.encode(DATA));
-        }
+  const port = hostileServer(s, async (ch) => {
+    await ch.accept("peer", ["client", "peer"], WAIT_MS);
+    while (true) {
+      const m = await ch.recv(WAIT_MS);
+      if (m === null) return;
+      if (m.t === "list") {
+        await ch.send({
+          t: "file_list",
+          files: HIDDEN.map((name) => ({ name, size: DATA.length, root })),
+        });
+      } else if (m.t === "describe") {
+        await ch.send({ t: "descriptor", name: m.name ?? HIDDEN[0], ...desc });
+      } else if (m.t === "chunk") {
+        await ch.send({ t: "chunk_data", root, index: m.index, size: DATA.length });
+        await ch.writeRaw(encoder.encode(DATA));
       }
-    },
+    }
   });
-  s.defer(async () => {
-    server.close();
-    await server.done;
-  });
-  return server.address.port;
+  return port;
 }
 
 sceneTest(

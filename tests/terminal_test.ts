@@ -12,7 +12,8 @@ import { sharePathProblem } from "../core/names.ts";
 import { hasUnsafeChars, printable, remoteText, terminalText } from "../core/terminal.ts";
 import { encodeFrame } from "../net/framing.ts";
 import type { Channel } from "../net/channel.ts";
-import { connect, Server } from "../net/transport.ts";
+import { connect } from "../net/transport.ts";
+import { hostileServer } from "./_hostile.ts";
 import { run, type Scene, sceneTest, SOURCE, WAIT_MS } from "../testing/harness.ts";
 
 /** Every character a terminal could act on; the output of the program must hold none. */
@@ -99,23 +100,6 @@ const LISTED = [C1_NAME, BIDI_NAME, ISOLATE_NAME, MARK_NAME, ESC_NAME, "err.txt"
 /** Sends a frame whose `t` is not a message type, by hand. */
 function sendUnknownType(ch: Channel, t: string): Promise<void> {
   return ch.writeRaw(encodeFrame(new TextEncoder().encode(JSON.stringify({ t }))));
-}
-
-/** A server in this process, run by `handle`, ending with the scene. */
-function hostileServer(s: Scene, handle: (ch: Channel) => Promise<void>): number {
-  const server = new Server({
-    host: "127.0.0.1",
-    port: 0,
-    maxConnections: 16,
-    writeMs: WAIT_MS,
-    onError: () => {},
-    handle,
-  });
-  s.defer(async () => {
-    server.close();
-    await server.done;
-  });
-  return server.address.port;
 }
 
 /**

@@ -5,7 +5,7 @@
  */
 import type { FileSummary, NamedDescriptor } from "../core/content.ts";
 import { hasCode, RedeError } from "../core/errors.ts";
-import { type Timings, timings } from "../core/limits.ts";
+import { type Timings, timings, UPLOAD_QUEUE } from "../core/limits.ts";
 import type { Source } from "../storage/download.ts";
 import { type Address, formatAddress } from "./address.ts";
 import { type Channel, wireError } from "./channel.ts";
@@ -125,6 +125,10 @@ export class PeerSource implements Source {
       const m = await this.#ch.recv(Math.max(1, deadline - performance.now()));
       if (m === null) throw new RedeError("CLOSED", `${this.label} closed the connection`);
       if (m.t === "queued" && m.root === this.#root) {
+        // No queue is longer than UPLOAD_QUEUE: a larger place is a lie meant to hold us.
+        if (m.position > UPLOAD_QUEUE || m.position < 1) {
+          throw new RedeError("BAD_PEER", `${this.label} sent an impossible queue place`);
+        }
         if (m.position < place) {
           place = m.position;
           deadline = performance.now() + this.#t.queueMs;

@@ -36,6 +36,11 @@ export interface SharedContent {
   list(): FileSummary[];
   describe(name: string): Promise<NamedDescriptor>;
   describeRoot(root: string): Promise<NamedDescriptor>;
+  /**
+   * Refuses at once, without touching the disk, a chunk the share cannot have: an unknown root
+   * (`NOT_FOUND`) or an index past its end (`BAD_REQUEST`); so such a request never queues.
+   */
+  checkChunk?(root: string, index: number): void;
   /** Reads chunk `index` of the content `root` into `buf`; returns its length. */
   readChunk(root: string, index: number, buf: Uint8Array): Promise<number>;
 }
@@ -66,6 +71,11 @@ interface Conn {
   uploading: boolean;
   /** Aborts once the connection is closed: a request waiting for a slot gives up. */
   closed: AbortSignal;
+  /**
+   * The client's next message, read while one of its requests waits in the upload queue: the
+   * server keeps reading then, so that a client that hangs up is noticed and loses its place.
+   */
+  next?: Promise<Message | null>;
 }
 
 /** A running peer listener. */
@@ -161,7 +171,9 @@ export class PeerServer {
         const left = deadline - performance.now();
         if (left <= 0) throw new RedeError("TIMEOUT", "No request answered for too long; closing");
         // A whole frame naming an unsafe file is refused here (BAD_NAME), like a request.
-        const m = await ch.recv(left);
+        const next = conn.next;
+        conn.next = undefined;
+        const m = await (next ?? ch.recv(left));
         if (m === null) return;
         const handler = this.#handlers[m.t] as
           | ((ch: Channel, m: Message) => Promise<void>)
@@ -204,6 +216,23 @@ export class PeerServer {
     return found;
   }
 
+  /**
+   * Reads the client's next message while its request waits for a slot (once per wait). End of
+   * stream or a broken connection closes the channel, which withdraws the waiting request; a
+   * message is kept for the request loop, a refusal too. The read may take `idleMs` beyond the
+   * longest a downloader waits in a queue.
+   */
+  #readAhead(ch: Channel, conn: Conn): void {
+    if (conn.next) return;
+    const next = ch.recv(this.#t.queueMs + this.#t.idleMs);
+    conn.next = next;
+    const gone = () => {
+      this.#log(`${formatAddress(ch.remote)} hung up while queued; its place is freed`);
+      ch.close();
+    };
+    next.then((m) => m === null && gone(), (err) => !hasCode(err, ...REFUSALS) && gone());
+  }
+
   /** Closes a connection whose write failed; one that did not read puts its address last. */
   #cut(ch: Channel, err: unknown): void {
     if (hasCode(err, "TIMEOUT")) {
@@ -218,12 +247,14 @@ export class PeerServer {
    * every write of this server, each slice of the bytes must be taken within `sendMs`.
    */
   async #sendChunk(ch: Channel, root: string, index: number): Promise<void> {
+    this.#content.checkChunk?.(root, index);
     const conn = this.#conns.get(ch);
     if (conn) conn.uploading = true;
     try {
       const release = await this.#gate.acquire(ch.remote.host, {
         signal: conn?.closed,
         onQueued: (position) => {
+          if (conn) this.#readAhead(ch, conn);
           ch.send({ t: "queued", root, index, position }).catch((err) => this.#cut(ch, err));
         },
       });

@@ -3,16 +3,12 @@
  * (size, chunk hashes, root). Descriptors are cached on disk by path and stamp (device, inode,
  * size, modification and change times), so a restart does not rehash.
  *
- * Only what was indexed is served. Before a file is described or a chunk sent, its stamp is
- * compared with the index: a file replaced by another file or by a link is refused until the
- * next refresh indexes it again (which never follows a link); a file of another size or
- * modification time is rehashed first; a file whose change time alone moved (rewritten with its
- * modification time put back, or only given a new hard link) is "unvouched": each of its chunks
- * is checked against its hash before it is sent, and a chunk that does not match is refused and
- * the file rehashed before it is described again. A stamp taken in the second of the file's
- * last change is unvouched too (change times may count whole seconds). A chunk is read from a
- * file opened without following a link, and only when the stamp of that open file matches the
- * index, so the bytes sent are those described.
+ * Only what was indexed is served (docs/PROTOCOL.md, Peer): before a file is described or a
+ * chunk sent, its stamp is compared with the index. A file replaced by another or by a link is
+ * refused until the next refresh (which never follows a link); one of another size or
+ * modification time is rehashed first; one whose change time alone moved, or whose stamp was taken
+ * in the second of its last change, is "unvouched": each chunk is checked against its hash before
+ * it is sent, until every chunk has matched once. Chunks are read without following a link.
  *
  * A manifest entry may name a folder: its files are shared recursively (hidden ones and links
  * left out), named by the entry's name and their relative paths joined with `/`. rede-p2p's own
@@ -54,11 +50,7 @@ interface Entry {
   stamp: FileStamp;
   /** The stamp does not vouch for the content: each chunk is checked before it is sent. */
   unvouched: boolean;
-  /**
-   * Chunks of an unvouched file found matching when read in a later second than the stamp's
-   * change time: a change after such a read would move the change time. Once every chunk is in,
-   * the file is vouched for again, so a file is checked chunk by chunk once, not on every send.
-   */
+  /** Chunks that matched when read after the second of the change time: all in, vouched for. */
   verified?: Set<number>;
   /** A chunk did not match: the file is rehashed before it is described again. */
   stale?: boolean;
@@ -171,13 +163,7 @@ export class ShareIndex {
    * @throws {RedeError} `NOT_FOUND` for an unknown root or a file that changed since.
    */
   async readChunk(root: string, index: number, buf: Uint8Array): Promise<number> {
-    const entry = this.#byRoot.get(root);
-    if (!entry) {
-      throw new RedeError("NOT_FOUND", `No shared content ${root.slice(0, SHORT_HASH_CHARS)}`);
-    }
-    if (index >= entry.desc.chunks.length) {
-      throw new RedeError("BAD_REQUEST", `No chunk ${index} in ${entry.name}`);
-    }
+    const entry = this.#chunkEntry(root, index);
     await this.#fresh(entry);
     const changed = () =>
       new RedeError("NOT_FOUND", `'${entry.name}' changed on disk; ask for it again`);
@@ -216,6 +202,22 @@ export class ShareIndex {
       }
     }
     return length;
+  }
+
+  /** Refuses, without the disk, a chunk not here: `NOT_FOUND` (root), `BAD_REQUEST` (index). */
+  checkChunk(root: string, index: number): void {
+    this.#chunkEntry(root, index);
+  }
+
+  #chunkEntry(root: string, index: number): Entry {
+    const entry = this.#byRoot.get(root);
+    if (!entry) {
+      throw new RedeError("NOT_FOUND", `No shared content ${root.slice(0, SHORT_HASH_CHARS)}`);
+    }
+    if (index >= entry.desc.chunks.length) {
+      throw new RedeError("BAD_REQUEST", `No chunk ${index} in ${entry.name}`);
+    }
+    return entry;
   }
 
   /**
@@ -269,13 +271,15 @@ export class ShareIndex {
       throw new RedeError("NOT_FOUND", `Shared file '${entry.name}' is gone`, { cause: err });
     }
     if (!sameFile(read.stamp, entry.stamp)) throw replaced();
+    // A refresh may have run meanwhile: an entry it dropped (no longer shared) stays out.
+    const current = this.#files.get(entry.name) === entry;
     if (this.#byRoot.get(entry.desc.root) === entry) this.#byRoot.delete(entry.desc.root);
     entry.desc = read.desc;
     entry.stamp = read.stamp;
     entry.unvouched = read.racy;
     entry.verified = undefined;
     entry.stale = false;
-    if (!this.#byRoot.has(read.desc.root)) this.#byRoot.set(read.desc.root, entry);
+    if (current && !this.#byRoot.has(read.desc.root)) this.#byRoot.set(read.desc.root, entry);
     this.#cache.records.set(entry.path, {
       desc: read.desc,
       stamp: read.stamp,

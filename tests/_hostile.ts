@@ -36,6 +36,7 @@ export async function startInProcessPeer(
     list: () => index.list(),
     describe: (name) => index.describe(name),
     describeRoot: (root) => index.describeRoot(root),
+    checkChunk: (root, i) => index.checkChunk(root, i),
     readChunk: (root, i, buf) => readChunk(honest, root, i, buf),
   };
   const server = new PeerServer({ host: "127.0.0.1", port: 0, content });

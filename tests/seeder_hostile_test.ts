@@ -223,6 +223,10 @@ function heldContent(data: Uint8Array): {
     list: () => [{ name: "f.bin", size: data.length, root: desc.root }],
     describe: notFound,
     describeRoot: notFound,
+    checkChunk: (root, index) => {
+      if (root !== HELD && root !== desc.root) throw new RedeError("NOT_FOUND", "No such content");
+      if (root === desc.root && index >= chunkCount(desc)) throw new RedeError("BAD_REQUEST", "?");
+    },
     readChunk: async (root, index, buf) => {
       if (root === HELD) {
         await held;
@@ -452,6 +456,95 @@ Deno.test("seeder: waiting requests are told their place, and a full queue answe
     await refused.send({ t: "list" });
     assert.equal((await refused.expect("file_list", GUARD_MS)).t, "file_list");
   });
+});
+
+Deno.test("seeder: a queued client that hangs up gives its place back, and its request is never served", async () => {
+  const { content, release } = heldContent(new Uint8Array(10));
+  let reads = 0;
+  const counting: SharedContent = {
+    ...content,
+    readChunk: (root, i, buf) => (reads++, content.readChunk(root, i, buf)),
+  };
+  let hungUp!: () => void;
+  const heard = new Promise<void>((resolve) => (hungUp = resolve));
+  const log = (line: string) => line.includes("hung up while queued") && hungUp();
+  await withPeer(counting, {}, async (server, c) => {
+    c.add({ close: release });
+    // Four requests from two addresses take the four slots and hold them.
+    const holders: Channel[] = [];
+    for (const from of ["127.0.0.2", "127.0.0.2", "127.0.0.3", "127.0.0.3"]) {
+      const ch = await clientFrom(c, server.address, from);
+      await ch.send({ t: "chunk", root: HELD, index: 0 });
+      holders.push(ch);
+    }
+    const ghost = await clientFrom(c, server.address, "127.0.0.4");
+    await ghost.send({ t: "chunk", root: HELD, index: 0 });
+    const place = await ghost.expect("queued", GUARD_MS);
+    assert.equal(place.position, 1);
+    ghost.close();
+    await guard(heard, "the seeder noticing the hang-up");
+    const honest = await clientFrom(c, server.address, "127.0.0.5");
+    await honest.send({ t: "chunk", root: HELD, index: 0 });
+    assert.equal(
+      (await honest.expect("queued", GUARD_MS)).position,
+      1,
+      "the ghost's place is free",
+    );
+    release();
+    assert.equal((await honest.expect("chunk_data", GUARD_MS)).size, 10);
+    await honest.readRaw(new Uint8Array(10), GUARD_MS);
+    for (const ch of holders) await ch.expect("chunk_data", GUARD_MS);
+    assert.equal(reads, 5, "four holders and the honest client; the ghost's request was withdrawn");
+  }, log);
+});
+
+Deno.test("seeder: a chunk the peer cannot have is refused at once, never queued", async () => {
+  const { content, desc, release } = heldContent(new Uint8Array(10));
+  await withPeer(content, {}, async (server, c) => {
+    c.add({ close: release });
+    for (const from of ["127.0.0.2", "127.0.0.2", "127.0.0.3", "127.0.0.3"]) {
+      const ch = await clientFrom(c, server.address, from);
+      await ch.send({ t: "chunk", root: HELD, index: 0 });
+    }
+    const asker = await clientFrom(c, server.address, "127.0.0.4");
+    await asker.send({ t: "chunk", root: "e".repeat(64), index: 0 });
+    await assert.rejects(asker.expect("chunk_data", GUARD_MS), isCode("NOT_FOUND"));
+    await asker.send({ t: "chunk", root: desc.root, index: 99 });
+    await assert.rejects(asker.expect("chunk_data", GUARD_MS), isCode("BAD_REQUEST"));
+  });
+});
+
+Deno.test("downloader: a queue place no honest seeder could send drops the source at once", async () => {
+  const server = new Server({
+    host: HOST,
+    port: 0,
+    maxConnections: 4,
+    writeMs: GUARD_MS,
+    onError: () => {},
+    handle: async (ch) => {
+      await ch.accept("peer", ["client"], GUARD_MS);
+      const m = await ch.recv(GUARD_MS);
+      if (m?.t !== "chunk") return;
+      // A countdown from far away: each notice is "better", each would buy queueMs more.
+      await ch.send({ t: "queued", root: m.root, index: m.index, position: 2 ** 40 });
+      await ch.recv(GUARD_MS); // Until the downloader hangs up.
+    },
+  });
+  try {
+    const source = await PeerSource.open(server.address, HELD, { queueMs: 60 * 60_000 });
+    try {
+      await source.request(0);
+      await assert.rejects(
+        guard(source.ready(), "the source refusing the place"),
+        isCode("BAD_PEER"),
+      );
+    } finally {
+      source.close();
+    }
+  } finally {
+    server.close();
+    await server.done;
+  }
 });
 
 // --- Clients that do not read ----------------------------------------------------------------

@@ -61,6 +61,8 @@ export class NotAFileError extends Error {}
 
 /** `O_NOFOLLOW` where the system has it (not on Windows). */
 const NOFOLLOW: number | undefined = constants.O_NOFOLLOW;
+/** `O_NONBLOCK`: opening a named pipe put in a file's place returns at once (then is refused). */
+const NONBLOCK: number = constants.O_NONBLOCK ?? 0;
 
 /**
  * Opens a regular file for reading without following a link at its last part: on systems with
@@ -77,7 +79,7 @@ export async function openFile(path: string): Promise<{ file: FileHandle; stamp:
   }
   let file: FileHandle;
   try {
-    file = await fsp.open(path, constants.O_RDONLY | (NOFOLLOW ?? 0));
+    file = await fsp.open(path, constants.O_RDONLY | (NOFOLLOW ?? 0) | NONBLOCK);
   } catch (err) {
     if ((err as { code?: string }).code === "ELOOP") {
       throw new NotAFileError(`${path} is a link`, { cause: err });

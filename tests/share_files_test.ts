@@ -16,7 +16,7 @@ import { PeerServer } from "../net/peer_server.ts";
 import { decodeMessage, type Message } from "../net/protocol.ts";
 import { connect } from "../net/transport.ts";
 import { hostileServer } from "./_hostile.ts";
-import { isRacy, stampOf } from "../storage/chunks.ts";
+import { isRacy, NotAFileError, openFile, stampOf } from "../storage/chunks.ts";
 import { sharedPath } from "../storage/paths.ts";
 import { ShareIndex, STATE_DIR } from "../storage/share_index.ts";
 import { run, type Scene, sceneTest, SOURCE, WAIT_MS } from "../testing/harness.ts";
@@ -161,6 +161,24 @@ Deno.test("freshness: a rewrite in place with its time put back is never sent un
     assert.equal(desc.t === "descriptor" && desc.root, rootOf(NEW));
     assert.equal((await ask({ t: "chunk", root: rootOf(NEW), index: 0 })).bytes, NEW);
   });
+});
+
+Deno.test({
+  name: "a named pipe put in a shared file's place is refused at once, never waited on",
+  ignore: Deno.build.os === "windows",
+  fn: async () => {
+    const dir = await Deno.makeTempDir({ prefix: "rede-fifo-" });
+    try {
+      const pipe = join(dir, "a.txt");
+      const made = await new Deno.Command("mkfifo", { args: [pipe] }).output();
+      assert.ok(made.success, "mkfifo");
+      // Opening a pipe for reading waits for a writer unless the open does not block: the
+      // share index opens every file it serves or hashes through openFile.
+      await assert.rejects(openFile(pipe), NotAFileError);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
 });
 
 Deno.test("freshness: an unvouched file is vouched for again once each chunk matched in a later second", async () => {

@@ -54,3 +54,26 @@ export function normalizeIp(ip: string): string {
   const m = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
   return m ? m[1] : ip;
 }
+
+/**
+ * The source a per-address limit counts: an IPv4 address as it is, an IPv6 address by its /64
+ * network, since one IPv6 host may take any number of addresses in its own /64.
+ *
+ * @example
+ * ```ts
+ * import { sourceKey } from "./address.ts";
+ * sourceKey("192.0.2.7"); // "192.0.2.7"
+ * sourceKey("2001:db8::1"); // "2001:db8:0:0::/64"
+ * ```
+ */
+export function sourceKey(ip: string): string {
+  const bare = normalizeIp(ip).replace(/%.*$/, ""); // A zone names an interface, not a host.
+  if (!bare.includes(":")) return bare;
+  const [head, tail = ""] = bare.toLowerCase().split("::");
+  const left = head === "" ? [] : head.split(":");
+  const right = bare.includes("::") && tail !== "" ? tail.split(":") : [];
+  const groups = bare.includes("::")
+    ? [...left, ...Array(Math.max(0, 8 - left.length - right.length)).fill("0"), ...right]
+    : left;
+  return `${groups.slice(0, 4).map((g) => g.replace(/^0+(?=.)/, "")).join(":")}::/64`;
+}

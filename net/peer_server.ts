@@ -23,7 +23,7 @@ import {
   timings,
   UPLOAD_SLOTS,
 } from "../core/limits.ts";
-import { type Address, formatAddress } from "./address.ts";
+import { type Address, formatAddress, sourceKey } from "./address.ts";
 import type { Channel } from "./channel.ts";
 import type { Message, MessageOf, MessageType } from "./protocol.ts";
 import { Server } from "./transport.ts";
@@ -206,7 +206,7 @@ export class PeerServer {
     let oldest = Infinity;
     for (const [ch, conn] of this.#conns) {
       if (conn.uploading || now - conn.since < this.#t.graceMs) continue;
-      if (ip !== undefined && ch.remote.host !== ip) continue;
+      if (ip !== undefined && sourceKey(ch.remote.host) !== ip) continue;
       if (conn.answered < oldest) {
         found = ch;
         oldest = conn.answered;
@@ -236,7 +236,7 @@ export class PeerServer {
   /** Closes a connection whose write failed; one that did not read puts its address last. */
   #cut(ch: Channel, err: unknown): void {
     if (hasCode(err, "TIMEOUT")) {
-      this.#gate.penalize(ch.remote.host, NON_READER_PENALTY_MS);
+      this.#gate.penalize(sourceKey(ch.remote.host), NON_READER_PENALTY_MS);
       this.#log(`cut off ${formatAddress(ch.remote)}: it does not read what it asked for`);
     }
     ch.close();
@@ -251,7 +251,7 @@ export class PeerServer {
     const conn = this.#conns.get(ch);
     if (conn) conn.uploading = true;
     try {
-      const release = await this.#gate.acquire(ch.remote.host, {
+      const release = await this.#gate.acquire(sourceKey(ch.remote.host), {
         signal: conn?.closed,
         onQueued: (position) => {
           if (conn) this.#readAhead(ch, conn);

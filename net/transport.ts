@@ -3,7 +3,7 @@
  * accepts connections and hands each, as a {@link Channel}, to its handler.
  */
 import { hasCode, RedeError } from "../core/errors.ts";
-import { type Address, formatAddress } from "./address.ts";
+import { type Address, formatAddress, sourceKey } from "./address.ts";
 import { Channel } from "./channel.ts";
 
 /**
@@ -164,10 +164,10 @@ export class Server {
 
 /** Why a newcomer is refused, or `undefined` to serve it (having closed a connection for it). */
 function admit(ch: Channel, open: Set<Channel>, opts: ServerOptions): string | undefined {
-  const ip = ch.remote.host;
+  const ip = sourceKey(ch.remote.host);
   if (opts.maxPerIp !== undefined) {
     let mine = 0;
-    for (const other of open) if (other.remote.host === ip) mine++;
+    for (const other of open) if (sourceKey(other.remote.host) === ip) mine++;
     if (mine >= opts.maxPerIp && !makeRoom(open, opts.evict?.(ip))) {
       return "Too many connections from your address; try again later";
     }

@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { type Descriptor, type FileSummary, rootHash } from "../core/content.ts";
 import { hasCode, RedeError } from "../core/errors.ts";
 import { CHUNK_BYTES, MAX_REMOTE_TEXT_CHARS, type Timings } from "../core/limits.ts";
-import type { Address } from "../net/address.ts";
+import { type Address, sourceKey } from "../net/address.ts";
 import { Channel } from "../net/channel.ts";
 import { encodeFrame, FrameReader } from "../net/framing.ts";
 import { describe, listFiles, PeerSource } from "../net/peer_client.ts";
@@ -149,6 +149,16 @@ function expectedDescriptor(data: Uint8Array): Descriptor {
 const EMPTY: Descriptor = expectedDescriptor(new Uint8Array(0));
 
 // --- Channel -------------------------------------------------------------------------------
+
+Deno.test("per-address limits count an IPv4 address alone and an IPv6 address by its /64", () => {
+  assert.equal(sourceKey("192.0.2.7"), "192.0.2.7");
+  assert.equal(sourceKey("::ffff:192.0.2.7"), "192.0.2.7");
+  // One IPv6 host can take any address of its /64: all of them are one source.
+  const one = ["2001:db8::1", "2001:db8:0:0:ffff::2", "2001:0db8:0000:0000:1:2:3:4", "2001:DB8::9"];
+  assert.deepEqual(new Set(one.map(sourceKey)), new Set(["2001:db8:0:0::/64"]));
+  assert.equal(sourceKey("2001:db8:0:1::1"), "2001:db8:0:1::/64", "another /64, another source");
+  assert.equal(sourceKey("fe80::1%eth0"), sourceKey("fe80::2%eth1"), "a zone is not a host");
+});
 
 Deno.test("channel: messages round-trip, unknown fields are dropped, a clean end is null", async () => {
   await withLoopback(async (x, y) => {

@@ -41,7 +41,7 @@ export function encodeFrame(payload: Uint8Array, maxBytes = MAX_FRAME_BYTES): Ui
  * most beyond what it needs. Small on purpose: a server holds one reader per connection, and
  * an idle connection's pending read keeps that much memory (a tracker holds thousands).
  */
-const INITIAL_BUFFER = 1024;
+const INITIAL_BUFFER = 256;
 const NO_BYTES = new Uint8Array(0);
 
 /** Reads frames, and raw bytes between them, from a byte source through one growing buffer. */

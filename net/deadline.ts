@@ -73,5 +73,7 @@ function sweep(): void {
     d.expired = true;
   }
   if (next < Infinity) schedule(next);
+  // Earliest first, as separate timers would have closed them.
+  due.sort((a, b) => a.at - b.at);
   for (const d of due) d.target.close();
 }

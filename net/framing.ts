@@ -41,13 +41,15 @@ export function encodeFrame(payload: Uint8Array, maxBytes = MAX_FRAME_BYTES): Ui
  * most beyond what it needs. Small on purpose: a server holds one reader per connection, and
  * an idle connection's pending read keeps that much memory (a tracker holds thousands).
  */
-const INITIAL_BUFFER = 1024;
+const INITIAL_BUFFER = 256;
+const NO_BYTES = new Uint8Array(0);
 
 /** Reads frames, and raw bytes between them, from a byte source through one growing buffer. */
 export class FrameReader {
   #src: ByteReader;
   #max: number;
-  #buf = new Uint8Array(INITIAL_BUFFER);
+  /** Allocated at the first read: a connection refused at once never costs one. */
+  #buf = NO_BYTES;
   #start = 0;
   #end = 0;
 
@@ -69,10 +71,24 @@ export class FrameReader {
    * `FRAME_TOO_LARGE` when the announced length exceeds the limit.
    */
   async readFrame(): Promise<Uint8Array | null> {
-    if (!(await this.#fill(FRAME_HEADER_BYTES))) {
-      if (this.buffered === 0) return null;
-      throw new RedeError("BAD_FRAME", "Cannot decode frame: the stream ended inside a header");
+    // One function that awaits the source itself: an idle connection keeps one suspended call
+    // here, not a chain of them (a tracker holds thousands).
+    for (;;) {
+      const need = this.#needed();
+      if (this.buffered >= need) return this.#take(need);
+      const n = await this.#src.read(this.#space(need));
+      if (n === null) {
+        if (this.buffered === 0) return null;
+        const where = this.buffered < FRAME_HEADER_BYTES ? "a header" : "a payload";
+        throw new RedeError("BAD_FRAME", `Cannot decode frame: the stream ended inside ${where}`);
+      }
+      this.#end += n;
     }
+  }
+
+  /** Bytes the next whole frame takes (its header only, until the header is in), checked. */
+  #needed(): number {
+    if (this.buffered < FRAME_HEADER_BYTES) return FRAME_HEADER_BYTES;
     const b = this.#buf;
     const s = this.#start;
     if (b[s] !== FRAME_MAGIC[0] || b[s + 1] !== FRAME_MAGIC[1]) {
@@ -85,12 +101,14 @@ export class FrameReader {
         `Cannot decode frame: length '${len}' exceeds the limit of '${this.#max}' bytes`,
       );
     }
-    if (!(await this.#fill(FRAME_HEADER_BYTES + len))) {
-      throw new RedeError("BAD_FRAME", "Cannot decode frame: the stream ended inside a payload");
-    }
+    return FRAME_HEADER_BYTES + len;
+  }
+
+  /** Takes the payload of the whole frame of `size` bytes at the start of the buffer. */
+  #take(size: number): Uint8Array {
     const start = this.#start + FRAME_HEADER_BYTES;
-    const payload = this.#buf.slice(start, start + len);
-    this.#start = start + len;
+    const payload = this.#buf.slice(start, this.#start + size);
+    this.#start += size;
     if (this.#buf.length > INITIAL_BUFFER && this.buffered <= INITIAL_BUFFER) {
       // One large frame must not cost a long-lived connection its size for good.
       const small = new Uint8Array(INITIAL_BUFFER);
@@ -119,28 +137,23 @@ export class FrameReader {
     return await this.#src.read(p);
   }
 
-  /** Makes at least `need` bytes available; false if the source ends first. */
-  async #fill(need: number): Promise<boolean> {
-    if (this.buffered >= need) return true;
+  /** Where to read more of a frame of `need` bytes: at most `INITIAL_BUFFER` beyond it. */
+  #space(need: number): Uint8Array {
     if (this.#start > 0) {
       this.#buf.copyWithin(0, this.#start, this.#end);
       this.#end -= this.#start;
       this.#start = 0;
     }
-    while (this.#end < need) {
-      if (this.#end === this.#buf.length) {
-        // Grow only as data arrives, so a large announced length costs nothing until it is sent.
-        const grown = new Uint8Array(
-          Math.min(this.#buf.length * 2, FRAME_HEADER_BYTES + this.#max),
-        );
-        grown.set(this.#buf.subarray(0, this.#end));
-        this.#buf = grown;
-      }
-      const upto = Math.min(this.#buf.length, Math.max(need, this.#end + INITIAL_BUFFER));
-      const n = await this.#src.read(this.#buf.subarray(this.#end, upto));
-      if (n === null) return false;
-      this.#end += n;
+    if (this.#end === this.#buf.length) {
+      // Grow only as data arrives, so a large announced length costs nothing until it is sent.
+      const size = this.#buf.length === 0
+        ? INITIAL_BUFFER
+        : Math.min(this.#buf.length * 2, FRAME_HEADER_BYTES + this.#max);
+      const grown = new Uint8Array(size);
+      grown.set(this.#buf.subarray(0, this.#end));
+      this.#buf = grown;
     }
-    return true;
+    const upto = Math.min(this.#buf.length, Math.max(need, this.#end + INITIAL_BUFFER));
+    return this.#buf.subarray(this.#end, upto);
   }
 }

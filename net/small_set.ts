@@ -5,7 +5,7 @@
  * Members must not be arrays or sets themselves.
  */
 
-const SMALL = 8;
+const SMALL = 64;
 
 /** A set of `T`: one member as itself, a few in an array, more in a `Set`. */
 export type SmallSet<T> = T | T[] | Set<T>;

@@ -33,12 +33,30 @@ import { addTo, has, members, removeFrom, sizeOf, type SmallSet } from "./small_
 import type { FoundFile, PeerAddress, PeerInfo } from "./protocol.ts";
 
 /** One distinct (content, name) that at least one peer lists. */
-interface Item {
-  readonly name: string;
-  readonly lower: string;
-  readonly size: number;
-  readonly root: string;
-  holders: SmallSet<PeerRecord> | undefined;
+class Item {
+  constructor(
+    readonly name: string,
+    readonly lower: string,
+    readonly size: number,
+    /** The root as 32 one-byte characters ({@link packRoot}): half the memory of its hex. */
+    readonly packed: string,
+    public holders: SmallSet<PeerRecord> | undefined,
+  ) {}
+
+  /** The root, in hex. */
+  get root(): string {
+    return unpackRoot(this.packed);
+  }
+}
+
+/**
+ * The records of one content: one, a few in an array, by name once they are many (a content
+ * listed under thousands of names must not make each lookup scan them).
+ */
+type Siblings = Item | Item[] | Map<string, Item>;
+
+function siblings(s: Siblings | undefined): Iterable<Item> {
+  return s instanceof Map ? s.values() : members(s);
 }
 
 /** A registered peer. */
@@ -95,8 +113,7 @@ export class TrackerState {
   readonly limits: StateLimits;
   #peers = new Map<string, PeerRecord>();
   #items = 0;
-  #byRoot = new Map<string, SmallSet<Item>>();
-  #byName = new Map<string, SmallSet<Item>>();
+  #byRoot = new Map<string, Siblings>();
   #index = new NameIndex<Item>();
   #perIp = new Map<string, { peers: number; bytes: number }>();
   #bytes = 0;
@@ -228,11 +245,10 @@ export class TrackerState {
       if (!item) {
         const folded = searchForm(f.name);
         const lower = folded === f.name ? f.name : folded;
-        item = { name: f.name, lower, size: f.size, root: f.root, holders: undefined };
+        item = new Item(f.name, lower, f.size, packRoot(f.root), undefined);
         this.#items++;
         this.#bytes += itemCost(f.name);
-        this.#byRoot.set(f.root, addTo(this.#byRoot.get(f.root), item));
-        this.#byName.set(f.name, addTo(this.#byName.get(f.name), item));
+        this.#addSibling(item);
         this.#index.add(item);
       }
       if (has(item.holders, rec)) continue;
@@ -248,25 +264,31 @@ export class TrackerState {
     this.#sorted = undefined;
   }
 
-  /** The record of (root, name), looked for among the fewer of the two kinds of siblings. */
+  /** The record of (root, name). */
   #lookup(root: string, name: string): Item | undefined {
-    const byRoot = this.#byRoot.get(root);
-    const byName = this.#byName.get(name);
-    if (!byRoot || !byName) return undefined;
-    const fewer = sizeOf(byRoot) <= sizeOf(byName) ? byRoot : byName;
-    for (const item of members(fewer)) if (item.root === root && item.name === name) return item;
+    const s = this.#byRoot.get(packRoot(root));
+    if (s instanceof Map) return s.get(name);
+    for (const item of members(s)) if (item.name === name) return item;
     return undefined;
+  }
+
+  #addSibling(item: Item): void {
+    const s = this.#byRoot.get(item.packed);
+    if (s instanceof Map) return void s.set(item.name, item);
+    const more = addTo(s, item);
+    const byName = (all: Set<Item>) => new Map([...all].map((i) => [i.name, i] as const));
+    this.#byRoot.set(item.packed, more instanceof Set ? byName(more) : more);
   }
 
   #drop(item: Item): void {
     this.#items--;
     this.#bytes -= itemCost(item.name);
-    const root = removeFrom(this.#byRoot.get(item.root), item);
-    if (root) this.#byRoot.set(item.root, root);
-    else this.#byRoot.delete(item.root);
-    const name = removeFrom(this.#byName.get(item.name), item);
-    if (name) this.#byName.set(item.name, name);
-    else this.#byName.delete(item.name);
+    const s = this.#byRoot.get(item.packed);
+    const rest = s instanceof Map
+      ? (s.delete(item.name), s.size ? s : undefined)
+      : removeFrom(s, item) as Item | Item[] | undefined; // An array never grows into a set here.
+    if (rest) this.#byRoot.set(item.packed, rest);
+    else this.#byRoot.delete(item.packed);
     this.#index.remove(item);
   }
 
@@ -298,11 +320,11 @@ export class TrackerState {
     // two matching names counts twice, as before).
     const byRoot = new Map<string, { items: Item[]; held: number }>();
     for (const item of this.#index.search(text, FIND_WORK)) {
-      const r = byRoot.get(item.root);
+      const r = byRoot.get(item.packed);
       if (r) {
         r.items.push(item);
         r.held += sizeOf(item.holders);
-      } else byRoot.set(item.root, { items: [item], held: sizeOf(item.holders) });
+      } else byRoot.set(item.packed, { items: [item], held: sizeOf(item.holders) });
     }
     const rows = [...byRoot.values()]
       .sort((a, b) => b.held - a.held || cmp(a.items[0].name, b.items[0].name))
@@ -311,7 +333,12 @@ export class TrackerState {
     let bytes = 0;
     for (const { items } of rows) {
       const [first] = items;
-      const row: FoundFile = { name: first.name, size: first.size, root: first.root, peers: [] };
+      const row: FoundFile = {
+        name: first.name,
+        size: first.size,
+        root: first.root,
+        peers: [],
+      };
       const held = new Set<PeerRecord>();
       for (const item of items) {
         for (const h of members(item.holders)) {
@@ -330,7 +357,7 @@ export class TrackerState {
   /** The peers that list a content, at most `MAX_HOLDERS`. */
   holders(root: string): PeerAddress[] {
     const seen = new Set<PeerRecord>();
-    for (const item of members(this.#byRoot.get(root))) {
+    for (const item of siblings(this.#byRoot.get(packRoot(root)))) {
       for (const h of members(item.holders)) {
         if (seen.size >= MAX_HOLDERS) break;
         seen.add(h);
@@ -342,4 +369,18 @@ export class TrackerState {
 
 function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+const codes: number[] = new Array(32).fill(0);
+
+/** A SHA-256 root in hex (checked at the gate: 64 lowercase hex digits) as 32 characters. */
+function packRoot(hex: string): string {
+  for (let i = 0; i < 32; i++) codes[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16);
+  return String.fromCharCode(...codes);
+}
+
+function unpackRoot(packed: string): string {
+  let hex = "";
+  for (let i = 0; i < packed.length; i++) hex += packed.charCodeAt(i).toString(16).padStart(2, "0");
+  return hex;
 }

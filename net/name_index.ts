@@ -30,7 +30,7 @@ const RUN = /[\p{L}\p{N}]+/gu;
 const GRAM = 3;
 
 /** The distinct tokens of a name in search form. */
-function tokensOf(lower: string): string[] {
+export function tokensOf(lower: string): string[] {
   return [...new Set(lower.match(RUN) ?? [])];
 }
 
@@ -47,6 +47,20 @@ function gramsOf(token: string): string[] {
  */
 export function tokenCost(token: string): number {
   return TOKEN_COST + TOKEN_CHAR_COST * token.length;
+}
+
+/** Accounted bytes of the tokens of `names`, each distinct token once, as if none were indexed. */
+export function namesTokenCost(names: Iterable<string>): number {
+  const seen = new Set<string>();
+  let cost = 0;
+  for (const name of names) {
+    for (const tok of tokensOf(searchForm(name))) {
+      if (seen.has(tok)) continue;
+      seen.add(tok);
+      cost += tokenCost(tok);
+    }
+  }
+  return cost;
 }
 
 /** A name index over items of type `T`. */

@@ -26,7 +26,7 @@ import {
   TRACKER_WORK_PER_SECOND,
 } from "../core/limits.ts";
 import { remoteText } from "../core/terminal.ts";
-import { type Address, formatAddress } from "./address.ts";
+import { type Address, formatAddress, sourceKey } from "./address.ts";
 import type { Channel } from "./channel.ts";
 import type {
   FoundFile,
@@ -69,6 +69,8 @@ interface Conn {
   /** Why it will leave, when it does. */
   reason: string;
   done: boolean;
+  /** The work of this connection's last `find`, taken before its reply is sent. */
+  findWork: number;
 }
 
 /** A key whose connection was lost moments ago: only its token may take it back for a while. */
@@ -104,7 +106,11 @@ export class Tracker {
         : this.#state.announce(c.rec, m.files);
       if (why) this.#emit({ kind: "refused", client: c.ch.remote, reason: why });
     },
-    find: (c, m) => c.ch.send({ t: "found", results: this.find(m.text) }),
+    find: (c, m) => {
+      const results = this.find(m.text);
+      c.findWork = this.#state.lastFindWork; // Before the send: another find may run meanwhile.
+      return c.ch.send({ t: "found", results });
+    },
     who_has: (c, m) => c.ch.send({ t: "holders", root: m.root, peers: this.holders(m.root) }),
     peers: (c) => c.ch.send({ t: "peer_list", peers: this.peers(), total: this.#state.size }),
     bye: (c) => {
@@ -254,10 +260,10 @@ export class Tracker {
   }
 
   async #handle(ch: Channel): Promise<void> {
-    const ip = ch.remote.host;
+    const ip = sourceKey(ch.remote.host); // Counts, work: by source (an IPv6 host by its /64).
     const open = (this.#perIp.get(ip) ?? 0) + 1;
     this.#perIp.set(ip, open);
-    const c: Conn = { ch, reason: "connection lost", done: false };
+    const c: Conn = { ch, reason: "connection lost", done: false, findWork: 0 };
     try {
       if (open > TRACKER_CONNECTIONS_PER_IP) {
         throw new RedeError(
@@ -289,7 +295,7 @@ export class Tracker {
           throw new RedeError("BAD_REQUEST", `Unexpected message '${m.t}' for a tracker`);
         }
         await handler(c, m);
-        this.#work.charge(ip, this.#workOf(m) - WORK_TICKET);
+        this.#work.charge(ip, this.#workOf(m, c) - WORK_TICKET);
       }
     } finally {
       if (c.rec) this.#remove(c, c.reason);
@@ -300,13 +306,13 @@ export class Tracker {
   }
 
   /** The work units a message cost (see `TRACKER_WORK_PER_SECOND`). */
-  #workOf(m: Message): number {
+  #workOf(m: Message, c: Conn): number {
     switch (m.t) {
       case "register":
       case "announce":
         return 100 + 4 * m.files.length;
       case "find":
-        return 100 + this.#state.lastFindWork / 10;
+        return 100 + c.findWork / 10;
       case "peers":
         return 100 + Math.min(this.#state.size, MAX_PEER_LIST) / 2;
       default:

@@ -28,7 +28,8 @@ import {
   TRACKER_STATE_BYTES,
   TRACKER_STATE_PER_IP_BYTES,
 } from "../core/limits.ts";
-import { NameIndex, searchForm } from "./name_index.ts";
+import { sourceKey } from "./address.ts";
+import { NameIndex, namesTokenCost, searchForm } from "./name_index.ts";
 import { addTo, has, members, removeFrom, sizeOf, type SmallSet } from "./small_set.ts";
 import type { FoundFile, PeerAddress, PeerInfo } from "./protocol.ts";
 
@@ -78,9 +79,9 @@ function itemCost(name: string): number {
   return TRACKER_FILE_COST + 2 * utf8.encode(name).length;
 }
 
-/** Accounted bytes of a peer listing `files`, as if no other peer listed them. */
+/** Accounted bytes of a peer listing `files`, as if no other peer listed them (or their tokens). */
 export function peerCost(files: readonly { name: string }[]): number {
-  let cost = TRACKER_PEER_COST;
+  let cost = TRACKER_PEER_COST + namesTokenCost(files.map((f) => f.name));
   for (const f of files) cost += TRACKER_LISTING_COST + itemCost(f.name);
   return cost;
 }
@@ -152,7 +153,7 @@ export class TrackerState {
    * one line for the refused peer, or `undefined` when it can.
    */
   refusal(ip: string, files: readonly FileSummary[], replacing?: PeerRecord): string | undefined {
-    const here = this.#perIp.get(ip) ?? { peers: 0, bytes: 0 };
+    const here = this.#perIp.get(sourceKey(ip)) ?? { peers: 0, bytes: 0 };
     const freed = replacing ? 1 : 0;
     const { maxPeers, peersPerIp } = this.limits;
     if (this.#peers.size - freed >= maxPeers) {
@@ -172,15 +173,18 @@ export class TrackerState {
     old: PeerRecord | undefined,
   ): string | undefined {
     // One address: charged as if nobody else listed its files.
-    const here = (this.#perIp.get(ip)?.bytes ?? 0) + peerCost(files) - (old?.cost ?? 0);
-    // The whole state: a new record costs in full, a listing of a known one only the listing.
-    let total = this.#bytes + (old ? 0 : TRACKER_PEER_COST);
+    const here = (this.#perIp.get(sourceKey(ip))?.bytes ?? 0) + peerCost(files) - (old?.cost ?? 0);
+    // The whole state: a new record costs in full with the tokens it adds to the name index, a
+    // listing of a known one only the listing.
+    let total = this.bytes + (old ? 0 : TRACKER_PEER_COST);
+    const counted = new Set<string>();
     const onlyOld = (item: Item) =>
       old !== undefined && sizeOf(item.holders) === 1 &&
       has(item.holders, old);
     for (const f of files) {
       const item = this.#lookup(f.root, f.name);
       total += TRACKER_LISTING_COST + (!item || onlyOld(item) ? itemCost(f.name) : 0);
+      if (!item) total += this.#index.newTokenCost(searchForm(f.name), counted);
     }
     for (const item of old?.files ?? []) {
       total -= TRACKER_LISTING_COST + (onlyOld(item) ? itemCost(item.name) : 0);
@@ -200,9 +204,9 @@ export class TrackerState {
   add(p: Omit<PeerRecord, "files" | "cost">, files: readonly FileSummary[]): PeerRecord {
     const rec: PeerRecord = { ...p, files: [], cost: 0 };
     this.#peers.set(rec.key, rec);
-    const here = this.#perIp.get(rec.ip) ?? { peers: 0, bytes: 0 };
+    const here = this.#perIp.get(sourceKey(rec.ip)) ?? { peers: 0, bytes: 0 };
     here.peers++;
-    this.#perIp.set(rec.ip, here);
+    this.#perIp.set(sourceKey(rec.ip), here);
     this.#bytes += TRACKER_PEER_COST;
     this.#sorted = undefined;
     this.#setFiles(rec, files);
@@ -227,9 +231,9 @@ export class TrackerState {
     this.#setFiles(rec, []);
     this.#peers.delete(rec.key);
     this.#bytes -= TRACKER_PEER_COST;
-    const here = this.#perIp.get(rec.ip)!;
+    const here = this.#perIp.get(sourceKey(rec.ip))!;
     here.bytes -= rec.cost;
-    if (--here.peers === 0) this.#perIp.delete(rec.ip);
+    if (--here.peers === 0) this.#perIp.delete(sourceKey(rec.ip));
     this.#sorted = undefined;
   }
 
@@ -258,7 +262,7 @@ export class TrackerState {
     }
     rec.files = next;
     const cost = peerCost(next);
-    const here = this.#perIp.get(rec.ip);
+    const here = this.#perIp.get(sourceKey(rec.ip));
     if (here) here.bytes += cost - rec.cost;
     rec.cost = cost;
     this.#sorted = undefined;

@@ -198,7 +198,7 @@ Deno.test("tracker state: the accounted bytes refuse once full, per address and 
   const filesOf = (tag: string) =>
     Array.from({ length: 50 }, (_, i) => file(`${tag}-${i}-${"n".repeat(100)}.bin`, i));
   const cost = peerCost(filesOf("x"));
-  assert.ok(cost > 30_000 && cost < 40_000, `${cost}`);
+  assert.ok(cost > 30_000 && cost < 45_000, `${cost}`);
   const added = [];
   let refusal: string | undefined;
   // One address: refused once its share is used, whatever the peer count allows.
@@ -227,6 +227,34 @@ Deno.test("tracker state: the accounted bytes refuse once full, per address and 
   assert.equal(state.bytes, 0);
   assert.equal(state.items, 0);
   assert.equal(state.size, 0);
+});
+
+Deno.test("tracker state: names made of many distinct tokens are charged for the index they grow", () => {
+  // Each name: about 146 distinct six-letter tokens, each a new entry of the name index (with its
+  // trigrams), which costs far more than the name itself.
+  let next = 0;
+  const tokenName = () =>
+    Array.from({ length: 146 }, () => (next++).toString(36).padStart(6, "a")).join(".");
+  const filesOf = (n: number) => Array.from({ length: n }, (_, i) => file(tokenName(), i));
+  const limits = {
+    stateBytes: 4_000_000,
+    stateBytesPerIp: 1_000_000,
+    maxPeers: 100,
+    peersPerIp: 50,
+  };
+  const state = new TrackerState(limits);
+  // One address: a peer whose tokens alone pass its share is refused.
+  assert.match(state.refusal("10.0.0.1", filesOf(100)) ?? "", /^Tracker holds too much from/);
+  // Many addresses: the whole state, index included, never passes its budget.
+  let port = 0;
+  for (let ip = 2; ip < 100; ip++) {
+    const files = filesOf(20);
+    if (state.refusal(`10.0.1.${ip}`, files)) continue;
+    const a = `10.0.1.${ip}`;
+    state.add({ key: `${a}:${++port}`, ip: a, port, name: "p", token: "" }, files);
+    assert.ok(state.bytes <= limits.stateBytes, `${state.bytes} > ${limits.stateBytes}`);
+  }
+  assert.ok(port > 0 && state.refusal("10.0.2.1", filesOf(20)), "full, and says so");
 });
 
 Deno.test("tracker limits: the defaults hold the benchmark's 10,000 peers × 100 files and stay consistent", () => {

@@ -7,6 +7,7 @@ import { downloads } from "./downloads.ts";
 import { find } from "./find.ts";
 import { get } from "./get.ts";
 import { help } from "./help.ts";
+import { id } from "./id.ts";
 import { join } from "./join.ts";
 import { ls } from "./ls.ts";
 import { peers } from "./peers.ts";
@@ -16,6 +17,7 @@ import { serve } from "./serve.ts";
 export const COMMANDS: readonly Command[] = [
   serve,
   join,
+  id,
   peers,
   ls,
   find,

@@ -17,13 +17,16 @@ export const TARGETS = [
 
 /**
  * The narrowest permissions the program needs: network, the files it shares, its host name,
- * and the free space of the disk a download lands on (`statfs`).
+ * the free space of the disk a download lands on (`statfs`), and the per-user folder of its
+ * identities (`homedir` and a few environment variables).
  */
 export const PERMISSIONS = [
   "--allow-net",
   "--allow-read",
   "--allow-write",
-  "--allow-sys=hostname,networkInterfaces,statfs",
+  "--allow-sys=hostname,networkInterfaces,statfs,homedir",
+  // Where identities live (storage/identity.ts): REDE_P2P_HOME, or the per-user folder.
+  "--allow-env=REDE_P2P_HOME,HOME,XDG_CONFIG_HOME,APPDATA",
 ];
 
 /** The arguments of `deno compile` for one target. */

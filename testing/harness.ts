@@ -10,7 +10,9 @@ const PERMS = [
   "--allow-net",
   "--allow-read",
   "--allow-write",
-  "--allow-sys=hostname,networkInterfaces,statfs",
+  "--allow-sys=hostname,networkInterfaces,statfs,homedir",
+  // Where identities live (storage/identity.ts): REDE_P2P_HOME, or the per-user folder.
+  "--allow-env=REDE_P2P_HOME,HOME,XDG_CONFIG_HOME,APPDATA",
 ];
 
 /** What to run: the TypeScript sources, or the bundled single file. */
@@ -37,11 +39,12 @@ export class Proc {
   /**
    * @param opts.wrap A command the program runs under, its arguments before Deno's (for
    *   example `unshare -m sh -c ...`, which must end by exec-ing Deno so the pid stays its).
+   * @param opts.env Environment variables added to this process's own.
    */
   constructor(
     program: Program,
     args: string[],
-    opts: { cwd?: string; stdin?: boolean; wrap?: string[] } = {},
+    opts: { cwd?: string; stdin?: boolean; wrap?: string[]; env?: Record<string, string> } = {},
   ) {
     const argv = [Deno.execPath(), "run", ...PERMS, program.entry, ...args];
     const [cmd, ...rest] = [...(opts.wrap ?? []), ...argv];
@@ -51,7 +54,7 @@ export class Proc {
       stdin: opts.stdin ? "piped" : "null",
       stdout: "piped",
       stderr: "piped",
-      env: { NO_COLOR: "1" },
+      env: { NO_COLOR: "1", ...opts.env },
     }).spawn();
     if (opts.stdin) this.#stdin = this.child.stdin.getWriter();
     this.#readers = [this.#pump(this.child.stdout), this.#pump(this.child.stderr)];

@@ -42,7 +42,7 @@ Deno.test("the registry lists every verb once, each with help text", () => {
     assert.ok(c.summary.length > 0 && !c.summary.includes("\n"), `${c.name}: one-line summary`);
     assert.ok(c.scopes.length > 0, `${c.name}: has a scope`);
   }
-  assert.deepEqual(CLI_COMMANDS.map((c) => c.name), ["serve", "join", "help"]);
+  assert.deepEqual(CLI_COMMANDS.map((c) => c.name), ["serve", "join", "id", "help"]);
   assert.deepEqual(SHELL_COMMANDS.map((c) => c.name), [
     "peers",
     "ls",

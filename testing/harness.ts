@@ -192,14 +192,9 @@ export async function makeHome(files: Record<string, string | Uint8Array>): Prom
   return { home, dir, manifest };
 }
 
-/** A peer joined to the tracker at `trackerPort`, its shell driven through stdin. */
-export async function startPeer(
-  program: Program,
-  trackerPort: number,
-  setup: PeerSetup,
-  extra: string[] = [],
-): Promise<Proc & { port: number }> {
-  const p = new Proc(program, [
+/** The arguments of `join` for a peer of `setup` on 127.0.0.1, then `extra`. */
+export function joinArgs(trackerPort: number, setup: PeerSetup, extra: string[] = []): string[] {
+  return [
     "join",
     `127.0.0.1:${trackerPort}`,
     "--listen-host",
@@ -209,7 +204,33 @@ export async function startPeer(
     "--manifest",
     setup.manifest,
     ...extra,
-  ], { stdin: true, cwd: setup.home });
+  ];
+}
+
+/** `p`, or a failure naming `what` if it has not settled within `ms`. */
+export async function guard<T>(p: Promise<T>, what: string, ms = WAIT_MS): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`Timed out after ${ms} ms waiting for ${what}`)), ms);
+  });
+  try {
+    return await Promise.race([p, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** A peer joined to the tracker at `trackerPort`, its shell driven through stdin. */
+export async function startPeer(
+  program: Program,
+  trackerPort: number,
+  setup: PeerSetup,
+  extra: string[] = [],
+): Promise<Proc & { port: number }> {
+  const p = new Proc(program, joinArgs(trackerPort, setup, extra), {
+    stdin: true,
+    cwd: setup.home,
+  });
   const m = await p.waitFor(/Registered with tracker .* as 127\.0\.0\.1:(\d+)/);
   return Object.assign(p, { port: Number(m[1]) });
 }

@@ -6,7 +6,14 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { connect } from "../net/transport.ts";
-import { Proc, run, type Scene, sha256File, writeRandomFile } from "../testing/harness.ts";
+import {
+  joinArgs,
+  Proc,
+  run,
+  type Scene,
+  sha256File,
+  writeRandomFile,
+} from "../testing/harness.ts";
 
 /** One scenario: a name, and what it does in a scene of its own. */
 export interface Scenario {
@@ -310,16 +317,7 @@ scenario(
     const home = await s.home({});
 
     const p = s.track(
-      new Proc(s.program, [
-        "join",
-        `127.0.0.1:${port}`,
-        "--listen-host",
-        "127.0.0.1",
-        "--dir",
-        home.dir,
-        "--manifest",
-        home.manifest,
-      ], { stdin: true }),
+      new Proc(s.program, joinArgs(port, home), { stdin: true }),
     );
     await p.waitFor(
       new RegExp(`Cannot reach tracker at 127\\.0\\.0\\.1:${port}: connection refused`),

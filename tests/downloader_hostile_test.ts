@@ -20,6 +20,7 @@ import { downloadContent, type TransferEvent } from "../storage/download.ts";
 import { partialPaths } from "../storage/paths.ts";
 import { startInProcessPeer } from "./_hostile.ts";
 import {
+  joinArgs,
   type PeerSetup,
   Proc,
   run,
@@ -426,17 +427,7 @@ for (const { how, statfs, bound } of DISK_FULL_CASES) {
         const script = `mount -t tmpfs -o size=${total * 4 + 8}m tmpfs "$0" && deno="$1" && ` +
           `shift 2 && exec "$deno" run ${statfs ? "" : "--deny-sys=statfs "}"$@"`;
         const down = s.track(
-          new Proc(SOURCE, [
-            "join",
-            `127.0.0.1:${t.port}`,
-            "--listen-host",
-            "127.0.0.1",
-            "--dir",
-            home.dir,
-            "--manifest",
-            home.manifest,
-            "--verbose",
-          ], {
+          new Proc(SOURCE, joinArgs(t.port, home, ["--verbose"]), {
             stdin: true,
             cwd: home.home,
             wrap: ["unshare", "-m", "sh", "-c", script, home.dir],

@@ -21,6 +21,7 @@ import { Tracker, type TrackerEvent } from "../net/tracker.ts";
 import { TrackerClient } from "../net/tracker_client.ts";
 import { connect } from "../net/transport.ts";
 import { ShareIndex } from "../storage/share_index.ts";
+import { guard as guardFor } from "../testing/harness.ts";
 
 const HOST = "127.0.0.1";
 /** Longest any single wait may take before the test fails (a guard, not a sync point). */
@@ -76,18 +77,8 @@ async function rejectsWith(p: Promise<unknown>, code: string): Promise<RedeError
   return caught!;
 }
 
-/** `p`, or a failure naming `what` if it has not settled within `ms`. */
-async function guard<T>(p: Promise<T>, what: string, ms = GUARD_MS): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`Timed out after ${ms} ms waiting for ${what}`)), ms);
-  });
-  try {
-    return await Promise.race([p, late]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
+/** `p`, or a failure naming `what` if it has not settled within `ms` (this file's guard). */
+const guard = <T>(p: Promise<T>, what: string, ms = GUARD_MS) => guardFor(p, what, ms);
 
 /** Things that happen (tracker events, log lines), and waits on them. */
 class Watch<E> {

@@ -27,10 +27,11 @@ import { Channel, type Link } from "../net/channel.ts";
 import { encodeFrame } from "../net/framing.ts";
 import { PeerSource } from "../net/peer_client.ts";
 import { PeerServer, type SharedContent } from "../net/peer_server.ts";
-import { encodeMessage, hello, type Message } from "../net/protocol.ts";
+import { encodeMessage, hello, type Message, type MessageOf } from "../net/protocol.ts";
 import { connect, Server } from "../net/transport.ts";
 import { downloadContent, type Source, type TransferEvent } from "../storage/download.ts";
 import { ShareIndex } from "../storage/share_index.ts";
+import { guard } from "../testing/harness.ts";
 
 const HOST = "127.0.0.1";
 /** Longest any single wait may take before the test fails (a guard, not a sync point). */
@@ -40,20 +41,25 @@ const HELD = "d".repeat(64);
 
 // --- Helpers -------------------------------------------------------------------------------
 
-/** `p`, or a failure naming `what` if it has not settled within `ms`. */
-async function guard<T>(p: Promise<T>, what: string, ms = GUARD_MS): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`Timed out after ${ms} ms waiting for ${what}`)), ms);
-  });
-  try {
-    return await Promise.race([p, late]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
 const frame = (m: Message) => encodeFrame(encodeMessage(m));
+
+/** A hand-built seeder: after the hello, `answer` gets the first `chunk` request (and its channel). */
+function chunkAnswerer(
+  answer: (ch: Channel, m: MessageOf<"chunk">) => Promise<void>,
+): Server {
+  return new Server({
+    host: HOST,
+    port: 0,
+    maxConnections: 4,
+    writeMs: GUARD_MS,
+    onError: () => {},
+    handle: async (ch) => {
+      await ch.accept("peer", ["client"], GUARD_MS);
+      const m = await ch.recv(GUARD_MS);
+      if (m?.t === "chunk") await answer(ch, m);
+    },
+  });
+}
 
 /** Things to close at the end of a test, and the promises that settle once they are closed. */
 class Closer {
@@ -515,20 +521,10 @@ Deno.test("seeder: a chunk the peer cannot have is refused at once, never queued
 });
 
 Deno.test("downloader: a queue place no honest seeder could send drops the source at once", async () => {
-  const server = new Server({
-    host: HOST,
-    port: 0,
-    maxConnections: 4,
-    writeMs: GUARD_MS,
-    onError: () => {},
-    handle: async (ch) => {
-      await ch.accept("peer", ["client"], GUARD_MS);
-      const m = await ch.recv(GUARD_MS);
-      if (m?.t !== "chunk") return;
-      // A countdown from far away: each notice is "better", each would buy queueMs more.
-      await ch.send({ t: "queued", root: m.root, index: m.index, position: 2 ** 40 });
-      await ch.recv(GUARD_MS); // Until the downloader hangs up.
-    },
+  const server = chunkAnswerer(async (ch, m) => {
+    // A countdown from far away: each notice is "better", each would buy queueMs more.
+    await ch.send({ t: "queued", root: m.root, index: m.index, position: 2 ** 40 });
+    await ch.recv(GUARD_MS); // Until the downloader hangs up.
   });
   try {
     const source = await PeerSource.open(server.address, HELD, { queueMs: 60 * 60_000 });
@@ -674,22 +670,12 @@ Deno.test("downloader: a seeder whose queue never moves is a stall, however ofte
   const chunkMs = 300;
   // A hostile seeder: it answers every chunk with the same place in its queue, again and again.
   let notices = 0;
-  const server = new Server({
-    host: HOST,
-    port: 0,
-    maxConnections: 4,
-    writeMs: GUARD_MS,
-    onError: () => {},
-    handle: async (ch) => {
-      await ch.accept("peer", ["client"], GUARD_MS);
-      const m = await ch.recv(GUARD_MS);
-      if (m?.t !== "chunk") return;
-      while (!ch.closed) {
-        await ch.send({ t: "queued", root: m.root, index: m.index, position: 5 });
-        notices++;
-        await new Promise((r) => setTimeout(r, chunkMs / 6)); // pacing, on purpose
-      }
-    },
+  const server = chunkAnswerer(async (ch, m) => {
+    while (!ch.closed) {
+      await ch.send({ t: "queued", root: m.root, index: m.index, position: 5 });
+      notices++;
+      await new Promise((r) => setTimeout(r, chunkMs / 6)); // pacing, on purpose
+    }
   });
   try {
     await withTempDir(async (dir) => {

@@ -14,6 +14,7 @@ import {
 } from "../core/limits.ts";
 import { downloadContent, type TransferEvent } from "../storage/download.ts";
 import { type Address, formatAddress } from "../net/address.ts";
+import type { Trust } from "../net/membership.ts";
 import { describe, PeerSource } from "../net/peer_client.ts";
 import type { Node } from "./node.ts";
 
@@ -140,7 +141,13 @@ export class Fetcher {
     if (asks.length === 0) {
       throw new RedeError("NOT_FOUND", `Nobody else shares '${job.name}'`);
     }
-    const { desc, from, failed } = await firstDescriptor(asks, job.name, node.timings, opts.signal);
+    const { desc, from, failed } = await firstDescriptor(
+      asks,
+      job.name,
+      node.trust,
+      node.timings,
+      opts.signal,
+    );
     rec.root = desc.root;
     rec.size = desc.size;
     const here = index.nameOf(desc.root);
@@ -158,7 +165,9 @@ export class Fetcher {
       dir: index.dir,
       name: job.name,
       desc,
-      sources: holders.map((a) => (signal) => PeerSource.open(a, desc.root, node.timings, signal)),
+      sources: holders.map((a) => (signal) =>
+        PeerSource.open(a, desc.root, node.trust, node.timings, signal)
+      ),
       taken: (n) => index.has(n),
       busyDelaysMs: node.timings.busyDelaysMs,
       signal: opts.signal,
@@ -223,6 +232,7 @@ interface Ask {
 function firstDescriptor(
   asks: Ask[],
   name: string,
+  trust: Trust,
   t: Timings,
   signal: AbortSignal,
 ): Promise<{ desc: NamedDescriptor; from: Address; failed: Set<string> }> {
@@ -263,7 +273,7 @@ function firstDescriptor(
         }
         const { addr, what } = list[next++];
         running++;
-        describe(addr, what, t, stop.signal).then((desc) => {
+        describe(addr, what, trust, t, stop.signal).then((desc) => {
           if (settled) return;
           settled = true;
           resolve({ desc, from: addr, failed });

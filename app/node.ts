@@ -10,7 +10,9 @@ import { SerialQueue } from "../core/io.ts";
 import { MAX_PEER_NAME_CHARS, type Timings, timings } from "../core/limits.ts";
 import { appendManifestEntry, readManifest } from "../storage/manifest.ts";
 import { type IndexReport, ShareIndex } from "../storage/share_index.ts";
+import { identityHome, loadIdentity, peerIdentityName, TrackerPins } from "../storage/identity.ts";
 import type { Address } from "../net/address.ts";
+import type { Trust } from "../net/membership.ts";
 import { PeerServer } from "../net/peer_server.ts";
 import { TrackerClient } from "../net/tracker_client.ts";
 
@@ -28,6 +30,10 @@ export interface NodeOptions {
   /** Most bytes per second uploaded, across all uploads. */
   maxUploadRate?: number;
   timings?: Partial<Timings>;
+  /** The join code, asked for once if the network turns out to be private. */
+  code: () => Promise<string>;
+  /** Where identities and tracker pins live (`identityHome()` unless given). */
+  home?: string;
 }
 
 /** A running peer. */
@@ -39,23 +45,29 @@ export class Node {
   readonly timings: Timings;
   /** What indexing the share found at start (mode, skipped lines). */
   readonly firstReport: IndexReport;
+  /** This peer's identity and, once admitted, its network. */
+  readonly trust: Trust;
   #rescan: ReturnType<typeof setInterval>;
   #manifestEdits = new SerialQueue();
 
-  private constructor(opts: NodeOptions, index: ShareIndex, report: IndexReport) {
+  private constructor(
+    opts: NodeOptions,
+    index: ShareIndex,
+    report: IndexReport,
+    trust: Trust,
+    server: PeerServer,
+    home: string,
+  ) {
     this.index = index;
     this.firstReport = report;
+    this.trust = trust;
     this.timings = timings(opts.timings);
     this.name = (opts.name ?? defaultName()).slice(0, MAX_PEER_NAME_CHARS);
-    this.server = new PeerServer({
-      host: opts.listenHost,
-      port: opts.listenPort,
-      content: index,
-      maxUploadRate: opts.maxUploadRate,
-      log: opts.verbose ? opts.log : undefined,
-      timings: this.timings,
-    });
+    this.server = server;
     this.tracker = new TrackerClient({
+      trust,
+      code: opts.code,
+      pins: new TrackerPins(home),
       tracker: opts.tracker,
       port: this.server.address.port,
       name: this.name,
@@ -83,9 +95,20 @@ export class Node {
    * Indexes the share and opens the listener; `tracker.start()` then registers it.
    */
   static async start(opts: NodeOptions): Promise<Node> {
+    const home = opts.home ?? identityHome();
+    const trust: Trust = { creds: await loadIdentity(home, peerIdentityName(opts.dir)) };
     const index = new ShareIndex(opts.dir, opts.manifest);
     const report = await index.refresh();
-    return new Node(opts, index, report);
+    const server = await PeerServer.start({
+      host: opts.listenHost,
+      port: opts.listenPort,
+      trust,
+      content: index,
+      maxUploadRate: opts.maxUploadRate,
+      log: opts.verbose ? opts.log : undefined,
+      timings: opts.timings,
+    });
+    return new Node(opts, index, report, trust, server, home);
   }
 
   /** Whether an address is this peer's own listener, as the tracker sees it. */
@@ -97,7 +120,11 @@ export class Node {
   /** The peers the tracker says hold a content; none when the tracker is away. */
   async holdersOf(root: string): Promise<Address[]> {
     try {
-      return (await this.tracker.whoHas(root)).map((p) => ({ host: p.ip, port: p.port }));
+      return (await this.tracker.whoHas(root)).map((p) => ({
+        host: p.ip,
+        port: p.port,
+        id: p.id,
+      }));
     } catch {
       return [];
     }

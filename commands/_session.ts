@@ -69,7 +69,7 @@ export class Session {
           `No peer #${n}: 'peers' lists ${this.lastPeers.length} peer(s)`,
         );
       }
-      return { host: p.ip, port: p.port };
+      return { host: p.ip, port: p.port, id: p.id };
     }
     const parsed = parseHostPort(text);
     if (parsed.port !== undefined && port !== undefined && parsed.port !== port) {
@@ -81,7 +81,7 @@ export class Session {
     let here = peers.filter((p) => p.ip === parsed.host);
     // An IP alone means another peer: leave this one out when others share the IP.
     if (here.length > 1) here = here.filter((p) => !this.isSelf(p));
-    if (here.length === 1) return { host: here[0].ip, port: here[0].port };
+    if (here.length === 1) return { host: here[0].ip, port: here[0].port, id: here[0].id };
     if (here.length === 0) {
       throw new RedeError(
         "NOT_FOUND",
@@ -89,7 +89,7 @@ export class Session {
       );
     }
     const chosen = await pick?.(here);
-    if (chosen) return { host: chosen.ip, port: chosen.port };
+    if (chosen) return { host: chosen.ip, port: chosen.port, id: chosen.id };
     const list = here.map((p) =>
       `${formatAddress({ host: p.ip, port: p.port })} (${remoteText(p.name, MAX_PEER_NAME_CHARS)})`
     );

@@ -66,7 +66,7 @@ async function fromPeer(session: Session, peerText: string, names: string[]): Pr
   if (session.node.isSelf(addr)) {
     throw new RedeError("BAD_INPUT", `That peer is this one; pick another in 'peers'`);
   }
-  const files = await listFiles(addr, session.node.timings);
+  const files = await listFiles(addr, session.node.trust, session.node.timings);
   return names.flatMap((name) =>
     pick(files, name, `at ${peerText}`).map((f) => ({
       name: f.name,
@@ -124,7 +124,11 @@ async function holderOf(
 ): Promise<PeerInfo | undefined> {
   const holders = await Promise.all(candidates.map(async (p) => {
     try {
-      const files = await listFiles({ host: p.ip, port: p.port }, session.node.timings);
+      const files = await listFiles(
+        { host: p.ip, port: p.port, id: p.id },
+        session.node.trust,
+        session.node.timings,
+      );
       return files.some((f) => f.name === name || f.name.startsWith(`${name}/`)) ? p : undefined;
     } catch {
       return undefined;

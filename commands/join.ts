@@ -1,7 +1,9 @@
 import { join as joinPath } from "node:path";
 // @ts-types="@types/bytes"
 import parseBytesLib from "bytes";
-import { errorLine } from "../core/errors.ts";
+import process from "node:process";
+import * as readline from "node:readline/promises";
+import { errorLine, RedeError } from "../core/errors.ts";
 import { DEFAULT_TRACKER_PORT } from "../core/limits.ts";
 import { Node } from "../app/node.ts";
 import { formatAddress, parseHostPort, parsePort } from "../net/address.ts";
@@ -52,6 +54,11 @@ export const join: Command = {
       value: "RATE",
       description: "most bytes per second sent to others, e.g. 2MB (binary units)",
     },
+    code: {
+      type: "string",
+      value: "CODE",
+      description: "the network's join code (asked at a terminal when needed)",
+    },
     "no-shell": { type: "boolean", description: "share only, no prompt, until Ctrl-C" },
     verbose: { type: "boolean", short: "v", description: "log refused requests and error details" },
   },
@@ -59,6 +66,7 @@ export const join: Command = {
     "join 192.168.0.10",
     "join 192.168.0.10:9450 --name ana",
     "join [::1]:9450 --dir ./shared --manifest ./shared.txt",
+    "join 192.168.0.10 --code 4821-0937",
   ],
   async run({ args, options }, ctx) {
     const { host, port } = parseHostPort(args[0], DEFAULT_TRACKER_PORT);
@@ -89,6 +97,7 @@ export const join: Command = {
       verbose: options.verbose === true,
       maxUploadRate,
       log: (line) => log(line),
+      code: () => askCode(options.code as string | undefined, formatAddress({ host, port: port! })),
     });
     const report = node.firstReport;
     const manifestName = options.manifest as string;
@@ -101,7 +110,12 @@ export const join: Command = {
         } (${node.index.count} file(s))`,
     );
     ctx.out(`Serving peers on ${formatAddress(node.server.address)} as "${node.name}"`);
-    await node.tracker.start();
+    try {
+      await node.tracker.start();
+    } catch (err) {
+      await node.close();
+      throw err;
+    }
     const session = new Session(node, options.verbose === true);
     let status = 0;
     try {
@@ -136,3 +150,21 @@ export const join: Command = {
     return status;
   },
 };
+
+/** The join code: the one given, else asked at a terminal; with piped input, one clear line. */
+async function askCode(given: string | undefined, where: string): Promise<string> {
+  if (given !== undefined) return given;
+  if (!Deno.stdin.isTerminal()) {
+    throw new RedeError(
+      "BAD_INPUT",
+      `The network at ${where} is private: give its join code with --code CODE ` +
+        "(whoever runs the tracker has it)",
+    );
+  }
+  const rl = readline.createInterface({ input: process.stdin, output: process.stdout });
+  try {
+    return (await rl.question(`Join code for ${where}: `)).trim();
+  } finally {
+    rl.close();
+  }
+}

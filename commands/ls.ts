@@ -23,7 +23,7 @@ export const ls: Command = {
       if (port === undefined) throw new UsageError(`Invalid port '${args[1]}'`, ls);
     }
     const addr = await session.resolvePeer(args[0], port);
-    const files = await listFiles(addr, session.node.timings);
+    const files = await listFiles(addr, session.node.trust, session.node.timings);
     for (const f of files) session.knownNames.add(f.name);
     ctx.out(table(
       ["Name", "Size", "Root"],

@@ -18,6 +18,10 @@ export const WIRE_CODES = [
   "INTERNAL",
   /** Tracker: that address and port is registered by another live connection (issue 7). */
   "TAKEN",
+  /** Tracker: the join code did not match (the PAKE's key confirmation failed; issue 8). */
+  "WRONG_CODE",
+  /** Peer: the client shows no valid membership of this network (issue 8). */
+  "NOT_MEMBER",
 ] as const;
 export type WireCode = (typeof WIRE_CODES)[number];
 
@@ -37,6 +41,8 @@ export const LOCAL_CODES = [
   "BAD_INPUT",
   /** The local disk is full, or has no room for a file. */
   "NO_SPACE",
+  /** The other side's identity is not the one expected (a pinned tracker, a listed peer). */
+  "IDENTITY",
 ] as const;
 export type LocalCode = (typeof LOCAL_CODES)[number];
 

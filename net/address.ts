@@ -5,6 +5,8 @@ import { RedeError } from "../core/errors.ts";
 export interface Address {
   host: string;
   port: number;
+  /** The identity expected there (a peer as the tracker listed it), when one is. */
+  id?: string;
 }
 
 /** Formats an address as `host:port`, bracketing IPv6 hosts. */

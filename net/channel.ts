@@ -29,6 +29,9 @@ import {
   type Role,
 } from "./protocol.ts";
 
+/** What a hello may carry beyond app, version and role. */
+type HelloExtra = Pick<MessageOf<"hello">, "access" | "sid" | "member">;
+
 /** A two-way byte stream a channel can own: a TCP connection, or anything shaped like one. */
 export interface Link extends ByteReader, ByteWriter {
   close(): void;
@@ -39,6 +42,10 @@ export interface ChannelOptions {
   writeMs?: number;
   /** Largest frame accepted from the other side (default `MAX_FRAME_BYTES`). */
   maxFrameBytes?: number;
+  /** The ID of the certificate the other side showed in TLS. */
+  peerId?: string;
+  /** That certificate (DER), kept when the caller needs its key (the tracker's). */
+  peerCert?: Uint8Array;
 }
 
 interface Pending {
@@ -57,6 +64,7 @@ const LOCAL_TO_WIRE: Record<LocalCode, WireCode> = {
   HASH_MISMATCH: "INTERNAL",
   CANCELLED: "INTERNAL",
   NO_SPACE: "INTERNAL",
+  IDENTITY: "BAD_HELLO",
 };
 
 /** The `error` message that tells the other side about `err`; local details stay here. */
@@ -76,6 +84,9 @@ export function wireError(m: MessageOf<"error">): RedeError {
 /** Framed messages and raw bytes over one connection, with a deadline on every wait. */
 export class Channel {
   readonly remote: Address;
+  /** The ID of the other side's certificate (`undefined` only on a plaintext test link). */
+  readonly peerId?: string;
+  readonly peerCert?: Uint8Array;
   #link: Link;
   #reader: FrameReader;
   #writes = new SerialQueue();
@@ -90,6 +101,8 @@ export class Channel {
     this.#link = link;
     this.#reader = new FrameReader(link, opts.maxFrameBytes);
     this.remote = remote;
+    this.peerId = opts.peerId;
+    this.peerCert = opts.peerCert;
     this.#writeMs = opts.writeMs ?? DEFAULT_TIMINGS.stallMs;
     this.#done = new Promise((resolve) => (this.#markDone = resolve));
   }
@@ -203,14 +216,33 @@ export class Channel {
     return reply.then((r) => answer(r, type));
   }
 
-  /** Client side of the handshake: send our hello, check theirs. */
-  async greet(role: Role, expectRole: Role, timeoutMs: number): Promise<void> {
-    await this.send(hello(role));
-    checkHello(await this.expect("hello", timeoutMs), expectRole);
+  /**
+   * Client side of the handshake: send our hello (with `extra`), check theirs.
+   *
+   * @returns Their hello, for what it adds (a membership, a tracker's access).
+   */
+  async greet(
+    role: Role,
+    expectRole: Role,
+    timeoutMs: number,
+    extra?: HelloExtra,
+  ): Promise<MessageOf<"hello">> {
+    await this.send(hello(role, extra));
+    const theirs = await this.expect("hello", timeoutMs);
+    checkHello(theirs, expectRole);
+    return theirs;
   }
 
-  /** Server side of the handshake: check their hello, answer with ours. */
-  async accept(role: Role, allowed: readonly Role[], timeoutMs: number): Promise<Role> {
+  /**
+   * Server side of the handshake: check their hello, let `admit` look at it (it throws to
+   * refuse, and says what our hello adds), answer with ours.
+   */
+  async accept(
+    role: Role,
+    allowed: readonly Role[],
+    timeoutMs: number,
+    admit: (theirs: MessageOf<"hello">) => HelloExtra = () => ({}),
+  ): Promise<MessageOf<"hello">> {
     const theirs = await this.recv(timeoutMs);
     if (theirs === null) throw new RedeError("CLOSED", "Connection closed by the other side");
     // Not `expect`: an `error` in place of a hello is not this side's failure to pass on.
@@ -218,8 +250,8 @@ export class Channel {
       throw new RedeError("BAD_PEER", `Expected 'hello' but got '${theirs.t}'`);
     }
     checkHello(theirs, ...allowed);
-    await this.send(hello(role));
-    return theirs.role;
+    await this.send(hello(role, admit(theirs)));
+    return theirs;
   }
 
   close(): void {

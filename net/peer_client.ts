@@ -10,19 +10,45 @@ import type { Source } from "../storage/download.ts";
 import { type Address, formatAddress } from "./address.ts";
 import { type Channel, wireError } from "./channel.ts";
 import type { MessageOf } from "./protocol.ts";
+import type { Trust } from "./membership.ts";
 import { connect } from "./transport.ts";
 
 /**
- * Connects and greets. When `signal` aborts (the caller no longer needs this peer), the
- * connection is closed at once, whatever it was waiting for.
+ * Connects over TLS (to the identity the tracker listed, when `addr.id` says which) and greets,
+ * each side showing its membership; a peer that is not a member is refused. When `signal`
+ * aborts (the caller no longer needs this peer), the connection is closed at once, whatever it
+ * was waiting for.
  */
-async function open(addr: Address, t: Timings, signal?: AbortSignal): Promise<Channel> {
-  const ch = await connect(addr, "peer", t.connectMs, t.stallMs);
+async function open(
+  addr: Address,
+  trust: Trust,
+  t: Timings,
+  signal?: AbortSignal,
+): Promise<Channel> {
+  const network = trust.network;
+  if (!network) {
+    throw new RedeError(
+      "UNREACHABLE",
+      "Not admitted to a network yet: peers serve only members (is the tracker reachable?)",
+    );
+  }
+  const ch = await connect(addr, "peer", {
+    creds: trust.creds,
+    timeoutMs: t.connectMs,
+    writeMs: t.stallMs,
+    expectId: addr.id,
+  });
   const stop = () => ch.close();
   signal?.addEventListener("abort", stop, { once: true });
   try {
     if (signal?.aborted) throw new RedeError("CANCELLED", "Not needed any more");
-    await ch.greet("client", "peer", t.helloMs);
+    const theirs = await ch.greet("client", "peer", t.helloMs, { member: network.mine });
+    if (!network.check(theirs.member, ch.peerId)) {
+      throw new RedeError(
+        "IDENTITY",
+        `The peer at ${formatAddress(addr)} is not a member of this network`,
+      );
+    }
     return ch;
   } catch (err) {
     ch.close();
@@ -33,9 +59,13 @@ async function open(addr: Address, t: Timings, signal?: AbortSignal): Promise<Ch
 }
 
 /** The files another peer shares (any whose name is unsafe left out). */
-export async function listFiles(addr: Address, over?: Partial<Timings>): Promise<FileSummary[]> {
+export async function listFiles(
+  addr: Address,
+  trust: Trust,
+  over?: Partial<Timings>,
+): Promise<FileSummary[]> {
   const t = timings(over);
-  const ch = await open(addr, t);
+  const ch = await open(addr, trust, t);
   try {
     return (await ch.request({ t: "list" }, "file_list", t.replyMs)).files;
   } finally {
@@ -53,11 +83,12 @@ export async function listFiles(addr: Address, over?: Partial<Timings>): Promise
 export async function describe(
   addr: Address,
   what: { name: string } | { root: string },
+  trust: Trust,
   over?: Partial<Timings>,
   signal?: AbortSignal,
 ): Promise<NamedDescriptor> {
   const t = timings(over);
-  const ch = await open(addr, t, signal);
+  const ch = await open(addr, trust, t, signal);
   const stop = () => ch.close();
   signal?.addEventListener("abort", stop, { once: true });
   const bad = (why: string) =>
@@ -98,12 +129,13 @@ export class PeerSource implements Source {
   static async open(
     addr: Address,
     root: string,
+    trust: Trust,
     over?: Partial<Timings>,
     signal?: AbortSignal,
   ): Promise<PeerSource> {
     const t = timings(over);
     try {
-      return new PeerSource(await open(addr, t, signal), addr, root, t);
+      return new PeerSource(await open(addr, trust, t, signal), addr, root, t);
     } catch (err) {
       throw busyAt(err, formatAddress(addr));
     }

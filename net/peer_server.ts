@@ -26,6 +26,7 @@ import {
 import { type Address, formatAddress, sourceKey } from "./address.ts";
 import type { Channel } from "./channel.ts";
 import type { Message, MessageOf, MessageType } from "./protocol.ts";
+import type { Trust } from "./membership.ts";
 import { Server } from "./transport.ts";
 import { UploadGate } from "./upload_gate.ts";
 
@@ -48,6 +49,11 @@ export interface SharedContent {
 export interface PeerServerOptions {
   host: string;
   port: number;
+  /**
+   * This peer's identity (shown in TLS) and network: only clients with a membership of that
+   * network are served (`NOT_MEMBER` otherwise, and before the tracker admitted this peer).
+   */
+  trust: Trust;
   content: SharedContent;
   /** Most bytes per second sent, across all uploads; unlimited when absent. */
   maxUploadRate?: number;
@@ -80,7 +86,8 @@ interface Conn {
 
 /** A running peer listener. */
 export class PeerServer {
-  #server: Server;
+  #server!: Server;
+  #trust: Trust;
   #content: SharedContent;
   #gate: UploadGate;
   #conns = new Map<Channel, Conn>();
@@ -106,25 +113,38 @@ export class PeerServer {
     chunk: (ch, m) => this.#sendChunk(ch, m.root, m.index),
   };
 
-  constructor(opts: PeerServerOptions) {
+  private constructor(opts: PeerServerOptions) {
     this.#content = opts.content;
+    this.#trust = opts.trust;
     this.#log = opts.log ?? (() => {});
     this.#t = timings(opts.timings);
     this.#gate = new UploadGate(UPLOAD_SLOTS, opts.maxUploadRate);
-    this.#server = new Server({
+  }
+
+  /**
+   * Starts a listener on `opts.host:opts.port` (0: any free port).
+   *
+   * @throws {RedeError} `UNREACHABLE` when it cannot listen there.
+   */
+  static async start(opts: PeerServerOptions): Promise<PeerServer> {
+    const p = new PeerServer(opts);
+    p.#server = await Server.open({
       host: opts.host,
       port: opts.port,
+      creds: opts.trust.creds,
+      helloMs: p.#t.helloMs,
       maxConnections: PEER_MAX_CONNECTIONS,
       maxPerIp: PEER_MAX_CONNECTIONS_PER_IP,
-      evict: (ip) => this.#idlest(ip),
-      writeMs: this.#t.sendMs,
-      handle: (ch) => this.#handle(ch),
+      evict: (ip) => p.#idlest(ip),
+      writeMs: p.#t.sendMs,
+      handle: (ch) => p.#handle(ch),
       onError: (err, ch) => {
         if (!hasCode(err, "CLOSED")) {
-          this.#log(`request from ${formatAddress(ch.remote)} failed: ${errorLine(err)}`);
+          p.#log(`request from ${formatAddress(ch.remote)} failed: ${errorLine(err)}`);
         }
       },
     });
+    return p;
   }
 
   get address(): Address {
@@ -152,7 +172,13 @@ export class PeerServer {
     this.#conns.set(ch, conn);
     ch.done.then(() => closed.abort());
     try {
-      await ch.accept("peer", ["client", "peer"], this.#t.helloMs);
+      await ch.accept("peer", ["client", "peer"], this.#t.helloMs, (theirs) => {
+        const network = this.#trust.network;
+        if (!network?.check(theirs.member, ch.peerId)) {
+          throw new RedeError("NOT_MEMBER", "Not a member of this peer's network");
+        }
+        return { member: network.mine };
+      });
       await this.#serve(ch, conn);
     } finally {
       this.#conns.delete(ch);

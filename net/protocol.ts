@@ -39,12 +39,15 @@ const Port = v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(65535));
 /** An IP address as the tracker saw it: IPv4, or IPv6 with an optional zone; nothing else. */
 const Ip = v.pipe(v.string(), v.regex(/^[0-9A-Za-z:.%_-]{1,64}$/, "not an IP address"));
 
-/** Where a peer can be reached. */
-const PeerAddress = v.object({ ip: Ip, port: Port });
+/** An identity's ID: the SHA-256 of its certificate, 64 lower-case hex digits. */
+const Id = v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/, "not an identity"));
+
+/** Where a peer can be reached, and the identity the tracker saw it with. */
+const PeerAddress = v.object({ ip: Ip, port: Port, id: Id });
 export type PeerAddress = v.InferOutput<typeof PeerAddress>;
 
 /** A peer as the tracker lists it: the address it saw, the port the peer listens on. */
-const PeerInfo = v.object({ ip: Ip, port: Port, name: v.string(), files: Count });
+const PeerInfo = v.object({ ip: Ip, port: Port, id: Id, name: v.string(), files: Count });
 export type PeerInfo = v.InferOutput<typeof PeerInfo>;
 
 /** A search result: one content (root), the name it goes by, and who holds it. */
@@ -71,9 +74,33 @@ const Token = v.pipe(v.string(), v.regex(/^[0-9a-f]{32}$/, "not a registration t
 const msg = <T extends string, E extends v.ObjectEntries>(t: T, entries: E) =>
   v.object({ t: v.literal(t), ...entries });
 
+/** A tracker's signed statement that an identity is a member (`net/membership.ts`). */
+const Membership = v.object({
+  net: v.pipe(v.string(), v.regex(/^[0-9a-f]{32}$/, "not a network")),
+  sig: v.pipe(v.string(), v.regex(/^[A-Za-z0-9+/=]{8,200}$/, "not a signature")),
+});
+
+/** 32 bytes in hex: a PAKE share or a key-confirmation tag. */
+const Hex32 = v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/, "not 32 bytes of hex"));
+
 /** Every message, by type. */
 const MESSAGES = {
-  hello: msg("hello", { app: v.string(), v: Count, role: Role }),
+  hello: msg("hello", {
+    app: v.string(),
+    v: Count,
+    role: Role,
+    // From a tracker: how it admits ("code": the PAKE below; "open": anyone), and the PAKE's
+    // session id. Between peers: each side's membership.
+    access: v.optional(v.picklist(["code", "open"])),
+    sid: v.optional(v.pipe(v.string(), v.regex(/^[0-9a-f]{32}$/, "not a session id"))),
+    member: v.optional(Membership),
+  }),
+  // The join code's PAKE (CPace), tracker side: peer `pake`, tracker `pake_reply`, peer
+  // `pake_confirm`, then `admitted` or `error` WRONG_CODE.
+  pake: msg("pake", { share: Hex32 }),
+  pake_reply: msg("pake_reply", { share: Hex32, confirm: Hex32 }),
+  pake_confirm: msg("pake_confirm", { confirm: Hex32 }),
+  admitted: msg("admitted", { member: Membership }),
   // An unknown code is read as INTERNAL; the text is made printable where it is shown.
   error: msg("error", {
     code: v.fallback(v.picklist(WIRE_CODES), "INTERNAL"),
@@ -120,9 +147,14 @@ export type MessageType = keyof Schemas;
 export type Message = { [T in MessageType]: v.InferOutput<Schemas[T]> }[MessageType];
 export type MessageOf<T extends MessageType> = v.InferOutput<Schemas[T]>;
 
-/** The hello each side sends first. */
-export function hello(role: Role): MessageOf<"hello"> {
-  return { t: "hello", app: PROTOCOL_APP, v: PROTOCOL_VERSION, role };
+export type Membership = v.InferOutput<typeof Membership>;
+
+/** The hello each side sends first, with what it adds (a membership, a tracker's access). */
+export function hello(
+  role: Role,
+  extra: Pick<MessageOf<"hello">, "access" | "sid" | "member"> = {},
+): MessageOf<"hello"> {
+  return { t: "hello", app: PROTOCOL_APP, v: PROTOCOL_VERSION, role, ...extra };
 }
 
 const encoder = new TextEncoder();

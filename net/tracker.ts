@@ -38,6 +38,8 @@ import type {
 } from "./protocol.ts";
 import { type BudgetClock, IpBudget } from "./ip_budget.ts";
 import { type PeerRecord, type StateLimits, TrackerState } from "./tracker_state.ts";
+import type { Credentials } from "./secure.ts";
+import { TrackerGate } from "./tracker_gate.ts";
 import { Server } from "./transport.ts";
 
 /** Something that happened at the tracker. */
@@ -51,6 +53,14 @@ export type TrackerEvent =
 export interface TrackerOptions {
   host: string;
   port: number;
+  /** The tracker's identity, shown in TLS and signing memberships. */
+  creds: Credentials;
+  /** The join code of a private network; `undefined` for an open one. */
+  code?: string;
+  /** The network's number (`membership.ts`), kept by a restarted tracker; new when absent. */
+  net?: string;
+  /** The clock that times the slow-down of wrong codes (tests move it). */
+  gateClock?: () => number;
   /** Hears every event (joins, leaves, heartbeats, refusals, failed clients). */
   onEvent?: (e: TrackerEvent) => void;
   /** `heartbeatMs` is the interval peers are told to keep; `heartbeatMisses` how many may miss. */
@@ -75,6 +85,7 @@ interface Conn {
 
 /** A key whose connection was lost moments ago: only its token may take it back for a while. */
 interface Vacated {
+  id: string;
   token: string;
   until: number;
 }
@@ -83,7 +94,8 @@ type Handlers = { [T in MessageType]?: (c: Conn, m: MessageOf<T>) => Promise<voi
 
 /** A running tracker. */
 export class Tracker {
-  #server: Server;
+  #server!: Server;
+  #gate: TrackerGate;
   #state: TrackerState;
   #conns = new Map<PeerRecord, Conn>();
   #perIp = new Map<string, number>();
@@ -119,7 +131,13 @@ export class Tracker {
     },
   };
 
-  constructor(opts: TrackerOptions) {
+  private constructor(opts: TrackerOptions) {
+    this.#gate = new TrackerGate({
+      creds: opts.creds,
+      code: opts.code,
+      net: opts.net,
+      now: opts.gateClock,
+    });
     this.#t = timings(opts.timings);
     this.#emit = opts.onEvent ?? (() => {});
     this.#state = new TrackerState(opts.limits);
@@ -129,19 +147,41 @@ export class Tracker {
       maxAddresses: TRACKER_MAX_CONNECTIONS,
       clock: opts.work?.clock,
     });
-    this.#server = new Server({
+  }
+
+  /**
+   * Starts a tracker listening on `opts.host:opts.port`.
+   *
+   * @throws {RedeError} `UNREACHABLE` when it cannot listen there.
+   */
+  static async start(opts: TrackerOptions): Promise<Tracker> {
+    const t = new Tracker(opts);
+    t.#server = await Server.open({
       host: opts.host,
       port: opts.port,
+      creds: opts.creds,
+      helloMs: t.#t.helloMs,
       maxConnections: TRACKER_MAX_CONNECTIONS,
       maxFrameBytes: TRACKER_MAX_FRAME_BYTES,
-      writeMs: this.#t.stallMs,
-      handle: (ch) => this.#handle(ch),
+      writeMs: t.#t.stallMs,
+      handle: (ch) => t.#handle(ch),
       onError: (error, ch) => {
         if (!hasCode(error, "CLOSED", "TIMEOUT")) {
-          this.#emit({ kind: "error", client: ch.remote, error });
+          t.#emit({ kind: "error", client: ch.remote, error });
         }
       },
     });
+    return t;
+  }
+
+  /** The network's number (drawn at the start; see `membership.ts`). */
+  get net(): string {
+    return this.#gate.signer.net;
+  }
+
+  /** Wrong join codes tried since the start. */
+  get codeFailures(): number {
+    return this.#gate.failures;
   }
 
   get address(): Address {
@@ -207,14 +247,17 @@ export class Tracker {
     // The same connection registering another port gives up the one it had.
     if (c.rec && c.rec.key !== key) this.#remove(c, "re-registered");
     const live = this.#state.get(key);
-    if (live && live !== c.rec && (m.token === undefined || m.token !== live.token)) {
+    // The same peer is its identity, or (a reconnect) the token it was handed.
+    const same = (r: { id: string; token: string }) =>
+      r.id === c.ch.peerId || (m.token !== undefined && m.token === r.token);
+    if (live && live !== c.rec && !same(live)) {
       return await refuse(
         "TAKEN",
         `${key} is registered by another live connection; only that peer may replace it`,
       );
     }
-    const vacated = live ? undefined : this.#vacatedToken(key);
-    if (vacated !== undefined && vacated !== m.token) {
+    const vacated = live ? undefined : this.#vacatedBy(key);
+    if (vacated !== undefined && !same(vacated)) {
       return await refuse(
         "TAKEN",
         `${key} was registered until moments ago; only that peer may take it back for now`,
@@ -235,7 +278,7 @@ export class Tracker {
     this.#vacated.delete(key);
     const name = remoteText(m.name, MAX_PEER_NAME_CHARS) || "?";
     const token = randomBytes(16).toString("hex");
-    const rec = this.#state.add({ key, ip, port: m.port, name, token }, m.files);
+    const rec = this.#state.add({ key, ip, port: m.port, id: c.ch.peerId!, name, token }, m.files);
     c.rec = rec;
     this.#conns.set(rec, c);
     this.#emit({ kind: "join", key, name, files: rec.files.length });
@@ -248,15 +291,15 @@ export class Tracker {
     });
   }
 
-  /** The token that may take `key` back, if its peer was lost moments ago. */
-  #vacatedToken(key: string): string | undefined {
+  /** The peer (identity, token) that may take `key` back, if it was lost moments ago. */
+  #vacatedBy(key: string): Vacated | undefined {
     const now = Date.now();
     // Oldest first: drop what ran out.
     for (const [k, v] of this.#vacated) {
       if (v.until > now) break;
       this.#vacated.delete(k);
     }
-    return this.#vacated.get(key)?.token;
+    return this.#vacated.get(key);
   }
 
   async #handle(ch: Channel): Promise<void> {
@@ -272,7 +315,7 @@ export class Tracker {
         );
       }
       if (!(await this.#work.ready(ip, () => ch.closed, 0))) return;
-      await ch.accept("tracker", ["peer", "client"], this.#t.helloMs);
+      await this.#gate.admit(ch, ip, this.#t.helloMs);
       while (!c.done) {
         // An address that used its share of the tracker waits; its bytes wait in TCP buffers.
         if (!(await this.#work.ready(ip, () => ch.closed, WORK_TICKET))) return;
@@ -333,7 +376,7 @@ export class Tracker {
       }
       this.#vacated.delete(rec.key);
       const graceMs = this.#t.heartbeatMs * this.#t.heartbeatMisses;
-      this.#vacated.set(rec.key, { token: rec.token, until: Date.now() + graceMs });
+      this.#vacated.set(rec.key, { id: rec.id, token: rec.token, until: Date.now() + graceMs });
     }
     this.#emit({ kind: "leave", key: rec.key, name: rec.name, reason });
   }

@@ -3,7 +3,9 @@
  * when the tracker goes away keeps trying until it is back, then registers again by itself.
  */
 import type { FileSummary } from "../core/content.ts";
-import { errorLine, RedeError } from "../core/errors.ts";
+import { Buffer } from "node:buffer";
+import { errorLine, hasCode, RedeError } from "../core/errors.ts";
+import { formatId } from "../storage/identity.ts";
 import {
   MAX_FIND_TEXT_CHARS,
   type Timings,
@@ -21,7 +23,11 @@ import type {
   PeerAddress,
   PeerInfo,
 } from "./protocol.ts";
+import { Network, type Trust } from "./membership.ts";
+import { startPake } from "./pake.ts";
 import { connect } from "./transport.ts";
+
+const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
 
 export interface TrackerClientOptions {
   tracker: Address;
@@ -33,7 +39,22 @@ export interface TrackerClientOptions {
   /** Tells the user about registrations and lost connections. */
   log: (line: string) => void;
   timings?: Partial<Timings>;
+  /** This peer's identity; the network is set on it once the tracker admits this peer. */
+  trust: Trust;
+  /** The join code, asked once when the network turns out to be private. */
+  code: () => Promise<string>;
+  /** The tracker IDs met before (trust on first use). */
+  pins: {
+    get(where: string): Promise<string | undefined>;
+    set(where: string, id: string): Promise<void>;
+  };
 }
+
+/** The join code was just asked for: connect again at once. */
+class CodeAsked extends Error {}
+
+/** Failures that retrying cannot mend: the loop stops and says why. */
+const FATAL = ["IDENTITY", "WRONG_CODE", "BAD_INPUT"] as const;
 
 const utf8 = new TextEncoder();
 
@@ -48,6 +69,8 @@ export class TrackerClient {
   /** The secret the tracker handed at the last registration; a reconnect shows it. */
   #token?: string;
   #trimmedTold = false;
+  #fatal?: RedeError;
+  #code?: string;
   #closing = false;
   #wake?: () => void;
   #loop?: Promise<void>;
@@ -70,10 +93,16 @@ export class TrackerClient {
     return this.#registered;
   }
 
-  /** Starts the registration loop; resolves after the first attempt, successful or not. */
-  start(): Promise<void> {
+  /**
+   * Starts the registration loop; resolves after the first attempt, successful or not.
+   *
+   * @throws {RedeError} when the first attempt failed for good: `IDENTITY` (the tracker is not
+   * the one pinned), `WRONG_CODE`, `BAD_INPUT` (no code to give).
+   */
+  async start(): Promise<void> {
     this.#loop ??= this.#run();
-    return this.#firstAttempt;
+    await this.#firstAttempt;
+    if (this.#fatal) throw this.#fatal;
   }
 
   /** Asks the tracker for the connected peers. */
@@ -146,12 +175,18 @@ export class TrackerClient {
     let attempt = 0;
     let everRegistered = false;
     let reportedDown = false;
+    let again = false;
     while (!this.#closing) {
+      again = false;
       try {
-        const ch = await connect(this.#opts.tracker, "tracker", t.connectMs, t.stallMs);
+        const ch = await connect(this.#opts.tracker, "tracker", {
+          creds: this.#opts.trust.creds,
+          timeoutMs: t.connectMs,
+          writeMs: t.stallMs,
+        });
         this.#ch = ch;
         if (this.#closing) break;
-        await ch.greet("peer", "tracker", t.helloMs);
+        await this.#admission(ch);
         const reg = await ch.request(
           {
             t: "register",
@@ -182,6 +217,15 @@ export class TrackerClient {
           reportedDown = true;
         }
       } catch (err) {
+        if (err instanceof CodeAsked) {
+          again = true;
+          continue;
+        }
+        if (hasCode(err, ...FATAL)) {
+          this.#fatal = err;
+          if (everRegistered) this.#opts.log(`${errorLine(err)}; no longer retrying`);
+          break;
+        }
         if (!reportedDown && !this.#closing) {
           this.#opts.log(`${errorLine(err)}; retrying in the background`);
           reportedDown = true;
@@ -190,7 +234,7 @@ export class TrackerClient {
         this.#registered = false;
         this.#ch?.close();
         this.#ch = undefined;
-        this.#firstDone();
+        if (!again) this.#firstDone();
       }
       if (this.#closing) break;
       const delays = t.reconnectDelaysMs;
@@ -203,6 +247,66 @@ export class TrackerClient {
         };
       });
     }
+  }
+
+  /**
+   * Admission (docs/PROTOCOL.md): the tracker's ID checked against the pin of its address, the
+   * hello, the join code's PAKE on a private network, and the membership the tracker signs.
+   */
+  async #admission(ch: Channel): Promise<void> {
+    const t = this.#t;
+    const where = this.where;
+    const trust = this.#opts.trust;
+    const theirId = ch.peerId!;
+    const pinned = await this.#opts.pins.get(where);
+    if (pinned !== undefined && pinned !== theirId) {
+      throw new RedeError(
+        "IDENTITY",
+        `The tracker at ${where} has a new identity (ID ${formatId(theirId, true)}; it was ` +
+          `${formatId(pinned, true)} when you joined it before). If that is expected, forget ` +
+          `the old one with 'rede-p2p id --forget ${where}' and join again`,
+      );
+    }
+    const theirs = await ch.greet("peer", "tracker", t.helloMs);
+    let admitted: MessageOf<"admitted">;
+    if (theirs.access === "code") {
+      if (theirs.sid === undefined) throw new RedeError("BAD_PEER", "The tracker sent no PAKE sid");
+      if (this.#code === undefined) {
+        // Asked with no connection open: a person may take longer than the tracker waits.
+        ch.close();
+        this.#code = await this.#opts.code();
+        throw new CodeAsked();
+      }
+      const wrong = () =>
+        new RedeError("WRONG_CODE", `Wrong join code for the network at ${where}`);
+      const pake = startPake({
+        role: "initiator",
+        code: this.#code,
+        sid: Buffer.from(theirs.sid, "hex"),
+        initiatorId: Buffer.from(trust.creds.fingerprint, "hex"),
+        responderId: Buffer.from(theirId, "hex"),
+      });
+      const reply = await ch.request(
+        { t: "pake", share: hex(pake.share) },
+        "pake_reply",
+        t.helloMs,
+      );
+      const done = pake.finish(Buffer.from(reply.share, "hex"));
+      if (!done.verify(Buffer.from(reply.confirm, "hex"))) throw wrong();
+      try {
+        admitted = await ch.request(
+          { t: "pake_confirm", confirm: hex(done.confirm) },
+          "admitted",
+          t.helloMs,
+        );
+      } catch (err) {
+        throw hasCode(err, "WRONG_CODE") ? wrong() : err;
+      }
+    } else {
+      admitted = await ch.expect("admitted", t.helloMs);
+    }
+    trust.network = new Network(theirId, ch.peerCert!, admitted.member, trust.creds.fingerprint);
+    if (pinned === undefined) await this.#opts.pins.set(where, theirId);
   }
 
   /**

@@ -65,6 +65,8 @@ export interface PeerRecord {
   readonly key: string;
   readonly ip: string;
   readonly port: number;
+  /** Its identity: the fingerprint of the certificate it showed in TLS. */
+  readonly id: string;
   readonly name: string;
   /** The secret that lets a reconnect of this peer replace it. */
   readonly token: string;
@@ -307,7 +309,7 @@ export class TrackerState {
         // A peer name has no control characters: at most 3 JSON bytes per UTF-16 unit.
         bytes += PEER_BYTES + r.name.length * 3;
         if (out.length >= MAX_PEER_LIST || bytes > TRACKER_MAX_REPLY_BYTES) break;
-        out.push({ ip: r.ip, port: r.port, name: r.name, files: r.files.length });
+        out.push({ ip: r.ip, port: r.port, id: r.id, name: r.name, files: r.files.length });
       }
       this.#sorted = out;
     }
@@ -350,7 +352,7 @@ export class TrackerState {
           held.add(h);
         }
       }
-      for (const h of held) row.peers.push({ ip: h.ip, port: h.port });
+      for (const h of held) row.peers.push({ ip: h.ip, port: h.port, id: h.id });
       bytes += ROW_BYTES + utf8.encode(row.name).length + row.peers.length * ADDRESS_BYTES;
       if (bytes > TRACKER_MAX_REPLY_BYTES) break;
       out.push(row);
@@ -367,7 +369,7 @@ export class TrackerState {
         seen.add(h);
       }
     }
-    return [...seen].map((h) => ({ ip: h.ip, port: h.port }));
+    return [...seen].map((h) => ({ ip: h.ip, port: h.port, id: h.id }));
   }
 }
 

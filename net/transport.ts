@@ -1,75 +1,103 @@
 /**
- * Transport: the only code that calls `Deno.listen` and `Deno.connect`. A {@link Server}
- * accepts connections and hands each, as a {@link Channel}, to its handler.
+ * Transport: the only code that listens and connects. Every connection runs over TLS 1.3 with
+ * certificates both ways (`secure.ts`). A {@link Server} accepts connections and hands each, as
+ * a {@link Channel} that knows the client's ID, to its handler.
  */
+import * as nodeNet from "node:net";
+import type { SecureContext } from "node:tls";
 import { hasCode, RedeError } from "../core/errors.ts";
-import { type Address, formatAddress, sourceKey } from "./address.ts";
+import { formatId } from "../storage/identity.ts";
+import { type Address, formatAddress, normalizeIp, sourceKey } from "./address.ts";
 import { Channel } from "./channel.ts";
+import {
+  type Credentials,
+  HandshakeTimeout,
+  secureAccept,
+  secureConnect,
+  serverContext,
+  type TlsLink,
+} from "./secure.ts";
 
-/**
- * Opens a TCP listener.
- *
- * @throws {RedeError} `UNREACHABLE` with a clear line when the port is taken or not allowed.
- */
-export function listen(host: string, port: number): Deno.TcpListener {
-  try {
-    return Deno.listen({ hostname: host, port, transport: "tcp" });
-  } catch (err) {
-    const where = formatAddress({ host, port });
-    if (err instanceof Deno.errors.AddrInUse) {
-      throw new RedeError("UNREACHABLE", `Port ${port} is already in use (${where})`, {
-        cause: err,
+/** How a listen failed, in one line. */
+function listenError(err: unknown, host: string, port: number): RedeError {
+  const where = formatAddress({ host, port });
+  const code = (err as { code?: string }).code;
+  const why = code === "EADDRINUSE"
+    ? `Port ${port} is already in use (${where})`
+    : code === "EADDRNOTAVAIL"
+    ? `Cannot listen on ${where}: no such local address`
+    : code === "EACCES" || err instanceof Deno.errors.PermissionDenied
+    ? `Not allowed to listen on ${where}`
+    : `Cannot listen on ${where}: ${(err as Error).message}`;
+  return new RedeError("UNREACHABLE", why, { cause: err });
+}
+
+/** Opens a TCP listener; settles once it listens. */
+function listen(server: nodeNet.Server, host: string, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const failed = (err: Error) => reject(listenError(err, host, port));
+    server.once("error", failed);
+    try {
+      server.listen({ host, port }, () => {
+        server.removeListener("error", failed);
+        resolve();
       });
+    } catch (err) {
+      failed(err as Error);
     }
-    if (err instanceof Deno.errors.AddrNotAvailable) {
-      throw new RedeError("UNREACHABLE", `Cannot listen on ${where}: no such local address`, {
-        cause: err,
-      });
-    }
-    if (err instanceof Deno.errors.PermissionDenied) {
-      throw new RedeError("UNREACHABLE", `Not allowed to listen on ${where}`, { cause: err });
-    }
-    throw new RedeError("UNREACHABLE", `Cannot listen on ${where}: ${(err as Error).message}`, {
-      cause: err,
-    });
-  }
+  });
+}
+
+export interface ConnectOptions {
+  /** This side's identity, shown in TLS. */
+  creds: Credentials;
+  /** How long the connect and the TLS handshake may take. */
+  timeoutMs: number;
+  /** How long a write may stay blocked on the channel. */
+  writeMs?: number;
+  /**
+   * The ID the other side must have (a listed peer, a pinned tracker); a certificate with
+   * another is refused with `IDENTITY`.
+   */
+  expectId?: string;
 }
 
 /**
- * Connects to a host and wraps the connection in a channel.
+ * Connects over TLS to a host and wraps the connection in a channel.
  *
  * @param what What is at the other end, for the error line (`peer`, `tracker`).
- * @param timeoutMs How long the connect may take.
- * @param writeMs How long a write may stay blocked on the channel.
- * @throws {RedeError} `UNREACHABLE` with a one-line reason.
+ * @throws {RedeError} `UNREACHABLE` with a one-line reason; `IDENTITY` when the other side's
+ * certificate is not `expectId`.
  */
-export async function connect(
-  addr: Address,
-  what: string,
-  timeoutMs: number,
-  writeMs?: number,
-): Promise<Channel> {
+export async function connect(addr: Address, what: string, opts: ConnectOptions): Promise<Channel> {
   const where = formatAddress(addr);
-  const timeout = AbortSignal.timeout(timeoutMs);
+  let link: TlsLink;
+  let peerId: string;
   try {
-    const conn = await Deno.connect({
-      hostname: addr.host,
-      port: addr.port,
-      transport: "tcp",
-      signal: timeout,
-    });
-    conn.setNoDelay(true);
-    return Channel.fromConn(conn, { writeMs });
+    ({ link, peerId } = await secureConnect(addr.host, addr.port, opts.creds, opts.timeoutMs));
   } catch (err) {
+    const code = (err as { code?: string }).code;
     let reason = (err as Error).message;
-    if (err instanceof Deno.errors.ConnectionRefused) reason = "connection refused";
-    else if (err instanceof Deno.errors.ConnectionReset) reason = "connection reset";
-    else if (timeout.aborted) reason = "no answer";
-    else if (/lookup|resolve|not known|dns/i.test(reason)) reason = "unknown host";
+    if (code === "ECONNREFUSED") reason = "connection refused";
+    else if (code === "ECONNRESET") reason = "connection reset";
+    else if (err instanceof HandshakeTimeout) reason = "no answer";
+    else if (code === "ENOTFOUND" || code === "EAI_AGAIN" || /lookup|not known/i.test(reason)) {
+      reason = "unknown host";
+    } else reason = `no TLS handshake (an older rede-p2p, or not rede-p2p: ${reason})`;
     throw new RedeError("UNREACHABLE", `Cannot reach ${what} at ${where}: ${reason}`, {
       cause: err,
     });
   }
+  if (opts.expectId !== undefined && peerId !== opts.expectId) {
+    link.close();
+    throw new RedeError(
+      "IDENTITY",
+      `The ${what} at ${where} is not the one expected: its ID is ${formatId(peerId, true)}, ` +
+        `not ${formatId(opts.expectId, true)}`,
+    );
+  }
+  const peerCert = link.socket.getPeerCertificate(true).raw;
+  return new Channel(link, addr, { writeMs: opts.writeMs, peerId, peerCert });
 }
 
 export interface ServerOptions {
@@ -88,6 +116,10 @@ export interface ServerOptions {
   writeMs: number;
   /** Largest frame accepted from a client (default `MAX_FRAME_BYTES`). */
   maxFrameBytes?: number;
+  /** This side's identity, shown in TLS. */
+  creds: Credentials;
+  /** How long a client may take to finish TLS. */
+  helloMs: number;
   /** Serves one connection; when it returns or throws, the connection is closed. */
   handle: (ch: Channel) => Promise<void>;
   /** Hears of a handler that failed; the client is told, if it still listens. */
@@ -103,14 +135,35 @@ export class Server {
   readonly address: Address;
   /** Settles once the server is closed and every connection has ended. */
   readonly done: Promise<void>;
-  #listener: Deno.TcpListener;
+  #server: nodeNet.Server;
   #open = new Set<Channel>();
+  /** Connections still in their TLS handshake, by source. */
+  #handshakes = new Map<string, number>();
+  #running = new Set<Promise<void>>();
+  #closed!: () => void;
 
-  constructor(opts: ServerOptions) {
-    this.#listener = listen(opts.host, opts.port);
-    const addr = this.#listener.addr as Deno.NetAddr;
-    this.address = { host: addr.hostname, port: addr.port };
-    this.done = this.#serve(opts);
+  private constructor(server: nodeNet.Server, opts: ServerOptions) {
+    this.#server = server;
+    const addr = server.address() as nodeNet.AddressInfo;
+    this.address = { host: normalizeIp(addr.address), port: addr.port };
+    const ctx = serverContext(opts.creds);
+    server.on("connection", (socket: nodeNet.Socket) => this.#accept(socket, ctx, opts));
+    const closed = new Promise<void>((resolve) => (this.#closed = resolve));
+    this.done = closed.then(async () => {
+      for (const ch of this.#open) ch.close();
+      while (this.#running.size > 0) await Promise.all(this.#running);
+    });
+  }
+
+  /**
+   * Listens on `opts.host:opts.port` (0: any free port).
+   *
+   * @throws {RedeError} `UNREACHABLE` with a clear line when the port is taken or not allowed.
+   */
+  static async open(opts: ServerOptions): Promise<Server> {
+    const server = nodeNet.createServer();
+    await listen(server, opts.host, opts.port);
+    return new Server(server, opts);
   }
 
   /** Connections open now (refused ones included until they are closed). */
@@ -120,45 +173,61 @@ export class Server {
 
   /** Stops accepting; connections being served end as their handlers return. */
   close(): void {
-    try {
-      this.#listener.close();
-    } catch {
-      // Already closed.
-    }
+    this.#server.close(() => this.#closed());
   }
 
-  async #serve(opts: ServerOptions): Promise<void> {
-    const open = this.#open;
-    const running = new Set<Promise<void>>();
-    try {
-      for await (const conn of this.#listener) {
-        const ch = Channel.fromConn(conn, {
+  #accept(socket: nodeNet.Socket, ctx: SecureContext, opts: ServerOptions): void {
+    const remote = { host: normalizeIp(socket.remoteAddress ?? "?"), port: socket.remotePort ?? 0 };
+    const ip = sourceKey(remote.host);
+    const shaking = this.#handshakes.get(ip) ?? 0;
+    let waiting = 0;
+    for (const n of this.#handshakes.values()) waiting += n;
+    // A handshake costs CPU and memory before anything is known of the client: bounded too.
+    if (shaking >= (opts.maxPerIp ?? opts.maxConnections) || waiting >= opts.maxConnections) {
+      socket.destroy();
+      return;
+    }
+    socket.setNoDelay(true);
+    socket.on("error", () => {}); // Seen (and handled) as a closed link.
+    this.#handshakes.set(ip, shaking + 1);
+    const run = (async () => {
+      let ch: Channel;
+      try {
+        const { link, peerId } = await secureAccept(socket, ctx, opts.helloMs);
+        ch = new Channel(link, remote, {
           writeMs: opts.writeMs,
           maxFrameBytes: opts.maxFrameBytes,
+          peerId,
         });
-        const busy = admit(ch, open, opts);
-        open.add(ch);
-        const run = (async () => {
-          try {
-            if (busy) throw new RedeError("BUSY", busy);
-            await opts.handle(ch);
-          } catch (err) {
-            opts.onError(err, ch);
-            if (!ch.closed && !hasCode(err, "CLOSED")) await ch.sendError(err);
-          } finally {
-            ch.close();
-            open.delete(ch);
-          }
-        })();
-        running.add(run);
-        run.finally(() => running.delete(run));
+      } catch {
+        return; // Not TLS, or gone: nothing to tell.
+      } finally {
+        const left = this.#handshakes.get(ip)! - 1;
+        if (left === 0) this.#handshakes.delete(ip);
+        else this.#handshakes.set(ip, left);
       }
-    } catch (err) {
-      if (!(err instanceof Deno.errors.BadResource)) throw err;
-    } finally {
-      for (const ch of open) ch.close();
-      await Promise.all(running);
-    }
+      const open = this.#open;
+      const busy = admit(ch, open, opts);
+      open.add(ch);
+      try {
+        if (busy) throw new RedeError("BUSY", busy);
+        if (ch.peerId === undefined) {
+          throw new RedeError(
+            "BAD_HELLO",
+            "A certificate is required: rede-p2p identifies both sides",
+          );
+        }
+        await opts.handle(ch);
+      } catch (err) {
+        opts.onError(err, ch);
+        if (!ch.closed && !hasCode(err, "CLOSED")) await ch.sendError(err);
+      } finally {
+        ch.close();
+        open.delete(ch);
+      }
+    })();
+    this.#running.add(run);
+    run.finally(() => this.#running.delete(run));
   }
 }
 

@@ -4,15 +4,12 @@
  * shown in base32 in groups. A peer's identity belongs to its shared folder, so two peers on one
  * machine (two folders) have two IDs; the tracker has one of its own. See docs/SECURITY.md.
  */
-import "reflect-metadata"; // @peculiar/x509 needs it, before it is loaded.
-import * as x509 from "@peculiar/x509";
+import { Buffer } from "node:buffer";
 import { createHash, webcrypto } from "node:crypto";
 import { promises as fsp } from "node:fs";
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
 import { RedeError } from "../core/errors.ts";
-
-x509.cryptoProvider.set(webcrypto as unknown as Crypto);
 
 /** An identity: its certificate and key (PEM), and its ID. */
 export interface Identity {
@@ -94,8 +91,14 @@ export async function loadIdentity(home: string, name: string): Promise<Identity
   return made;
 }
 
-/** A new key pair and self-signed certificate. */
+/**
+ * A new key pair and self-signed certificate. `@peculiar/x509` is loaded only here: a process
+ * that finds its identity made never pays for it.
+ */
 export async function makeIdentity(): Promise<Identity> {
+  await import("reflect-metadata"); // @peculiar/x509 needs it, before it is loaded.
+  const x509 = await import("@peculiar/x509");
+  x509.cryptoProvider.set(webcrypto as unknown as Crypto);
   const keys = await webcrypto.subtle.generateKey(ALG, true, ["sign", "verify"]) as CryptoKeyPair;
   const now = Date.now();
   const cert = await x509.X509CertificateGenerator.createSelfSigned({
@@ -121,7 +124,11 @@ export async function makeIdentity(): Promise<Identity> {
 
 /** The SHA-256 of a PEM certificate's DER bytes, in hex. */
 export function fingerprintOf(certPem: string): string {
-  const der = new Uint8Array(new x509.X509Certificate(certPem).rawData);
+  const body = /-----BEGIN CERTIFICATE-----([A-Za-z0-9+/=\s]+)-----END CERTIFICATE-----/
+    .exec(certPem);
+  if (!body) throw new Error("no certificate in the PEM text");
+  const der = Buffer.from(body[1].replace(/\s+/g, ""), "base64");
+  if (der.length < 64) throw new Error("certificate too short");
   return createHash("sha256").update(der).digest("hex");
 }
 
@@ -154,4 +161,82 @@ async function writePrivately(path: string, text: string): Promise<void> {
   const temp = `${path}.tmp`;
   await fsp.writeFile(temp, text, { mode: 0o600 });
   await fsp.rename(temp, path);
+}
+
+/**
+ * The tracker IDs this user has met, one file per tracker address (trust on first use): a
+ * tracker at a known address with another ID is refused until its pin is forgotten.
+ */
+export class TrackerPins {
+  #dir: string;
+
+  constructor(home: string) {
+    this.#dir = join(home, "trackers");
+  }
+
+  /** The ID pinned for `where` (`host:port` as typed), if any. */
+  async get(where: string): Promise<string | undefined> {
+    try {
+      const id = (await fsp.readFile(this.#path(where), "utf8")).trim();
+      return /^[0-9a-f]{64}$/.test(id) ? id : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Pins `id` for `where`. */
+  async set(where: string, id: string): Promise<void> {
+    await fsp.mkdir(this.#dir, { recursive: true, mode: 0o700 });
+    const path = this.#path(where);
+    const temp = `${path}.${Deno.pid}.tmp`;
+    await fsp.writeFile(temp, `${id}\n`, { mode: 0o600 });
+    await fsp.rename(temp, path);
+  }
+
+  /** Forgets the pin of `where`; whether there was one. */
+  async forget(where: string): Promise<boolean> {
+    try {
+      await fsp.unlink(this.#path(where));
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** One file per address, named so that any system takes it (`[::1]:9450` → `__1_-9450`). */
+  #path(where: string): string {
+    return join(this.#dir, `${where.toLowerCase().replace(/[^a-z0-9.-]/g, "_")}.id`);
+  }
+}
+
+/** What a tracker keeps between its runs on one port: its join code (none: open) and network. */
+export interface NetworkRecord {
+  code?: string;
+  net: string;
+}
+
+/**
+ * The network a tracker ran on `port` before, if it left one: a restarted tracker keeps its
+ * code and network, so its peers come back by themselves (docs/SECURITY.md).
+ */
+export async function loadNetwork(home: string, port: number): Promise<NetworkRecord | undefined> {
+  try {
+    const v = JSON.parse(await fsp.readFile(networkPath(home, port), "utf8"));
+    if (typeof v?.net !== "string" || !/^[0-9a-f]{32}$/.test(v.net)) return undefined;
+    if (v.code !== undefined && typeof v.code !== "string") return undefined;
+    return { code: v.code, net: v.net };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Keeps the network of a tracker on `port` for its next run (privately: it holds the code). */
+export async function saveNetwork(home: string, port: number, rec: NetworkRecord): Promise<void> {
+  const path = networkPath(home, port);
+  await fsp.mkdir(join(home, "identities", TRACKER_IDENTITY), { recursive: true, mode: 0o700 });
+  await writePrivately(path, JSON.stringify(rec));
+}
+
+function networkPath(home: string, port: number): string {
+  return join(home, "identities", TRACKER_IDENTITY, `network-${port}.json`);
 }

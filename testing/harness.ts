@@ -3,7 +3,11 @@
  * on 127.0.0.1 with port 0 and temporary folders, and waits on the lines they print (never on
  * sleeps). Product code never imports this folder.
  */
+import { Buffer } from "node:buffer";
 import { join } from "node:path";
+import { loadIdentity } from "../storage/identity.ts";
+import { MembershipSigner, Network, type Trust } from "../net/membership.ts";
+import type { Credentials } from "../net/secure.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname;
 const PERMS = [
@@ -14,6 +18,84 @@ const PERMS = [
   // Where identities live (storage/identity.ts): REDE_P2P_HOME, or the per-user folder.
   "--allow-env=REDE_P2P_HOME,HOME,XDG_CONFIG_HOME,APPDATA",
 ];
+
+/**
+ * The identity folder (`REDE_P2P_HOME`) of every process and in-process server a test starts,
+ * unless it gives its own: one per test process, so tests never touch the user's folder, and
+ * every tracker of a test run has one ID (the pins of reused ports stay true). Removed at exit.
+ */
+export const IDENTITY_HOME = Deno.makeTempDirSync({ prefix: "rede-p2p-ids-" });
+globalThis.addEventListener("unload", () => {
+  try {
+    Deno.removeSync(IDENTITY_HOME, { recursive: true });
+  } catch {
+    // Already gone.
+  }
+});
+
+/** The join code each tracker started by {@link startTracker} printed, by port. */
+const CODES = new Map<number, string>();
+
+/** The join code of the tracker a test started on `port`, if it has one. */
+export function codeOf(port: number): string | undefined {
+  return CODES.get(port);
+}
+
+/** Records the join code of a tracker started in-process on `port`, for {@link joinArgs}. */
+export function setCode(port: number, code: string | undefined): void {
+  if (code === undefined) CODES.delete(port);
+  else CODES.set(port, code);
+}
+
+/** Pins kept in memory (a tracker client in-process): remembers like the real ones. */
+export function memoryPins(): {
+  get(where: string): Promise<string | undefined>;
+  set(where: string, id: string): Promise<void>;
+} {
+  const pins = new Map<string, string>();
+  return {
+    get: (where) => Promise.resolve(pins.get(where)),
+    set: (where, id) => {
+      pins.set(where, id);
+      return Promise.resolve();
+    },
+  };
+}
+
+/** The identity `name` in {@link IDENTITY_HOME}, as TLS needs it. */
+export function credentials(name: string): Promise<Credentials> {
+  return loadIdentity(IDENTITY_HOME, name);
+}
+
+/**
+ * A network without a tracker process, for in-process servers and hand-built clients: its
+ * signer stands for the tracker, and {@link TestNetwork.trust} makes a member's trust.
+ */
+export class TestNetwork {
+  private constructor(readonly tracker: Credentials, readonly signer: MembershipSigner) {}
+
+  static async make(name = "test-tracker"): Promise<TestNetwork> {
+    const tracker = await credentials(name);
+    return new TestNetwork(tracker, new MembershipSigner(tracker.keyPem));
+  }
+
+  /** The trust of identity `name` as a member (or not, with `member: false`). */
+  async trust(name: string, member = true): Promise<Trust> {
+    const creds = await credentials(name);
+    if (!member) return { creds };
+    const der = Buffer.from(
+      this.tracker.certPem.replace(/-----[A-Z ]+-----|\s/g, ""),
+      "base64",
+    );
+    const network = new Network(
+      this.tracker.fingerprint,
+      der,
+      this.signer.sign(creds.fingerprint),
+      creds.fingerprint,
+    );
+    return { creds, network };
+  }
+}
 
 /** What to run: the TypeScript sources, or the bundled single file. */
 export interface Program {
@@ -54,7 +136,7 @@ export class Proc {
       stdin: opts.stdin ? "piped" : "null",
       stdout: "piped",
       stderr: "piped",
-      env: { NO_COLOR: "1", ...opts.env },
+      env: { NO_COLOR: "1", REDE_P2P_HOME: IDENTITY_HOME, ...opts.env },
     }).spawn();
     if (opts.stdin) this.#stdin = this.child.stdin.getWriter();
     this.#readers = [this.#pump(this.child.stdout), this.#pump(this.child.stderr)];
@@ -161,11 +243,23 @@ export class Proc {
   }
 }
 
-/** A tracker on 127.0.0.1 with a free port. */
-export async function startTracker(program: Program, port = 0): Promise<Proc & { port: number }> {
-  const p = new Proc(program, ["serve", String(port), "--host", "127.0.0.1"]);
+/**
+ * A tracker on 127.0.0.1 with a free port: a private network unless `extra` says `--open`; its
+ * code is kept, and {@link joinArgs} gives it.
+ */
+export async function startTracker(
+  program: Program,
+  port = 0,
+  extra: string[] = [],
+  opts: { env?: Record<string, string> } = {},
+): Promise<Proc & { port: number; code?: string }> {
+  const p = new Proc(program, ["serve", String(port), "--host", "127.0.0.1", ...extra], opts);
   const m = await p.waitFor(/listening on 127\.0\.0\.1:(\d+)/);
-  return Object.assign(p, { port: Number(m[1]) });
+  const access = await p.waitFor(/^(?:Join code: (\S+)|Open network)/m);
+  const code = access[1];
+  if (code !== undefined) CODES.set(Number(m[1]), code);
+  else CODES.delete(Number(m[1]));
+  return Object.assign(p, { port: Number(m[1]), code });
 }
 
 export interface PeerSetup {
@@ -203,6 +297,9 @@ export function joinArgs(trackerPort: number, setup: PeerSetup, extra: string[] 
     setup.dir,
     "--manifest",
     setup.manifest,
+    ...(CODES.has(trackerPort) && !extra.includes("--code")
+      ? ["--code", CODES.get(trackerPort)!]
+      : []),
     ...extra,
   ];
 }
@@ -299,8 +396,12 @@ export class Scene {
     this.#cleanups.push(cleanup);
   }
 
-  async tracker(port = 0): Promise<Proc & { port: number }> {
-    return this.track(await startTracker(this.program, port));
+  async tracker(
+    port = 0,
+    extra: string[] = [],
+    opts: { env?: Record<string, string> } = {},
+  ): Promise<Proc & { port: number; code?: string }> {
+    return this.track(await startTracker(this.program, port, extra, opts));
   }
 
   async home(files: Record<string, string | Uint8Array> = {}): Promise<PeerSetup> {

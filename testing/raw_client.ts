@@ -1,13 +1,31 @@
 /**
- * A hand-built tracker client for hostile tests and the tracker benchmark: a raw socket from any
- * loopback source address (node:net `localAddress`), frames built with the product's encoder,
- * and nothing of the product's checks on what it sends. It is not a product module.
+ * A hand-built tracker client for hostile tests and the tracker benchmark: a TLS connection (with
+ * an identity of the test home) from any loopback source address (`localAddress`), frames built
+ * with the product's encoder, and nothing of the product's checks on what it sends; it can run
+ * the tracker's admission (the join code's PAKE) itself. It is not a product module.
  */
 import { Buffer } from "node:buffer";
 import * as net from "node:net";
+import * as tls from "node:tls";
 import { encodeFrame } from "../net/framing.ts";
-import { decodeMessage, type Message } from "../net/protocol.ts";
+import { decodeMessage, type Membership, type Message } from "../net/protocol.ts";
+import { startPake } from "../net/pake.ts";
+import { peerFingerprint } from "../net/secure.ts";
 import { PROTOCOL_VERSION } from "../core/limits.ts";
+import { Channel } from "../net/channel.ts";
+import { Network, type Trust } from "../net/membership.ts";
+import { connect } from "../net/transport.ts";
+import { codeOf, credentials } from "./harness.ts";
+
+/** How a raw client connects: the identity it shows, plaintext (an old client), its code. */
+export interface RawOptions {
+  /** Identity name in the test home (default `raw-client`). */
+  identity?: string;
+  /** No TLS at all: an older, plaintext client. */
+  plain?: boolean;
+  /** The join code for {@link RawClient.hello} on a private network. */
+  code?: string;
+}
 
 const enc = new TextEncoder();
 
@@ -20,6 +38,12 @@ export class RawClient {
   #closed: Promise<void>;
   /** Whether the other side closed (or the socket failed). */
   ended = false;
+  /** The membership the tracker signed, after {@link RawClient.hello}. */
+  member?: Membership;
+  /** This client's ID and the server's, over TLS. */
+  myId = "";
+  theirId = "";
+  theirCert = new Uint8Array(0);
 
   private constructor(sock: net.Socket) {
     this.#sock = sock;
@@ -32,29 +56,89 @@ export class RawClient {
     });
   }
 
-  /** Connects from `localAddress` (127.0.0.1 unless given) to the tracker on 127.0.0.1. */
-  static open(port: number, localAddress = "127.0.0.1"): Promise<RawClient> {
-    return new Promise((resolve, reject) => {
-      const sock = net.connect({ host: "127.0.0.1", port, localAddress });
-      sock.setNoDelay(true);
-      sock.once("connect", () => {
+  /** Connects from `localAddress` (127.0.0.1 unless given) to a server on 127.0.0.1. */
+  static async open(
+    port: number,
+    localAddress = "127.0.0.1",
+    opts: RawOptions = {},
+  ): Promise<RawClient> {
+    if (opts.plain) return new RawClient(await RawClient.#tcp(port, localAddress));
+    const creds = await credentials(opts.identity ?? "raw-client");
+    const raw = await RawClient.#tcp(port, localAddress);
+    return await new Promise((resolve, reject) => {
+      const sock = tls.connect({
+        socket: raw,
+        key: creds.keyPem,
+        cert: creds.certPem,
+        servername: "rede-p2p",
+        rejectUnauthorized: false,
+        minVersion: "TLSv1.3",
+      });
+      sock.once("secureConnect", () => {
         sock.removeListener("error", reject);
-        resolve(new RawClient(sock));
+        sock.setNoDelay(true);
+        const c = new RawClient(sock);
+        c.myId = creds.fingerprint;
+        c.theirId = peerFingerprint(sock) ?? "";
+        c.theirCert = new Uint8Array(sock.getPeerCertificate(true).raw);
+        resolve(c);
       });
       sock.once("error", reject);
     });
   }
 
-  /** Connects and says hello as a peer. */
-  static async hello(port: number, localAddress?: string): Promise<RawClient> {
-    const c = await RawClient.open(port, localAddress);
-    c.send({ t: "hello", app: "rede-p2p", v: PROTOCOL_VERSION, role: "peer" });
-    const m = await c.next();
-    if (m?.t !== "hello") {
+  static #tcp(port: number, localAddress: string): Promise<net.Socket> {
+    return new Promise((resolve, reject) => {
+      const sock = net.connect({ host: "127.0.0.1", port, localAddress });
+      sock.setNoDelay(true);
+      sock.once("connect", () => {
+        sock.removeListener("error", reject);
+        resolve(sock);
+      });
+      sock.once("error", reject);
+    });
+  }
+
+  /**
+   * Connects and is admitted as a peer: hello, the PAKE with `opts.code` when the tracker asks
+   * for one, and the membership it signs.
+   */
+  static async hello(
+    port: number,
+    localAddress?: string,
+    opts: RawOptions = {},
+  ): Promise<RawClient> {
+    const c = await RawClient.open(port, localAddress, opts);
+    try {
+      await c.admit(opts.code);
+      return c;
+    } catch (err) {
       await c.close();
-      throw new Error(`no hello: ${JSON.stringify(m)}`);
+      throw err;
     }
-    return c;
+  }
+
+  /** The tracker's admission, on a connection just opened. */
+  async admit(code?: string): Promise<void> {
+    this.send({ t: "hello", app: "rede-p2p", v: PROTOCOL_VERSION, role: "peer" });
+    const m = await this.next();
+    if (m?.t !== "hello") throw new Error(`no hello: ${JSON.stringify(m)}`);
+    if (m.access === "code") {
+      const pake = startPake({
+        role: "initiator",
+        code: code ?? "no code given",
+        sid: Buffer.from(m.sid!, "hex"),
+        initiatorId: Buffer.from(this.myId, "hex"),
+        responderId: Buffer.from(this.theirId, "hex"),
+      });
+      const reply = await this.ask({ t: "pake", share: Buffer.from(pake.share).toString("hex") });
+      if (reply?.t !== "pake_reply") throw new Error(`no pake_reply: ${JSON.stringify(reply)}`);
+      const done = pake.finish(Buffer.from(reply.share, "hex"));
+      this.send({ t: "pake_confirm", confirm: Buffer.from(done.confirm).toString("hex") });
+    }
+    const admitted = await this.next();
+    if (admitted?.t !== "admitted") throw new Error(`not admitted: ${JSON.stringify(admitted)}`);
+    this.member = admitted.member;
   }
 
   /** Sends any JSON object as a frame (checked by nothing). */
@@ -108,5 +192,40 @@ export class RawClient {
       this.#buf = this.#buf.subarray(6 + len);
       this.#push(decodeMessage(payload));
     }
+  }
+}
+
+/**
+ * A member of the network of the tracker on 127.0.0.1:`trackerPort` (a real process or an
+ * in-process one), admitted as identity `identity` with the code the harness knows (or `code`):
+ * the trust a hand-built client shows to peers.
+ */
+export async function memberOf(
+  trackerPort: number,
+  identity = "hand-built",
+  code = codeOf(trackerPort),
+): Promise<Trust> {
+  const c = await RawClient.hello(trackerPort, undefined, { identity, code });
+  try {
+    const creds = await credentials(identity);
+    return { creds, network: new Network(c.theirId, c.theirCert, c.member!, creds.fingerprint) };
+  } finally {
+    await c.close();
+  }
+}
+
+/** A channel to the peer listening on 127.0.0.1:`port`, greeted as a client showing `trust`. */
+export async function memberChannel(
+  port: number,
+  trust: Trust,
+  timeoutMs = 10_000,
+): Promise<Channel> {
+  const ch = await connect({ host: "127.0.0.1", port }, "peer", { creds: trust.creds, timeoutMs });
+  try {
+    await ch.greet("client", "peer", timeoutMs, { member: trust.network?.mine });
+    return ch;
+  } catch (err) {
+    ch.close();
+    throw err;
   }
 }

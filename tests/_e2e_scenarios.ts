@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { connect } from "../net/transport.ts";
+import { memberChannel, memberOf, RawClient } from "../testing/raw_client.ts";
 import {
   joinArgs,
   Proc,
@@ -200,9 +200,8 @@ scenario("path traversal is refused and nothing lands outside", async (s) => {
     assert.match(out.find((l) => ERROR.test(l))!, /Invalid file name/);
   }
   // The same refusal at the protocol level, bypassing the client's own check.
-  const ch = await connect({ host: "127.0.0.1", port: seed.port }, "peer", 5_000);
+  const ch = await memberChannel(seed.port, await memberOf(t.port));
   try {
-    await ch.greet("client", "peer", 5_000);
     for (
       const name of ["../secret.txt", "/etc/passwd", "..\\secret.txt", "a\u0000b", "secret.txt"]
     ) {
@@ -229,6 +228,8 @@ scenario("malformed frames get an error, not a crash", async (s) => {
   const oversized = new Uint8Array([0x52, 0x50, 0xff, 0xff, 0xff, 0xff]);
   const garbage = new TextEncoder().encode("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
   for (const port of [t.port, seed.port]) {
+    // Outside TLS: a plaintext frame (an older client) is told which version this is; anything
+    // else that is not TLS is dropped without a word.
     for (const bytes of [garbage, oversized]) {
       const conn = await Deno.connect({ hostname: "127.0.0.1", port });
       try {
@@ -240,9 +241,22 @@ scenario("malformed frames get an error, not a crash", async (s) => {
           if (n === null) break; // Closed by the server, as it should after an error.
           text += new TextDecoder().decode(reply.subarray(0, n));
         }
-        assert.match(text, /"t":"error","code":"(BAD_FRAME|FRAME_TOO_LARGE)"/);
+        if (bytes === garbage) assert.equal(text, "");
+        else assert.match(text, /"t":"error","code":"VERSION_MISMATCH".*over TLS only/);
       } finally {
         conn.close();
+      }
+    }
+    // Inside TLS, before any hello: the frame is refused with its reason.
+    for (const payload of [garbage, new Uint8Array([0x7b])]) {
+      const c = await RawClient.open(port);
+      try {
+        await c.sendPayload(payload);
+        const m = await c.next();
+        assert.equal(m?.t, "error");
+        assert.equal((m as { code: string }).code, "BAD_FRAME");
+      } finally {
+        await c.close();
       }
     }
   }

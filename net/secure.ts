@@ -1,0 +1,247 @@
+/**
+ * TLS under every connection (protocol version 4; docs/SECURITY.md). `node:tls`, TLS 1.3 only,
+ * both ways: each side shows the self-signed certificate of its identity, and since there is no
+ * CA to check it against, each side takes the SHA-256 of the other's certificate (its ID) and
+ * checks it itself, before a byte of protocol: the caller compares it with the ID it expects (a
+ * pinned tracker, a listed peer) or with a membership statement (`net/membership.ts`).
+ *
+ * A server also answers a client of an older, plaintext version: its first bytes are a frame
+ * (`RP`), not a TLS handshake, and it gets a plaintext `error` (`VERSION_MISMATCH`) it can print.
+ */
+import { Buffer } from "node:buffer";
+import { createHash } from "node:crypto";
+import type * as nodeNet from "node:net";
+import * as tls from "node:tls";
+import { RedeError } from "../core/errors.ts";
+import { FRAME_MAGIC, PROTOCOL_VERSION } from "../core/limits.ts";
+import type { Link } from "./channel.ts";
+import { encodeFrame } from "./framing.ts";
+import { encodeMessage } from "./protocol.ts";
+
+/** An identity as TLS needs it: certificate and key (PEM), and its ID. */
+export interface Credentials {
+  /** SHA-256 of the certificate's DER bytes, 64 hex digits. */
+  fingerprint: string;
+  certPem: string;
+  keyPem: string;
+}
+
+/** Bytes read ahead of the reader before the socket is paused, and when it is resumed. */
+const HIGH_WATER = 1 << 20;
+const LOW_WATER = 256 << 10;
+/** The first byte of a TLS handshake record. */
+const TLS_HANDSHAKE = 0x16;
+/** Every client asks for this name: certificates are checked by fingerprint, not by name. */
+const SERVER_NAME = "rede-p2p";
+const TLS_VERSIONS = { minVersion: "TLSv1.3", maxVersion: "TLSv1.3" } as const;
+
+/** A TLS connection as a channel's {@link Link}: reads with bounded read-ahead, whole writes. */
+export class TlsLink implements Link {
+  readonly socket: tls.TLSSocket;
+  #chunks: Uint8Array[] = [];
+  #offset = 0;
+  #queued = 0;
+  #paused = false;
+  #ended = false;
+  #error?: Error;
+  #wake?: () => void;
+  #writes = new Set<(err: Error) => void>();
+
+  constructor(socket: tls.TLSSocket) {
+    this.socket = socket;
+    socket.on("data", (d: Buffer) => {
+      this.#chunks.push(d);
+      this.#queued += d.length;
+      if (this.#queued > HIGH_WATER && !this.#paused) {
+        this.#paused = true;
+        socket.pause();
+      }
+      this.#notify();
+    });
+    socket.on("end", () => {
+      this.#ended = true;
+      this.#notify();
+    });
+    socket.on("error", (err: Error) => {
+      this.#error ??= err;
+      this.#notify();
+    });
+    socket.on("close", () => {
+      this.#ended = true;
+      this.#notify();
+      const gone = new Error("Connection closed");
+      for (const reject of this.#writes) reject(gone);
+      this.#writes.clear();
+    });
+  }
+
+  async read(p: Uint8Array): Promise<number | null> {
+    while (this.#queued === 0) {
+      if (this.#error) throw this.#error;
+      if (this.#ended) return null;
+      await new Promise<void>((resolve) => (this.#wake = resolve));
+    }
+    let n = 0;
+    while (n < p.length && this.#chunks.length > 0) {
+      const c = this.#chunks[0];
+      const take = Math.min(c.length - this.#offset, p.length - n);
+      p.set(c.subarray(this.#offset, this.#offset + take), n);
+      n += take;
+      this.#offset += take;
+      if (this.#offset === c.length) {
+        this.#chunks.shift();
+        this.#offset = 0;
+      }
+    }
+    this.#queued -= n;
+    if (this.#paused && this.#queued < LOW_WATER) {
+      this.#paused = false;
+      this.socket.resume();
+    }
+    return n;
+  }
+
+  /** Resolves once TLS took the bytes (the caller may then reuse its buffer). */
+  write(p: Uint8Array): Promise<number> {
+    return new Promise((resolve, reject) => {
+      if (this.socket.destroyed) return reject(new Error("Connection closed"));
+      this.#writes.add(reject);
+      this.socket.write(p, (err) => {
+        this.#writes.delete(reject);
+        if (err) reject(err);
+        else resolve(p.length);
+      });
+    });
+  }
+
+  close(): void {
+    this.socket.destroy();
+  }
+
+  #notify(): void {
+    const wake = this.#wake;
+    this.#wake = undefined;
+    wake?.();
+  }
+}
+
+/** The ID of the certificate the other side showed, or `undefined` when it showed none. */
+export function peerFingerprint(socket: tls.TLSSocket): string | undefined {
+  const raw = socket.getPeerCertificate(true)?.raw;
+  if (!raw || raw.length === 0) return undefined;
+  return createHash("sha256").update(raw).digest("hex");
+}
+
+/** What a server keeps of its identity for every handshake. */
+export function serverContext(creds: Credentials): tls.SecureContext {
+  return tls.createSecureContext({ key: creds.keyPem, cert: creds.certPem, ...TLS_VERSIONS });
+}
+
+/**
+ * Opens TLS to `host:port` showing `creds`; settles once the handshake is done.
+ *
+ * @returns The link and the ID of the certificate the server showed.
+ * @throws The socket's error (the caller words it), or `TIMEOUT`-like when `timeoutMs` runs out.
+ */
+export function secureConnect(
+  host: string,
+  port: number,
+  creds: Credentials,
+  timeoutMs: number,
+): Promise<{ link: TlsLink; peerId: string }> {
+  return new Promise((resolve, reject) => {
+    const socket = tls.connect({
+      host,
+      port,
+      key: creds.keyPem,
+      cert: creds.certPem,
+      servername: SERVER_NAME,
+      rejectUnauthorized: false, // No CA: the fingerprint is checked below and by the caller.
+      ...TLS_VERSIONS,
+    });
+    const fail = (err: Error) => {
+      clearTimeout(timer);
+      socket.destroy();
+      reject(err);
+    };
+    const timer = setTimeout(() => fail(new HandshakeTimeout()), timeoutMs);
+    socket.once("error", fail);
+    socket.once("close", () => fail(new Error("closed during the TLS handshake")));
+    socket.once("secureConnect", () => {
+      clearTimeout(timer);
+      socket.removeAllListeners("error");
+      socket.removeAllListeners("close");
+      socket.setNoDelay(true);
+      const peerId = peerFingerprint(socket);
+      if (peerId === undefined) return fail(new Error("the server showed no certificate"));
+      resolve({ link: new TlsLink(socket), peerId });
+    });
+  });
+}
+
+/** A TLS handshake that did not finish in time. */
+export class HandshakeTimeout extends Error {
+  constructor() {
+    super("no TLS handshake in time");
+  }
+}
+
+/**
+ * Server side of a new TCP connection: plaintext clients of an older version get a refusal
+ * they can read, anything else that is not TLS is dropped, and TLS must finish within
+ * `timeoutMs`.
+ *
+ * @returns The link and the ID of the client's certificate (`undefined` if it showed none).
+ * @throws {RedeError} `CLOSED` when the connection is dropped without TLS.
+ */
+export function secureAccept(
+  socket: nodeNet.Socket,
+  ctx: tls.SecureContext,
+  timeoutMs: number,
+): Promise<{ link: TlsLink; peerId?: string }> {
+  return new Promise((resolve, reject) => {
+    let tlsSocket: tls.TLSSocket | undefined;
+    const fail = (why: string) => {
+      clearTimeout(timer);
+      (tlsSocket ?? socket).destroy();
+      reject(new RedeError("CLOSED", why));
+    };
+    const timer = setTimeout(() => fail("no TLS handshake in time"), timeoutMs);
+    socket.once("error", () => fail("connection lost before TLS"));
+    socket.once("close", () => fail("connection closed before TLS"));
+    socket.once("data", (first: Buffer) => {
+      socket.pause();
+      if (first[0] === FRAME_MAGIC[0] && first[1] === FRAME_MAGIC[1]) {
+        clearTimeout(timer);
+        socket.removeAllListeners("close");
+        socket.end(PLAINTEXT_REFUSAL);
+        return reject(new RedeError("CLOSED", "a plaintext (older) client was refused"));
+      }
+      if (first[0] !== TLS_HANDSHAKE) return fail("not TLS");
+      socket.unshift(first);
+      const t = new tls.TLSSocket(socket, {
+        isServer: true,
+        secureContext: ctx,
+        requestCert: true,
+        rejectUnauthorized: false, // No CA: the fingerprint is checked by the caller.
+      });
+      tlsSocket = t;
+      t.once("error", () => fail("TLS handshake failed"));
+      t.once("secure", () => {
+        clearTimeout(timer);
+        socket.removeAllListeners("error");
+        socket.removeAllListeners("close");
+        t.removeAllListeners("error");
+        resolve({ link: new TlsLink(t), peerId: peerFingerprint(t) });
+      });
+    });
+  });
+}
+
+/** What a plaintext client of protocol 3 or older reads: a frame with an `error` it can print. */
+const PLAINTEXT_REFUSAL = Buffer.from(encodeFrame(encodeMessage({
+  t: "error",
+  code: "VERSION_MISMATCH",
+  message: `This rede-p2p speaks protocol version ${PROTOCOL_VERSION}, over TLS only; ` +
+    "upgrade rede-p2p to join",
+})));

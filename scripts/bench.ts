@@ -45,7 +45,9 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { Proc, type Program, sha256File, SOURCE, writeRandomFile } from "../testing/harness.ts";
 
-const BASELINE: Program = { entry: fileURLToPath(new URL("./bench_baseline.ts", import.meta.url)) };
+export const BASELINE: Program = {
+  entry: fileURLToPath(new URL("./bench_baseline.ts", import.meta.url)),
+};
 const MIB = 1024 * 1024;
 const RATIO_GOAL = 0.6;
 const DOWNLOADER_RSS_GOAL_MB = 100;
@@ -135,7 +137,7 @@ function emergencyExit(reason: string, status: number): never {
 }
 
 /** Rejects if `p` has not settled within `ms` (a guard against hangs, never a sync point). */
-async function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+export async function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const guard = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`${what}: no result after ${ms / 1000} s`)), ms);
@@ -148,7 +150,7 @@ async function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
 }
 
 /** The longest a timer may be set for: a wait this long is bounded by the overall timeout. */
-const NO_GUARD_MS = 2 ** 31 - 1;
+export const NO_GUARD_MS = 2 ** 31 - 1;
 
 /**
  * Waits for a line like {@link Proc.waitFor}, but past its short guard: a slow 1 GiB transfer
@@ -169,27 +171,30 @@ async function finish(p: Proc, what: string): Promise<Deno.CommandStatus> {
 }
 
 /**
- * Peak resident set size of a process in kB (`VmHWM` of `/proc/PID/status`), or undefined where
- * there is no such file. Deno reads `/proc` only with `--allow-all`, which the task does not
- * grant, so without it the file is read by `cat` (allowed by `--allow-run`).
+ * The text of `/proc/PID/FILE`, or undefined where there is no such file. Deno reads `/proc`
+ * only with `--allow-all`, which the task does not grant, so without it the file is read by
+ * `cat` (allowed by `--allow-run`).
  */
-async function peakRssKb(pid: number): Promise<number | undefined> {
+export async function procFile(pid: number, file: string): Promise<string | undefined> {
   if (Deno.build.os !== "linux") return undefined;
-  const path = `/proc/${pid}/status`;
-  let text: string;
+  const path = `/proc/${pid}/${file}`;
   try {
-    text = await Deno.readTextFile(path);
+    return await Deno.readTextFile(path);
   } catch {
     try {
       const out = await new Deno.Command("cat", { args: [path], stdout: "piped", stderr: "null" })
         .output();
-      if (!out.success) return undefined;
-      text = new TextDecoder().decode(out.stdout);
+      return out.success ? new TextDecoder().decode(out.stdout) : undefined;
     } catch {
       return undefined;
     }
   }
-  const m = /^VmHWM:\s+(\d+)\s+kB/m.exec(text);
+}
+
+/** Peak resident set size of a process in kB (`VmHWM` of `/proc/PID/status`), if known. */
+export async function peakRssKb(pid: number): Promise<number | undefined> {
+  const text = await procFile(pid, "status");
+  const m = text === undefined ? null : /^VmHWM:\s+(\d+)\s+kB/m.exec(text);
   return m ? Number(m[1]) : undefined;
 }
 
@@ -333,25 +338,25 @@ async function redeRound(
 // ---------------------------------------------------------------------------------------------
 // Figures and the report.
 
-function median(xs: number[]): number {
+export function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   const mid = s.length >> 1;
   return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
 }
 
-function maxOf(xs: (number | undefined)[]): number | undefined {
+export function maxOf(xs: (number | undefined)[]): number | undefined {
   const known = xs.filter((x): x is number => x !== undefined);
   return known.length ? Math.max(...known) : undefined;
 }
 
-const gbps = (bytes: number, s: number) => bytes / s / 1e9;
-const mibps = (bytes: number, s: number) => bytes / s / MIB;
-const kbToMb = (kb: number | undefined) => kb === undefined ? undefined : (kb * 1024) / 1e6;
-const showMb = (mb: number | undefined) => mb === undefined ? "n/a" : `${mb.toFixed(1)} MB`;
-const round = (x: number | undefined, digits: number) =>
+export const gbps = (bytes: number, s: number) => bytes / s / 1e9;
+export const mibps = (bytes: number, s: number) => bytes / s / MIB;
+export const kbToMb = (kb: number | undefined) => kb === undefined ? undefined : (kb * 1024) / 1e6;
+export const showMb = (mb: number | undefined) => mb === undefined ? "n/a" : `${mb.toFixed(1)} MB`;
+export const round = (x: number | undefined, digits: number) =>
   x === undefined ? null : Number(x.toFixed(digits));
 
-function rate(bytes: number, s: number): string {
+export function rate(bytes: number, s: number): string {
   return `${gbps(bytes, s).toFixed(3)} GB/s (${mibps(bytes, s).toFixed(0)} MiB/s)`;
 }
 

@@ -3,29 +3,30 @@
  * with none of rede-p2p's framing, hashing or bookkeeping. `scripts/bench.ts` runs it as two
  * processes, so the copy crosses a real socket between two Deno runtimes, as a download does.
  *
- * - `recv OUT`: listens on 127.0.0.1, port 0, prints `listening PORT`, accepts ONE connection
+ * - `recv OUT [HOST]`: listens on HOST, port 0, prints `listening PORT`, accepts ONE connection
  *   and copies it into OUT through one reused 1 MiB buffer with synchronous file writes until
  *   the end of the stream, then prints `done BYTES ELAPSED_MS` (ELAPSED_MS from the accept to
  *   the last byte written) and stays until its stdin ends, so that the caller can read its
  *   peak RSS.
- * - `send PORT FILE`: opens FILE, prints `ready`, waits for one line on stdin (the start
- *   signal, so that process start-up is outside the measured time), connects to
- *   127.0.0.1:PORT and sends FILE through one reused 1 MiB buffer (`readSync`, `conn.write`
- *   loop), then closes the connection.
+ * - `send PORT FILE [HOST]`: opens FILE, prints `ready`, waits for one line on stdin (the start
+ *   signal, so that process start-up is outside the measured time), connects to HOST:PORT and
+ *   sends FILE through one reused 1 MiB buffer (`readSync`, `conn.write` loop), closes the
+ *   connection, prints `sent BYTES` and, like the receiver, stays until its stdin ends (so that
+ *   the caller can read its CPU time and peak RSS).
  *
- * Only 127.0.0.1 is ever used.
+ * HOST is 127.0.0.1 unless given (`scripts/bench_lan.ts` passes an address of its emulated LAN).
  */
 
 const BUFFER_BYTES = 1024 * 1024;
-const HOST = "127.0.0.1";
+const DEFAULT_HOST = "127.0.0.1";
 
 function fail(message: string): never {
   console.error(`bench_baseline: ${message}`);
   Deno.exit(2);
 }
 
-async function receive(out: string): Promise<void> {
-  const listener = Deno.listen({ hostname: HOST, port: 0, transport: "tcp" });
+async function receive(out: string, host: string): Promise<void> {
+  const listener = Deno.listen({ hostname: host, port: 0, transport: "tcp" });
   console.log(`listening ${(listener.addr as Deno.NetAddr).port}`);
   const conn = await listener.accept();
   const start = performance.now();
@@ -64,12 +65,12 @@ async function waitForLine(eof = false): Promise<void> {
   }
 }
 
-async function send(port: number, path: string): Promise<void> {
+async function send(port: number, path: string, host: string): Promise<void> {
   const file = Deno.openSync(path, { read: true });
   const buf = new Uint8Array(BUFFER_BYTES);
   console.log("ready");
   await waitForLine();
-  const conn = await Deno.connect({ hostname: HOST, port, transport: "tcp" });
+  const conn = await Deno.connect({ hostname: host, port, transport: "tcp" });
   let total = 0;
   try {
     while (true) {
@@ -84,17 +85,18 @@ async function send(port: number, path: string): Promise<void> {
     conn.close();
   }
   console.log(`sent ${total}`);
+  await waitForLine(true);
 }
 
 if (import.meta.main) {
   const [mode, ...rest] = Deno.args;
-  if (mode === "recv" && rest.length === 1) {
-    await receive(rest[0]);
-  } else if (mode === "send" && rest.length === 2) {
+  if (mode === "recv" && (rest.length === 1 || rest.length === 2)) {
+    await receive(rest[0], rest[1] ?? DEFAULT_HOST);
+  } else if (mode === "send" && (rest.length === 2 || rest.length === 3)) {
     const port = Number(rest[0]);
     if (!Number.isInteger(port) || port < 1 || port > 65535) fail(`bad port '${rest[0]}'`);
-    await send(port, rest[1]);
+    await send(port, rest[1], rest[2] ?? DEFAULT_HOST);
   } else {
-    fail("usage: bench_baseline.ts recv OUT | send PORT FILE");
+    fail("usage: bench_baseline.ts recv OUT [HOST] | send PORT FILE [HOST]");
   }
 }

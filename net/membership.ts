@@ -11,7 +11,7 @@
 import { Buffer } from "node:buffer";
 import {
   createPrivateKey,
-  KeyObject,
+  type KeyObject,
   randomBytes,
   sign,
   verify,

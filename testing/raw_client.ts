@@ -12,7 +12,7 @@ import { decodeMessage, type Membership, type Message } from "../net/protocol.ts
 import { startPake } from "../net/pake.ts";
 import { peerFingerprint } from "../net/secure.ts";
 import { PROTOCOL_VERSION } from "../core/limits.ts";
-import { Channel } from "../net/channel.ts";
+import type { Channel } from "../net/channel.ts";
 import { Network, type Trust } from "../net/membership.ts";
 import { connect } from "../net/transport.ts";
 import { codeOf, credentials } from "./harness.ts";

@@ -1,5 +1,6 @@
 import { MAX_PEER_NAME_CHARS } from "../core/limits.ts";
 import { remoteText } from "../core/terminal.ts";
+import { formatId } from "../storage/identity.ts";
 import type { Command } from "./_command.ts";
 import { needSession } from "./_shell.ts";
 import { table } from "./_ui.ts";
@@ -10,7 +11,8 @@ export const peers: Command = {
   summary: "List the peers connected to the tracker",
   description:
     "Shows every peer the tracker knows: row number, IP, listening port, name and number of\n" +
-    "shared files. Your own row is marked with '*'. The row numbers can name a peer in 'ls'\n" +
+    "shared files, and its ID (the first groups; see 'rede-p2p id'). Your own row is marked\n" +
+    "with '*'. The row numbers can name a peer in 'ls'\n" +
     "and 'get'.",
   args: [],
   examples: ["peers"],
@@ -18,13 +20,14 @@ export const peers: Command = {
     const session = needSession(ctx);
     const list = await session.refreshPeers();
     ctx.out(table(
-      ["#", "IP", "Port", "Name", "Files"],
+      ["#", "IP", "Port", "Name", "Files", "ID"],
       list.map((p, i) => [
         `${i + 1}${session.isSelf(p) ? " *" : ""}`,
         p.ip,
         p.port,
         remoteText(p.name, MAX_PEER_NAME_CHARS), // As the tracker sent it: cut, printable.
         p.files,
+        formatId(p.id, true),
       ]),
     ));
     const total = session.lastPeersTotal;

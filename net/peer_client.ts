@@ -36,7 +36,6 @@ async function open(
     creds: trust.creds,
     timeoutMs: t.connectMs,
     writeMs: t.stallMs,
-    expectId: addr.id,
   });
   const stop = () => ch.close();
   signal?.addEventListener("abort", stop, { once: true });

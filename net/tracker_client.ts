@@ -176,6 +176,8 @@ export class TrackerClient {
     let everRegistered = false;
     let reportedDown = false;
     let again = false;
+    /** Whether the first attempt is over (`start` has answered): later failures are logged. */
+    let attempted = false;
     while (!this.#closing) {
       again = false;
       try {
@@ -223,7 +225,7 @@ export class TrackerClient {
         }
         if (hasCode(err, ...FATAL)) {
           this.#fatal = err;
-          if (everRegistered) this.#opts.log(`${errorLine(err)}; no longer retrying`);
+          if (attempted) this.#opts.log(`${errorLine(err)}; no longer retrying`);
           break;
         }
         if (!reportedDown && !this.#closing) {
@@ -234,7 +236,10 @@ export class TrackerClient {
         this.#registered = false;
         this.#ch?.close();
         this.#ch = undefined;
-        if (!again) this.#firstDone();
+        if (!again) {
+          this.#firstDone();
+          attempted = true;
+        }
       }
       if (this.#closing) break;
       const delays = t.reconnectDelaysMs;

@@ -56,8 +56,8 @@ export interface ConnectOptions {
   /** How long a write may stay blocked on the channel. */
   writeMs?: number;
   /**
-   * The ID the other side must have (a listed peer, a pinned tracker); a certificate with
-   * another is refused with `IDENTITY`.
+   * The ID the other side must have (a listed peer, a pinned tracker; `addr.id` unless given);
+   * a certificate with another is refused with `IDENTITY`.
    */
   expectId?: string;
 }
@@ -88,12 +88,13 @@ export async function connect(addr: Address, what: string, opts: ConnectOptions)
       cause: err,
     });
   }
-  if (opts.expectId !== undefined && peerId !== opts.expectId) {
+  const expected = opts.expectId ?? addr.id;
+  if (expected !== undefined && peerId !== expected) {
     link.close();
     throw new RedeError(
       "IDENTITY",
       `The ${what} at ${where} is not the one expected: its ID is ${formatId(peerId, true)}, ` +
-        `not ${formatId(opts.expectId, true)}`,
+        `not ${formatId(expected, true)}`,
     );
   }
   const peerCert = link.socket.getPeerCertificate(true).raw;

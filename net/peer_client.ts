@@ -36,6 +36,7 @@ async function open(
     creds: trust.creds,
     timeoutMs: t.connectMs,
     writeMs: t.stallMs,
+    signal,
   });
   const stop = () => ch.close();
   signal?.addEventListener("abort", stop, { once: true });

@@ -10,7 +10,7 @@
  */
 import { Buffer } from "node:buffer";
 import { createHash } from "node:crypto";
-import type * as nodeNet from "node:net";
+import * as nodeNet from "node:net";
 import * as tls from "node:tls";
 import { RedeError } from "../core/errors.ts";
 import { FRAME_MAGIC, PROTOCOL_VERSION } from "../core/limits.ts";
@@ -26,9 +26,13 @@ export interface Credentials {
   keyPem: string;
 }
 
-/** Bytes read ahead of the reader before the socket is paused, and when it is resumed. */
-const HIGH_WATER = 1 << 20;
-const LOW_WATER = 256 << 10;
+/**
+ * Bytes a link holds unread by default before it gives up on the other side. `node:tls` in Deno
+ * 2.9.6 has no working read back-pressure (pausing a TLS socket does not stop it reading, and a
+ * TCP socket paused under TLS never resumes), so memory is bounded by refusing a sender that
+ * runs this far ahead of what the protocol lets it have in flight (docs/SECURITY.md).
+ */
+export const DEFAULT_MAX_QUEUED = 24 << 20;
 /** The first byte of a TLS handshake record. */
 const TLS_HANDSHAKE = 0x16;
 /** Every client asks for this name: certificates are checked by fingerprint, not by name. */
@@ -38,23 +42,29 @@ const TLS_VERSIONS = { minVersion: "TLSv1.3", maxVersion: "TLSv1.3" } as const;
 /** A TLS connection as a channel's {@link Link}: reads with bounded read-ahead, whole writes. */
 export class TlsLink implements Link {
   readonly socket: tls.TLSSocket;
+  #tcp: nodeNet.Socket;
   #chunks: Uint8Array[] = [];
   #offset = 0;
   #queued = 0;
-  #paused = false;
   #ended = false;
   #error?: Error;
   #wake?: () => void;
   #writes = new Set<(err: Error) => void>();
 
-  constructor(socket: tls.TLSSocket) {
+  /**
+   * @param tcp The TCP socket under `socket`, destroyed with it.
+   * @param maxQueued Bytes received and not yet read beyond which the link is closed.
+   */
+  constructor(socket: tls.TLSSocket, tcp: nodeNet.Socket, maxQueued = DEFAULT_MAX_QUEUED) {
     this.socket = socket;
+    this.#tcp = tcp;
     socket.on("data", (d: Buffer) => {
       this.#chunks.push(d);
       this.#queued += d.length;
-      if (this.#queued > HIGH_WATER && !this.#paused) {
-        this.#paused = true;
-        socket.pause();
+      if (this.#queued > maxQueued) {
+        this.#error ??= new Error(`the other side sent over ${maxQueued} bytes not asked for`);
+        socket.destroy();
+        tcp.destroy();
       }
       this.#notify();
     });
@@ -94,10 +104,6 @@ export class TlsLink implements Link {
       }
     }
     this.#queued -= n;
-    if (this.#paused && this.#queued < LOW_WATER) {
-      this.#paused = false;
-      this.socket.resume();
-    }
     return n;
   }
 
@@ -114,8 +120,12 @@ export class TlsLink implements Link {
     });
   }
 
+  /** Closes both ways; a read waiting now (or later) fails rather than seeing a clean end. */
   close(): void {
+    this.#error ??= new Error("Connection closed");
+    this.#notify();
     this.socket.destroy();
+    this.#tcp.destroy();
   }
 
   #notify(): void {
@@ -148,11 +158,12 @@ export function secureConnect(
   port: number,
   creds: Credentials,
   timeoutMs: number,
+  signal?: AbortSignal,
 ): Promise<{ link: TlsLink; peerId: string }> {
   return new Promise((resolve, reject) => {
+    const tcp = nodeNet.connect({ host, port });
     const socket = tls.connect({
-      host,
-      port,
+      socket: tcp,
       key: creds.keyPem,
       cert: creds.certPem,
       servername: SERVER_NAME,
@@ -161,21 +172,30 @@ export function secureConnect(
     });
     const fail = (err: Error) => {
       clearTimeout(timer);
+      signal?.removeEventListener("abort", aborted);
       socket.destroy();
+      tcp.destroy();
       reject(err);
     };
+    const aborted = () => fail(new Error("cancelled"));
+    signal?.addEventListener("abort", aborted, { once: true });
     const timer = setTimeout(() => fail(new HandshakeTimeout()), timeoutMs);
+    tcp.once("error", fail);
     socket.once("error", fail);
     socket.once("close", () => fail(new Error("closed during the TLS handshake")));
     socket.once("secureConnect", () => {
       clearTimeout(timer);
+      signal?.removeEventListener("abort", aborted);
+      tcp.removeAllListeners("error");
+      tcp.on("error", () => {}); // Seen by the TLS socket.
       socket.removeAllListeners("error");
       socket.removeAllListeners("close");
-      socket.setNoDelay(true);
+      tcp.setNoDelay(true);
       const peerId = peerFingerprint(socket);
       if (peerId === undefined) return fail(new Error("the server showed no certificate"));
-      resolve({ link: new TlsLink(socket), peerId });
+      resolve({ link: new TlsLink(socket, tcp), peerId });
     });
+    if (signal?.aborted) aborted();
   });
 }
 
@@ -198,6 +218,7 @@ export function secureAccept(
   socket: nodeNet.Socket,
   ctx: tls.SecureContext,
   timeoutMs: number,
+  maxQueued?: number,
 ): Promise<{ link: TlsLink; peerId?: string }> {
   return new Promise((resolve, reject) => {
     let tlsSocket: tls.TLSSocket | undefined;
@@ -232,7 +253,7 @@ export function secureAccept(
         socket.removeAllListeners("error");
         socket.removeAllListeners("close");
         t.removeAllListeners("error");
-        resolve({ link: new TlsLink(t), peerId: peerFingerprint(t) });
+        resolve({ link: new TlsLink(t, socket, maxQueued), peerId: peerFingerprint(t) });
       });
     });
   });

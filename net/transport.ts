@@ -6,6 +6,7 @@
 import * as nodeNet from "node:net";
 import type { SecureContext } from "node:tls";
 import { hasCode, RedeError } from "../core/errors.ts";
+import { MAX_FRAME_BYTES } from "../core/limits.ts";
 import { formatId } from "../storage/identity.ts";
 import { type Address, formatAddress, normalizeIp, sourceKey } from "./address.ts";
 import { Channel } from "./channel.ts";
@@ -55,6 +56,8 @@ export interface ConnectOptions {
   timeoutMs: number;
   /** How long a write may stay blocked on the channel. */
   writeMs?: number;
+  /** Aborting it stops the connect or handshake at once. */
+  signal?: AbortSignal;
   /**
    * The ID the other side must have (a listed peer, a pinned tracker; `addr.id` unless given);
    * a certificate with another is refused with `IDENTITY`.
@@ -74,10 +77,19 @@ export async function connect(addr: Address, what: string, opts: ConnectOptions)
   let link: TlsLink;
   let peerId: string;
   try {
-    ({ link, peerId } = await secureConnect(addr.host, addr.port, opts.creds, opts.timeoutMs));
+    ({ link, peerId } = await secureConnect(
+      addr.host,
+      addr.port,
+      opts.creds,
+      opts.timeoutMs,
+      opts.signal,
+    ));
   } catch (err) {
     const code = (err as { code?: string }).code;
     let reason = (err as Error).message;
+    if (opts.signal?.aborted) {
+      throw new RedeError("CANCELLED", "Not needed any more", { cause: err });
+    }
     if (code === "ECONNREFUSED") reason = "connection refused";
     else if (code === "ECONNRESET") reason = "connection reset";
     else if (err instanceof HandshakeTimeout) reason = "no answer";
@@ -194,7 +206,9 @@ export class Server {
     const run = (async () => {
       let ch: Channel;
       try {
-        const { link, peerId } = await secureAccept(socket, ctx, opts.helloMs);
+        // A client never needs more in flight than one frame and a little: more is refused.
+        const maxQueued = (opts.maxFrameBytes ?? MAX_FRAME_BYTES) + (1 << 20);
+        const { link, peerId } = await secureAccept(socket, ctx, opts.helloMs, maxQueued);
         ch = new Channel(link, remote, {
           writeMs: opts.writeMs,
           maxFrameBytes: opts.maxFrameBytes,

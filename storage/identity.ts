@@ -57,7 +57,21 @@ export const TRACKER_IDENTITY = "tracker";
  * @throws {RedeError} `BAD_INPUT` with one line when the files are there but unreadable or
  * damaged (they are never overwritten: an identity others have pinned must not change silently).
  */
-export async function loadIdentity(home: string, name: string): Promise<Identity> {
+export function loadIdentity(home: string, name: string): Promise<Identity> {
+  // One load at a time per identity in a process; `#readOrMake` keeps processes apart.
+  const key = join(home, "identities", name);
+  let p = loading.get(key);
+  if (!p) {
+    p = readOrMake(home, name);
+    loading.set(key, p);
+    p.catch(() => loading.delete(key));
+  }
+  return p;
+}
+
+const loading = new Map<string, Promise<Identity>>();
+
+async function readOrMake(home: string, name: string, tries = 3): Promise<Identity> {
   const dir = join(home, "identities", name);
   const certPath = join(dir, CERT_FILE);
   const unusable = (why: string, cause: unknown) =>
@@ -82,13 +96,25 @@ export async function loadIdentity(home: string, name: string): Promise<Identity
       throw unusable("is damaged (its certificate cannot be read)", err);
     }
   }
+  if (keyPem !== undefined) throw unusable("has a key but no certificate", undefined);
+  // Made whole in a folder of its own, then renamed into place in one step: a crash leaves no
+  // identity, and of two processes making it at once, one wins and the other reads its.
   const made = await makeIdentity();
-  await fsp.mkdir(dir, { recursive: true, mode: 0o700 });
-  // The key first, then the certificate, each complete before it has its name: a crash leaves
-  // no identity or a whole one (a key without a certificate is made again).
-  await writePrivately(join(dir, KEY_FILE), made.keyPem);
-  await writePrivately(certPath, made.certPem);
-  return made;
+  await fsp.mkdir(join(home, "identities"), { recursive: true, mode: 0o700 });
+  const temp = await fsp.mkdtemp(join(home, "identities", `.${name}.`));
+  try {
+    await fsp.chmod(temp, 0o700);
+    await fsp.writeFile(join(temp, KEY_FILE), made.keyPem, { mode: 0o600 });
+    await fsp.writeFile(join(temp, CERT_FILE), made.certPem, { mode: 0o600 });
+    await fsp.rename(temp, dir);
+    return made;
+  } catch (err) {
+    await fsp.rm(temp, { recursive: true, force: true });
+    const code = (err as { code?: string }).code;
+    const lost = code === "ENOTEMPTY" || code === "EEXIST" || code === "EPERM";
+    if (!lost || tries <= 0) throw err;
+    return readOrMake(home, name, tries - 1); // Another process made it first.
+  }
 }
 
 /**
@@ -158,7 +184,7 @@ export function formatId(fingerprint: string, short = false): string {
 }
 
 async function writePrivately(path: string, text: string): Promise<void> {
-  const temp = `${path}.tmp`;
+  const temp = `${path}.${Deno.pid}.${Math.random().toString(36).slice(2)}.tmp`;
   await fsp.writeFile(temp, text, { mode: 0o600 });
   await fsp.rename(temp, path);
 }

@@ -9,14 +9,15 @@ import { isAbsolute, join, relative, resolve } from "node:path";
 import { hashChunk, rootHash } from "../core/content.ts";
 import { RedeError } from "../core/errors.ts";
 import { CHUNK_BYTES, PROTOCOL_VERSION } from "../core/limits.ts";
+import type { Trust } from "../net/membership.ts";
 import { decodeMessage, type FileSummary } from "../net/protocol.ts";
 import { PeerServer } from "../net/peer_server.ts";
-import { connect } from "../net/transport.ts";
-import { hostileServer } from "./_hostile.ts";
+import { hostileServer, registerByHand } from "./_hostile.ts";
 import { ShareIndex } from "../storage/share_index.ts";
 import { downloadContent, type Source } from "../storage/download.ts";
 import { sharedPath } from "../storage/paths.ts";
-import { run, type Scene, sceneTest, SOURCE, WAIT_MS } from "../testing/harness.ts";
+import { run, type Scene, sceneTest, SOURCE, TestNetwork, WAIT_MS } from "../testing/harness.ts";
+import { memberChannel } from "../testing/raw_client.ts";
 
 /** Names that could leave a folder, on one system or another. */
 const UNSAFE = [
@@ -35,6 +36,9 @@ const CHUNK = hashChunk(DATA);
 const ROOT = rootHash(DATA.length, [CHUNK], CHUNK_BYTES);
 const DESC = { size: DATA.length, chunk_size: CHUNK_BYTES, chunks: [CHUNK], root: ROOT };
 
+/** A listed peer's ID (its certificate's fingerprint). */
+const PEER_ID = "ab".repeat(32);
+
 const summary = (name: string): FileSummary => ({ name, size: DATA.length, root: ROOT });
 const descriptor = (name: string) => ({ t: "descriptor", name, ...DESC });
 
@@ -51,7 +55,7 @@ const isBadName = (e: unknown) =>
 Deno.test("wire gate: lists of file summaries keep only the entries with safe names", () => {
   // The good entry sits among the bad ones, so that nothing positional passes.
   const files = [...UNSAFE.slice(0, 3), GOOD, ...UNSAFE.slice(3)].map(summary);
-  const peers = [{ ip: "127.0.0.1", port: 4000 }];
+  const peers = [{ ip: "127.0.0.1", port: 4000, id: PEER_ID }];
   const cases: [Record<string, unknown>, Record<string, unknown>][] = [
     [{ t: "file_list", files }, { t: "file_list", files: [summary(GOOD)] }],
     [
@@ -124,10 +128,13 @@ Deno.test("wire gate: fields a peer adds are dropped, however large or deep", ()
     [
       {
         t: "found",
-        results: [{ ...extra(GOOD), peers: [{ ip: "127.0.0.1", port: 4000, big }] }],
+        results: [{ ...extra(GOOD), peers: [{ ip: "127.0.0.1", port: 4000, id: PEER_ID, big }] }],
         big,
       },
-      { t: "found", results: [{ ...summary(GOOD), peers: [{ ip: "127.0.0.1", port: 4000 }] }] },
+      {
+        t: "found",
+        results: [{ ...summary(GOOD), peers: [{ ip: "127.0.0.1", port: 4000, id: PEER_ID }] }],
+      },
     ],
     [{ ...descriptor(GOOD), big, path: "../../pwned.txt" }, descriptor(GOOD)],
     [{ t: "describe", name: GOOD, big, path: "../x" }, { t: "describe", name: GOOD }],
@@ -159,15 +166,21 @@ Deno.test("wire gate: a megabyte name or value is refused with a short error, ne
       return true;
     });
   }
-  // The same, answered by a real peer server to a hand-built client: a short error, and the
-  // connection goes on.
+  // The same, answered by a real peer server to a hand-built client (a member of its network):
+  // a short error, and the connection goes on.
   const home = await Deno.makeTempDir({ prefix: "rede-p2p-hostile-" });
   const index = new ShareIndex(home, join(home, "none.txt"));
   await index.refresh();
-  const server = new PeerServer({ host: "127.0.0.1", port: 0, content: index });
-  const ch = await connect(server.address, "peer", WAIT_MS);
+  const net = await TestNetwork.make();
+  const server = await PeerServer.start({
+    host: "127.0.0.1",
+    port: 0,
+    content: index,
+    trust: await net.trust("seeder"),
+  });
+  let ch;
   try {
-    await ch.greet("client", "peer", WAIT_MS);
+    ch = await memberChannel(server.address.port, await net.trust("hand-built"), WAIT_MS);
     await ch.send({ t: "describe", name: huge });
     const reply = await ch.recv(WAIT_MS);
     assert.equal(reply?.t, "error");
@@ -175,7 +188,7 @@ Deno.test("wire gate: a megabyte name or value is refused with a short error, ne
     await ch.send({ t: "list" });
     assert.deepEqual(await ch.expect("file_list", WAIT_MS), { t: "file_list", files: [] });
   } finally {
-    ch.close();
+    ch?.close();
     server.close();
     await server.done;
     await Deno.remove(home, { recursive: true });
@@ -308,14 +321,23 @@ const LISTED = [...UNSAFE, "\u001b[2J\u001b[31mred.txt", GOOD].map(summary);
 /**
  * A peer, running in this process and built from the net layer, that lists unsafe names beside
  * a decoy and answers every `describe` with a true descriptor of a real content under the name
- * `fotos/../../pwned.txt`. It serves chunk bytes if asked. It ends with the scene.
+ * `fotos/../../pwned.txt`. It serves chunk bytes if asked. It is a member of the network of the
+ * tracker at `trackerPort` (admitted with the join code, as the identity `mallory`) and
+ * registered there with its list, so downloaders take it for any peer. It ends with the scene.
  *
  * @returns Its port, and every message it received (a `hello` per connection).
  */
-function startHostilePeer(s: Scene): { port: number; received: string[] } {
+async function startHostilePeer(
+  s: Scene,
+  trackerPort: number,
+): Promise<{ port: number; received: string[] }> {
   const received: string[] = [];
-  const port = hostileServer(s, async (ch) => {
-    await ch.accept("peer", ["client", "peer"], WAIT_MS);
+  // Its membership is only known once admitted, and the port only once it listens.
+  const admitted: { member?: Trust } = {};
+  const port = await hostileServer(s, async (ch) => {
+    await ch.accept("peer", ["client", "peer"], WAIT_MS, () => ({
+      member: admitted.member?.network?.mine,
+    }));
     received.push("hello");
     while (true) {
       const m = await ch.recv(WAIT_MS);
@@ -330,20 +352,13 @@ function startHostilePeer(s: Scene): { port: number; received: string[] } {
         await ch.writeRaw(DATA);
       } else throw new RedeError("BAD_REQUEST", `Unexpected '${m.t}'`);
     }
+  }, "mallory");
+  admitted.member = await registerByHand(s, trackerPort, "mallory", {
+    port,
+    name: "mallory",
+    files: LISTED,
   });
   return { port, received };
-}
-
-/** Registers a peer at `port` with the tracker, by hand; the connection ends with the scene. */
-async function register(s: Scene, trackerPort: number, port: number): Promise<void> {
-  const ch = await connect({ host: "127.0.0.1", port: trackerPort }, "tracker", WAIT_MS);
-  s.defer(() => Promise.resolve(ch.close()));
-  await ch.greet("peer", "tracker", WAIT_MS);
-  await ch.request(
-    { t: "register", port, name: "mallory", files: LISTED },
-    "registered",
-    WAIT_MS,
-  );
 }
 
 /** Whether something is at `path`, and its size and time, to tell whether it changed. */
@@ -370,8 +385,7 @@ function lsNames(lines: string[]): string[] {
 
 sceneTest(SOURCE, "hostile: a peer sending unsafe names gets nothing written", async (s) => {
   const t = await s.tracker();
-  const mallory = startHostilePeer(s);
-  await register(s, t.port, mallory.port);
+  const mallory = await startHostilePeer(s, t.port);
   const joined = await t.waitFor(
     new RegExp(`join +127\\.0\\.0\\.1:${mallory.port} "mallory" \\((\\d+) files?\\)`),
   );

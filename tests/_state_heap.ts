@@ -27,6 +27,8 @@ for (let p = 0; p < PEERS; p++) {
       key: `10.0.${p >> 8}.${p & 255}:1`,
       ip: `10.0.${p >> 8}.${p & 255}`,
       port: 1,
+      // Its identity, a fingerprint of its own as each connection's certificate gives it.
+      id: JSON.parse(JSON.stringify(hex(2e9 + p))),
       name: "p",
       token: "",
     },

@@ -43,16 +43,32 @@ const sample: Message[] = [
     name: "ana's laptop",
     files: [{ name: "a", size: 1, root: "b".repeat(64) }],
   },
-  { t: "peer_list", peers: [{ ip: "127.0.0.1", port: 4000, name: "x", files: 1 }], total: 1 },
+  {
+    t: "peer_list",
+    peers: [{ ip: "127.0.0.1", port: 4000, id: "e".repeat(64), name: "x", files: 1 }],
+    total: 1,
+  },
   { t: "describe", name: "meu arquivo.txt" },
   { t: "describe", root: "c".repeat(64) },
   { t: "chunk", root: "a".repeat(64), index: 3 },
   { t: "chunk_data", root: "a".repeat(64), index: 3, size: 10 },
   {
     t: "found",
-    results: [{ name: "a", size: 1, root: "d".repeat(64), peers: [{ ip: "::1", port: 9 }] }],
+    results: [{
+      name: "a",
+      size: 1,
+      root: "d".repeat(64),
+      peers: [{ ip: "::1", port: 9, id: "f".repeat(64) }],
+    }],
   },
   { t: "error", code: "NOT_FOUND", message: "No shared file named 'x'" },
+  // Version 4: a private tracker's hello, the join code's PAKE, the membership it signs.
+  { ...hello("tracker"), access: "code", sid: "0".repeat(32) },
+  { t: "pake", share: "1".repeat(64) },
+  { t: "pake_reply", share: "2".repeat(64), confirm: "3".repeat(64) },
+  { t: "pake_confirm", confirm: "4".repeat(64) },
+  { t: "admitted", member: { net: "5".repeat(32), sig: "c2lnbmF0dXJl" } },
+  { ...hello("peer"), member: { net: "5".repeat(32), sig: "c2lnbmF0dXJl" } },
 ];
 
 Deno.test("frames round-trip however the bytes are split", async () => {
@@ -148,7 +164,12 @@ Deno.test("messages round-trip and malformed ones are BAD_FRAME", () => {
     '{"t":"register","port":1,"name":"x","files":3}',
     '{"t":"peer_list","peers":[{"ip":"1.2.3.4"}]}',
     '{"t":"registered","ip":"1.2.3.4\\u001b[2J","port":1,"heartbeat_ms":5000}',
-    '{"t":"holders","root":"' + "a".repeat(64) + '","peers":[{"ip":"a b","port":1}]}',
+    // Every field valid but one: an address that is not an IP, an ID that is not one, no ID.
+    '{"t":"holders","root":"' + "a".repeat(64) + '","peers":[{"ip":"a b","port":1,"id":"' +
+    "e".repeat(64) + '"}]}',
+    '{"t":"holders","root":"' + "a".repeat(64) + '","peers":[{"ip":"::1","port":1,"id":"' +
+    "E".repeat(64) + '"}]}',
+    '{"t":"holders","root":"' + "a".repeat(64) + '","peers":[{"ip":"::1","port":1}]}',
     '{"t":"__proto__"}',
   ];
   for (const text of bad) {

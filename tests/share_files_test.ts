@@ -12,14 +12,15 @@ import { hashChunk, rootHash } from "../core/content.ts";
 import { RedeError } from "../core/errors.ts";
 import { CHUNK_BYTES } from "../core/limits.ts";
 import type { Channel } from "../net/channel.ts";
+import type { Trust } from "../net/membership.ts";
 import { PeerServer } from "../net/peer_server.ts";
 import { decodeMessage, type Message } from "../net/protocol.ts";
-import { connect } from "../net/transport.ts";
-import { hostileServer } from "./_hostile.ts";
+import { Server } from "../net/transport.ts";
 import { isRacy, NotAFileError, openFile, stampOf } from "../storage/chunks.ts";
 import { sharedPath } from "../storage/paths.ts";
 import { ShareIndex, STATE_DIR } from "../storage/share_index.ts";
-import { run, type Scene, sceneTest, SOURCE, WAIT_MS } from "../testing/harness.ts";
+import { run, type Scene, sceneTest, SOURCE, TestNetwork, WAIT_MS } from "../testing/harness.ts";
+import { memberChannel, memberOf } from "../testing/raw_client.ts";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -29,6 +30,9 @@ function rootOf(text: string): string {
   const data = encoder.encode(text);
   return rootHash(data.length, data.length ? [hashChunk(data)] : [], CHUNK_BYTES);
 }
+
+/** The network of this file's in-process peer servers and their clients (no tracker process). */
+const NET = await TestNetwork.make("share-test-network");
 
 interface Served {
   home: string;
@@ -55,11 +59,12 @@ async function withServed(
   if (manifest !== undefined) await Deno.writeTextFile(manifestPath, manifest);
   const index = new ShareIndex(dir, manifestPath);
   await index.refresh();
-  const server = new PeerServer({ host: "127.0.0.1", port: 0, content: index });
+  const trust = await NET.trust("share-server");
+  const server = await PeerServer.start({ host: "127.0.0.1", port: 0, content: index, trust });
   let ch: Channel | undefined;
   try {
-    ch = await connect(server.address, "peer", WAIT_MS);
-    await ch.greet("client", "peer", WAIT_MS);
+    // A member of the server's network: what it serves, not who may ask, is under test here.
+    ch = await memberChannel(server.address.port, await NET.trust("share-client"), WAIT_MS);
     const client = ch;
     const ask = async (m: Message) => {
       await client.send(m);
@@ -357,8 +362,45 @@ const DATA = "an index that lists absolute paths\n";
 /** What the hostile peer lists: rede-p2p's state folder, a hidden file, and a decoy. */
 const HIDDEN = [".rede-p2p/index.json", ".rede-p2p/evil.txt", "fotos/.secret", "fotos/ok.txt"];
 
-/** A peer that lists {@link HIDDEN} and serves whatever is asked for, under the name asked. */
-function startHiddenPeer(s: Scene): number {
+/**
+ * A hand-built TLS server in this process on 127.0.0.1, showing `trust`'s identity and
+ * membership: the product's transport, with `handle` speaking for it after the handshake. It
+ * ends with the scene.
+ *
+ * @returns Its port.
+ */
+async function hostileServer(
+  s: Scene,
+  trust: Trust,
+  handle: (ch: Channel) => Promise<void>,
+): Promise<number> {
+  const server = await Server.open({
+    host: "127.0.0.1",
+    port: 0,
+    maxConnections: 16,
+    writeMs: WAIT_MS,
+    creds: trust.creds,
+    helloMs: WAIT_MS,
+    onError: () => {},
+    handle: async (ch) => {
+      await ch.accept("peer", ["client", "peer"], WAIT_MS, () => ({
+        member: trust.network?.mine,
+      }));
+      await handle(ch);
+    },
+  });
+  s.defer(async () => {
+    server.close();
+    await server.done;
+  });
+  return server.address.port;
+}
+
+/**
+ * A peer (a member of the network of the tracker at `trackerPort`) that lists {@link HIDDEN}
+ * and serves whatever is asked for, under the name asked.
+ */
+async function startHiddenPeer(s: Scene, trackerPort: number): Promise<number> {
   const root = rootOf(DATA);
   const desc = {
     size: DATA.length,
@@ -366,8 +408,8 @@ function startHiddenPeer(s: Scene): number {
     chunks: [hashChunk(encoder.encode(DATA))],
     root,
   };
-  const port = hostileServer(s, async (ch) => {
-    await ch.accept("peer", ["client", "peer"], WAIT_MS);
+  const trust = await memberOf(trackerPort, "hidden-peer");
+  const port = await hostileServer(s, trust, async (ch) => {
     while (true) {
       const m = await ch.recv(WAIT_MS);
       if (m === null) return;
@@ -392,7 +434,7 @@ sceneTest(
   "hidden: a peer serving .rede-p2p/index.json cannot make a downloader share its state",
   async (s) => {
     const t = await s.tracker();
-    const addr = `127.0.0.1:${startHiddenPeer(s)}`;
+    const addr = `127.0.0.1:${await startHiddenPeer(s, t.port)}`;
     const home = await s.home();
     await Deno.writeTextFile(home.manifest, "");
     const down = await s.peer(t.port, home);
@@ -417,9 +459,8 @@ sceneTest(
     for await (const e of Deno.readDir(join(home.dir, STATE_DIR))) state.push(e.name);
     assert.deepEqual(state.sort(), ["index.json"]);
     assert.equal(await Deno.readTextFile(home.manifest), "fotos share/fotos\n");
-    const ch = await connect({ host: "127.0.0.1", port: down.port }, "peer", WAIT_MS);
+    const ch = await memberChannel(down.port, await memberOf(t.port, "share-asker"));
     try {
-      await ch.greet("client", "peer", WAIT_MS);
       const list = await ch.request({ t: "list" }, "file_list", WAIT_MS);
       assert.deepEqual(list.files.map((f) => f.name), ["fotos/ok.txt"]);
     } finally {

@@ -12,9 +12,20 @@ import { sharePathProblem } from "../core/names.ts";
 import { hasUnsafeChars, printable, remoteText, terminalText } from "../core/terminal.ts";
 import { encodeFrame } from "../net/framing.ts";
 import type { Channel } from "../net/channel.ts";
-import { connect } from "../net/transport.ts";
-import { hostileServer } from "./_hostile.ts";
-import { run, type Scene, sceneTest, SOURCE, WAIT_MS } from "../testing/harness.ts";
+import { type Membership, MembershipSigner } from "../net/membership.ts";
+import type { Credentials } from "../net/secure.ts";
+import { Server } from "../net/transport.ts";
+import { TRACKER_IDENTITY } from "../storage/identity.ts";
+import {
+  codeOf,
+  credentials,
+  run,
+  type Scene,
+  sceneTest,
+  SOURCE,
+  WAIT_MS,
+} from "../testing/harness.ts";
+import { RawClient } from "../testing/raw_client.ts";
 
 /** Every character a terminal could act on; the output of the program must hold none. */
 const UNSAFE_OUT =
@@ -97,6 +108,34 @@ const summary = (name: string) => ({ name, size: DATA.length, root: ROOT });
 const LISTED = [C1_NAME, BIDI_NAME, ISOLATE_NAME, MARK_NAME, ESC_NAME, "err.txt", "weird.txt", GOOD]
   .map(summary);
 
+/**
+ * A hand-built TLS server in this process on 127.0.0.1, showing `creds`: the product's
+ * transport, with `handle` speaking for it. It ends with the scene.
+ *
+ * @returns Its port.
+ */
+async function hostileServer(
+  s: Scene,
+  creds: Credentials,
+  handle: (ch: Channel) => Promise<void>,
+): Promise<number> {
+  const server = await Server.open({
+    host: "127.0.0.1",
+    port: 0,
+    maxConnections: 16,
+    writeMs: WAIT_MS,
+    creds,
+    helloMs: WAIT_MS,
+    onError: () => {},
+    handle,
+  });
+  s.defer(async () => {
+    server.close();
+    await server.done;
+  });
+  return server.address.port;
+}
+
 /** Sends a frame whose `t` is not a message type, by hand. */
 function sendUnknownType(ch: Channel, t: string): Promise<void> {
   return ch.writeRaw(encodeFrame(new TextEncoder().encode(JSON.stringify({ t }))));
@@ -107,9 +146,14 @@ function sendUnknownType(ch: Channel, t: string): Promise<void> {
  * full of controls, of `weird.txt` with a message of a type made of controls, any other
  * `describe` with a descriptor named {@link BIDI_NAME}, and serves the chunk.
  */
-function startHostilePeer(s: Scene): number {
-  return hostileServer(s, async (ch) => {
-    await ch.accept("peer", ["client", "peer"], WAIT_MS);
+async function startHostilePeer(
+  s: Scene,
+  creds: Credentials,
+  member: Membership,
+): Promise<number> {
+  return await hostileServer(s, creds, async (ch) => {
+    // A member of the hostile tracker's network: the downloader checks that, and goes on.
+    await ch.accept("peer", ["client", "peer"], WAIT_MS, () => ({ member }));
     while (true) {
       const m = await ch.recv(WAIT_MS);
       if (m === null) return;
@@ -129,14 +173,22 @@ function startHostilePeer(s: Scene): number {
 }
 
 /**
- * A tracker that refuses the first registration with an error full of controls, lists peers
+ * A tracker (an open network, with the identity of the test home's trackers, and memberships
+ * signed with its key) that refuses the first registration with an error full of controls, lists peers
  * with such names, finds files with such names, answers `find boom` with such an error and
  * `find weird` with a message of a type made of controls.
  */
-function startHostileTracker(s: Scene, peerPort: number): number {
+async function startHostileTracker(
+  s: Scene,
+  creds: Credentials,
+  signer: MembershipSigner,
+  peer: { port: number; id: string },
+): Promise<number> {
+  const peerPort = peer.port;
   let registrations = 0;
-  return hostileServer(s, async (ch) => {
-    await ch.accept("tracker", ["peer"], WAIT_MS);
+  return await hostileServer(s, creds, async (ch) => {
+    await ch.accept("tracker", ["peer"], WAIT_MS, () => ({ access: "open" }));
+    await ch.send({ t: "admitted", member: signer.sign(ch.peerId!) });
     let self = 0;
     while (true) {
       const m = await ch.recv(MAX_HEARTBEAT_MS);
@@ -158,9 +210,9 @@ function startHostileTracker(s: Scene, peerPort: number): number {
         await ch.send({
           t: "peer_list",
           peers: [
-            { ip: "127.0.0.1", port: 1, name: `${EVIL_PEER} two`, files: 1 },
-            { ip: "127.0.0.1", port: peerPort, name: EVIL_PEER, files: LISTED.length },
-            { ip: "127.0.0.1", port: self, name: "me", files: 0 },
+            { ip: "127.0.0.1", port: 1, id: "e".repeat(64), name: `${EVIL_PEER} two`, files: 1 },
+            { ip: "127.0.0.1", port: peerPort, id: peer.id, name: EVIL_PEER, files: LISTED.length },
+            { ip: "127.0.0.1", port: self, id: ch.peerId!, name: "me", files: 0 },
           ],
           total: 3,
         });
@@ -169,10 +221,11 @@ function startHostileTracker(s: Scene, peerPort: number): number {
       } else if (m.t === "find" && m.text === "weird") {
         await sendUnknownType(ch, EVIL_TYPE);
       } else if (m.t === "find") {
-        const peers = [{ ip: "127.0.0.1", port: peerPort }];
+        const peers = [{ ip: "127.0.0.1", port: peerPort, id: peer.id }];
         await ch.send({ t: "found", results: LISTED.map((f) => ({ ...f, peers })) });
       } else if (m.t === "who_has") {
-        await ch.send({ t: "holders", root: m.root, peers: [{ ip: "127.0.0.1", port: peerPort }] });
+        const peers = [{ ip: "127.0.0.1", port: peerPort, id: peer.id }];
+        await ch.send({ t: "holders", root: m.root, peers });
       } else if (m.t === "bye") return;
     }
   });
@@ -189,8 +242,12 @@ sceneTest(
   SOURCE,
   "terminal: a hostile tracker and peer put no control character on the user's terminal",
   async (s) => {
-    const peerPort = startHostilePeer(s);
-    const trackerPort = startHostileTracker(s, peerPort);
+    const trackerCreds = await credentials(TRACKER_IDENTITY);
+    const signer = new MembershipSigner(trackerCreds.keyPem);
+    const peerCreds = await credentials("hostile-peer");
+    const peerPort = await startHostilePeer(s, peerCreds, signer.sign(peerCreds.fingerprint));
+    const peer = { port: peerPort, id: peerCreds.fingerprint };
+    const trackerPort = await startHostileTracker(s, trackerCreds, signer, peer);
     const home = await s.home();
     const down = await s.peer(trackerPort, home, ["--verbose"]);
     const addr = `127.0.0.1:${peerPort}`;
@@ -232,21 +289,18 @@ sceneTest(
   "terminal: a hostile client puts no control character on the tracker's console",
   async (s) => {
     const t = await s.tracker();
-    const ch = await connect({ host: "127.0.0.1", port: t.port }, "tracker", WAIT_MS);
-    s.defer(() => Promise.resolve(ch.close()));
-    await ch.greet("peer", "tracker", WAIT_MS);
-    await ch.request(
-      {
-        t: "register",
-        port: 4000,
-        name: EVIL_PEER,
-        files: [summary(BIDI_NAME), summary(C1_NAME), summary(GOOD)],
-      },
-      "registered",
-      WAIT_MS,
-    );
+    // Admitted with the network's code: a legitimate member that then misbehaves.
+    const c = await RawClient.hello(t.port, undefined, { code: codeOf(t.port) });
+    s.defer(() => c.close());
+    const reg = await c.ask({
+      t: "register",
+      port: 4000,
+      name: EVIL_PEER,
+      files: [summary(BIDI_NAME), summary(C1_NAME), summary(GOOD)],
+    });
+    assert.equal(reg?.t, "registered", JSON.stringify(reg));
     const mark = t.mark();
-    await sendUnknownType(ch, EVIL_TYPE);
+    await c.sendPayload(new TextEncoder().encode(JSON.stringify({ t: EVIL_TYPE })));
     await t.waitFor(/client 127\.0\.0\.1:\d+: /, mark);
 
     assert.deepEqual(rawLines(t.lines), [], "no raw control character on the console");

@@ -12,11 +12,16 @@
  *    leave and come back (half with `bye` and a fresh register, half by dropping the connection
  *    and registering again with their token), counting refusals (the goal: none).
  *
+ * The tracker runs a private network (protocol 4): every connection is TLS, and every client,
+ * honest or flooding, is admitted with the join code's PAKE before it registers. All honest
+ * peers show one identity (their keys differ by source address and port); the flood shows its
+ * own, from its own process.
+ *
  * Loopback only; bounded; stops by itself; kills only the tracker it started. The last line is
  * `BENCH_TRACKER {json}`. Goals: p99 under 50 ms, RSS under 300 MB, no honest peer refused.
  */
 import { parseArgs } from "node:util";
-import { Scene, SOURCE } from "../testing/harness.ts";
+import { codeOf, credentials, Scene, SOURCE } from "../testing/harness.ts";
 import { RawClient } from "../testing/raw_client.ts";
 
 const { values } = parseArgs({
@@ -26,10 +31,21 @@ const { values } = parseArgs({
     files: { type: "string", default: "100" },
     rounds: { type: "string", default: "300" },
     "flood-seconds": { type: "string", default: "10" },
-    // Internal: run as the flooding client, against this port.
+    help: { type: "boolean", short: "h" },
+    // Internal: run as the flooding client, against this port, with this join code.
     "flood-port": { type: "string" },
+    "flood-code": { type: "string" },
   },
 });
+if (values.help) {
+  console.log(
+    "deno task bench:tracker [--peers N] [--files N] [--rounds N] [--flood-seconds S]\n" +
+      "  A real tracker (a private network) under N honest peers of --files files each, then\n" +
+      "  a register/bye flood; prints round trips, memory and refusals, and BENCH_TRACKER {json}.\n" +
+      "  Defaults: --peers 10000 --files 100 --rounds 300 --flood-seconds 10",
+  );
+  Deno.exit(0);
+}
 const PEERS = Number(values.peers);
 const FILES = Number(values.files);
 const ROUNDS = Number(values.rounds);
@@ -38,6 +54,8 @@ const PER_ADDRESS = 10;
 const CATALOGUE = 20_000;
 const SHARED = Math.round(FILES * 0.8);
 const HEARTBEAT_MS = 4_000;
+/** The flooding client's identity (in its own process's test home). */
+const FLOOD_IDENTITY = "flood";
 
 const WORDS = [
   "aula",
@@ -80,7 +98,7 @@ interface Honest {
 }
 
 async function register(port: number, p: number, token?: string): Promise<Honest | string> {
-  const c = await RawClient.hello(port, addressOf(p));
+  const c = await RawClient.hello(port, addressOf(p), { code: codeOf(port) });
   const m = await c.ask({
     t: "register",
     port: 10_000 + p,
@@ -110,7 +128,7 @@ async function roundTrips(
   untilMs = 0,
   rounds = ROUNDS,
 ): Promise<Record<string, number>> {
-  const q = await RawClient.hello(port, from);
+  const q = await RawClient.hello(port, from, { code: codeOf(port) });
   const times: Record<string, number[]> = { peers: [], find: [] };
   try {
     for (let i = 0; i < rounds || performance.now() < untilMs; i++) {
@@ -144,7 +162,13 @@ async function roundTrips(
 }
 
 /** One client from its own address: register/bye loops on every connection it may open. */
-async function flood(port: number, until: number): Promise<{ cycles: number; refused: number }> {
+async function flood(
+  port: number,
+  code: string | undefined,
+  until: number,
+): Promise<{ cycles: number; refused: number }> {
+  // Made before the workers: first loads of one new identity at once race (storage/identity.ts).
+  await credentials(FLOOD_IDENTITY);
   let cycles = 0;
   let refused = 0;
   let n = 0;
@@ -152,7 +176,7 @@ async function flood(port: number, until: number): Promise<{ cycles: number; ref
     while (performance.now() < until) {
       let c: RawClient | undefined;
       try {
-        c = await RawClient.hello(port, "127.0.200.1");
+        c = await RawClient.hello(port, "127.0.200.1", { code, identity: FLOOD_IDENTITY });
         const m = await c.ask({
           t: "register",
           port: 1 + (n++ % 60_000),
@@ -181,10 +205,12 @@ async function floodProcess(port: number): Promise<{ cycles: number; refused: nu
       "run",
       "--allow-net",
       "--allow-read",
+      "--allow-write", // its identity, in a temporary folder of its own (testing/harness.ts)
       "--allow-env",
       new URL(import.meta.url).pathname,
       "--flood-port",
       String(port),
+      ...(codeOf(port) === undefined ? [] : ["--flood-code", codeOf(port)!]),
       "--flood-seconds",
       String(FLOOD_MS / 1000),
     ],
@@ -200,6 +226,9 @@ async function main(): Promise<void> {
   const honest: Honest[] = [];
   let beat: ReturnType<typeof setInterval> | undefined;
   try {
+    // The honest peers' identity, made before 200 of them connect at once: first loads of one
+    // new identity at the same time race (storage/identity.ts).
+    await credentials("raw-client");
     // 1. Baseline.
     const empty = await scene.tracker();
     const baseline = await roundTrips(empty.port, "127.0.9.1");
@@ -298,6 +327,10 @@ async function main(): Promise<void> {
 }
 
 if (values["flood-port"]) {
-  const result = await flood(Number(values["flood-port"]), performance.now() + FLOOD_MS);
+  const result = await flood(
+    Number(values["flood-port"]),
+    values["flood-code"],
+    performance.now() + FLOOD_MS,
+  );
   console.log(JSON.stringify(result));
 } else await main();

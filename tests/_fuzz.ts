@@ -9,7 +9,13 @@
  * fields, deep nesting, odd numbers, unknown `t`), the payload bytes (bit flips, inserted,
  * deleted or invalid UTF-8 bytes, truncation), and the header (magic, announced length).
  * When the server closes a connection the rest of the script goes on a new one.
+ *
+ * Every connection is TLS 1.3 with the player's certificate (protocol 4). The player is a
+ * legitimate client: its hello to a peer carries its membership of the network, and at a tracker
+ * of a private network it runs the join code's PAKE after a clean hello, before any other frame.
  */
+import { Buffer } from "node:buffer";
+import * as tls from "node:tls";
 import fc from "fast-check";
 import {
   FRAME_HEADER_BYTES,
@@ -18,6 +24,9 @@ import {
   PROTOCOL_VERSION,
 } from "../core/limits.ts";
 import { FrameReader } from "../net/framing.ts";
+import { startPake } from "../net/pake.ts";
+import type { Membership } from "../net/protocol.ts";
+import { peerFingerprint, TlsLink } from "../net/secure.ts";
 
 /** What the fuzzer knows of the target's real content, so that some requests hit. */
 export interface Vocabulary {
@@ -583,13 +592,33 @@ export interface Session {
   end: "half" | "hold" | "drop";
 }
 
+/**
+ * Stands for the player's membership in a hello to a peer: replaced, when the session is
+ * played, by the membership of the identity that plays it (see {@link fillMember}).
+ */
+const MEMBER = "\u0000member\u0000";
+const MEMBER_JSON = JSON.stringify(MEMBER);
+
+/** A frame of the session with the player's membership in place of {@link MEMBER}. */
+export function fillMember(frame: Uint8Array, member: Membership | undefined): Uint8Array {
+  if (frame.length < FRAME_HEADER_BYTES) return frame;
+  const text = new TextDecoder().decode(frame.subarray(FRAME_HEADER_BYTES));
+  if (!text.includes(MEMBER_JSON)) return frame;
+  const filled = text.replaceAll(MEMBER_JSON, JSON.stringify(member ?? null));
+  return frameOf(new TextEncoder().encode(filled));
+}
+
 export function sessionArb(
   vocab: Vocabulary,
   target: "tracker" | "peer",
   maxFrames: number,
 ): fc.Arbitrary<Session> {
   const role = target === "tracker" ? "peer" : "client";
-  const good = frameOf(payloadOf({ t: "hello", app: "rede-p2p", v: PROTOCOL_VERSION, role }));
+  // A peer serves members only: a client's hello carries its membership.
+  const member = target === "peer" ? { member: MEMBER } : {};
+  const good = frameOf(
+    payloadOf({ t: "hello", app: "rede-p2p", v: PROTOCOL_VERSION, role, ...member }),
+  );
   const frame = frameArb(vocab, target);
   const opening: fc.Arbitrary<Uint8Array[]> = fc.oneof(
     { weight: 80, arbitrary: fc.constant<Uint8Array[]>([good]) },
@@ -601,8 +630,20 @@ export function sessionArb(
         fc.record({
           t: fc.constant("hello"),
           app: fc.constantFrom("rede-p2p", "rede", "", "REDE-P2P"),
-          v: fc.constantFrom<Json>(2, 1, 3, 0, -2, 2.5, "2", 2 ** 53, null),
+          v: fc.constantFrom<Json>(
+            PROTOCOL_VERSION,
+            PROTOCOL_VERSION - 1,
+            PROTOCOL_VERSION + 1,
+            1,
+            0,
+            -2,
+            2.5,
+            String(PROTOCOL_VERSION),
+            2 ** 53,
+            null,
+          ),
           role: fc.constantFrom<Json>("peer", "client", "tracker", "admin", "", null, 1),
+          ...(target === "peer" ? { member: fc.constant(MEMBER) } : {}),
         }),
         fc.array(semanticOp, { maxLength: 2 }),
       ).map(([h, ops]): Uint8Array[] => [frameOf(payloadOf(mutateValue(h, ops)))]),
@@ -646,6 +687,8 @@ export class Tally {
   connections = 0;
   /** Connections refused at once as one too many (BUSY): none of their frames count. */
   refused = 0;
+  /** Admissions (hello and the join code's PAKE) before the frames, at a private tracker. */
+  admissions = 0;
   /** Replies by type (`error CODE` for errors). */
   replies = new Map<string, number>();
   /** How connections ended. */
@@ -685,6 +728,72 @@ interface Reply {
   code?: unknown;
   size?: unknown;
   root?: unknown;
+  access?: unknown;
+  sid?: unknown;
+  share?: unknown;
+}
+
+/** One TLS connection of the fuzzer: what the session needs of a `Deno.Conn`. */
+interface FuzzConn {
+  /** The server's certificate ID. */
+  readonly theirId: string;
+  read(p: Uint8Array): Promise<number | null>;
+  write(p: Uint8Array): Promise<number>;
+  /** Ends the sending side (TLS close_notify, then FIN); replies can still be read. */
+  closeWrite(): Promise<void>;
+  close(): void;
+}
+
+/**
+ * Who plays sessions: a TLS identity (its context made once), its membership for a peer's
+ * hello, and the join code for a private tracker.
+ */
+export interface Player {
+  tls: tls.SecureContext;
+  myId: string;
+  member?: Membership;
+  code?: string;
+}
+
+/** A TLS context for an identity (certificate and key in PEM). */
+export function playerContext(certPem: string, keyPem: string): tls.SecureContext {
+  return tls.createSecureContext({
+    cert: certPem,
+    key: keyPem,
+    minVersion: "TLSv1.3",
+    maxVersion: "TLSv1.3",
+  });
+}
+
+/** Opens TLS to 127.0.0.1:`port` as `player`. */
+function connectTls(port: number, player: Player): Promise<FuzzConn> {
+  return new Promise((resolve, reject) => {
+    const socket = tls.connect({
+      host: "127.0.0.1",
+      port,
+      secureContext: player.tls,
+      servername: "rede-p2p",
+      rejectUnauthorized: false, // No CA: the tests know the servers they started.
+      minVersion: "TLSv1.3",
+    });
+    socket.once("error", reject);
+    socket.once("secureConnect", () => {
+      socket.removeListener("error", reject);
+      socket.setNoDelay(true);
+      const link = new TlsLink(socket);
+      resolve({
+        theirId: peerFingerprint(socket) ?? "",
+        read: (p) => link.read(p),
+        write: (p) => link.write(p),
+        closeWrite: () =>
+          new Promise<void>((done) => {
+            if (socket.destroyed || socket.writableEnded) return done();
+            socket.end(() => done());
+          }),
+        close: () => link.close(),
+      });
+    });
+  });
 }
 
 /** The replies on one connection, read as they come until the server closes it. */
@@ -697,7 +806,7 @@ class Replies {
   readonly ended: Promise<string>;
   #waiters = new Set<(m?: Reply) => void>();
 
-  constructor(conn: Deno.Conn, tally: Tally, label: string) {
+  constructor(conn: FuzzConn, tally: Tally, label: string) {
     this.ended = this.#read(conn, tally, label).finally(() => {
       for (const w of this.#waiters) w();
     });
@@ -721,7 +830,7 @@ class Replies {
     });
   }
 
-  async #read(conn: Deno.Conn, tally: Tally, label: string): Promise<string> {
+  async #read(conn: FuzzConn, tally: Tally, label: string): Promise<string> {
     const reader = new FrameReader(conn);
     try {
       while (true) {
@@ -756,10 +865,9 @@ class Replies {
         for (const w of [...this.#waiters]) w(m);
       }
     } catch (err) {
-      if (err instanceof Deno.errors.ConnectionReset) return "reset";
-      if (err instanceof Deno.errors.BadResource || err instanceof Deno.errors.Interrupted) {
-        return "dropped";
-      }
+      const code = (err as { code?: string }).code;
+      if (code === "ECONNRESET") return "reset";
+      if (code === "EPIPE" || code === "ERR_STREAM_DESTROYED") return "dropped";
       // The stream ended inside a frame: a reset lost the end of a reply.
       return "cut";
     }
@@ -767,7 +875,7 @@ class Replies {
 }
 
 /** Writes `bytes`, in two parts when `cut` says so. */
-async function writeFrame(conn: Deno.Conn, bytes: Uint8Array, cut?: number): Promise<void> {
+async function writeFrame(conn: FuzzConn, bytes: Uint8Array, cut?: number): Promise<void> {
   const at = cut === undefined || bytes.length < 2 ? bytes.length : 1 + (cut % (bytes.length - 1));
   for (const part of [bytes.subarray(0, at), bytes.subarray(at)]) {
     let off = 0;
@@ -798,11 +906,63 @@ function probe(target: "tracker" | "peer", vocab: Vocabulary, n: number, before:
 }
 
 /**
- * Plays a session against `port`. Frames go out in batches: clean frames pipelined, then at
- * most one other frame, then a probe; the client waits for the probe's reply or the server's
- * close (raced against `boundMs`), so it knows every frame it counts was read. A frame after
- * which the framing is lost ends its connection (a half-close, then the server must close).
- * When the server closes, the rest of the session goes on a new connection.
+ * A tracker's admission on a connection just opened with a clean hello: the hello, then on a
+ * private network the join code's PAKE, then `admitted`. Resolves false (a fault is noted) when
+ * the tracker refuses or closes instead: a legitimate client is always admitted.
+ */
+async function admit(
+  conn: FuzzConn,
+  replies: Replies,
+  hello: Uint8Array,
+  player: Player,
+  wait: <T>(p: Promise<T>, what: string) => Promise<T>,
+  tally: Tally,
+  where: string,
+): Promise<boolean> {
+  const got = async (t: string) =>
+    (await wait(replies.until((m) => m.t === t), `no '${t}'`))
+      ? replies.seen.find((m) => m.t === t)
+      : undefined;
+  const fault = (why: string) => {
+    tally.faults.push(`${where}: a legitimate client was not admitted: ${why}`);
+    return false;
+  };
+  await wait(writeFrame(conn, hello), "the hello was not written");
+  tally.bytes += hello.length;
+  tally.frames++;
+  const theirs = await got("hello");
+  if (!theirs) return fault(`no hello (${JSON.stringify(replies.seen.at(-1))})`);
+  if (theirs.access === "code") {
+    const pake = startPake({
+      role: "initiator",
+      code: player.code ?? "no code",
+      sid: Buffer.from(String(theirs.sid), "hex"),
+      initiatorId: Buffer.from(player.myId, "hex"),
+      responderId: Buffer.from(conn.theirId, "hex"),
+    });
+    const share = Buffer.from(pake.share).toString("hex");
+    await wait(writeFrame(conn, frameOf(payloadOf({ t: "pake", share }))), "no write");
+    const reply = await got("pake_reply");
+    if (!reply) return fault(`no pake_reply (${JSON.stringify(replies.seen.at(-1))})`);
+    const done = pake.finish(Buffer.from(String(reply.share), "hex"));
+    const confirm = Buffer.from(done.confirm).toString("hex");
+    await wait(writeFrame(conn, frameOf(payloadOf({ t: "pake_confirm", confirm }))), "no write");
+  }
+  if (!(await got("admitted"))) {
+    return fault(`no admitted (${JSON.stringify(replies.seen.at(-1))})`);
+  }
+  tally.admissions++;
+  return true;
+}
+
+/**
+ * Plays a session against `port` as `player`. Frames go out in batches: clean frames
+ * pipelined, then at most one other frame, then a probe; the client waits for the probe's reply
+ * or the server's close (raced against `boundMs`), so it knows every frame it counts was read.
+ * A frame after which the framing is lost ends its connection (a half-close, then the server
+ * must close). When the server closes, the rest of the session goes on a new connection. At a
+ * tracker, a connection that opens with the clean hello is admitted first (the PAKE of a
+ * private network), the frames after that.
  *
  * @throws {Hang} when the server neither answered nor closed in time.
  */
@@ -814,13 +974,15 @@ export async function playSession(
   tally: Tally,
   boundMs: number,
   label: string,
+  player: Player,
 ): Promise<void> {
   tally.sessions++;
   let next = 0;
-  let opening = s.opening;
+  const hello = fillMember(s.hello, player.member);
+  let opening = s.opening.map((f) => fillMember(f, player.member));
   let openingClean = s.openingClean;
   while (next < s.frames.length) {
-    const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+    const conn = await connectTls(port, player);
     tally.connections++;
     const where = `${label}, connection ${tally.connections}`;
     const replies = new Replies(conn, tally, where);
@@ -833,6 +995,11 @@ export async function playSession(
       return out;
     };
     try {
+      if (target === "tracker" && openingClean) {
+        // The frames come after the admission, which is not fuzzed here.
+        first = false;
+        if (!(await admit(conn, replies, hello, player, wait, tally, where))) return;
+      }
       while (open && next < s.frames.length) {
         const batch: Uint8Array[] = first ? [...opening] : [];
         let taken = 0;
@@ -883,14 +1050,10 @@ export async function playSession(
         tally.count(tally.endings, "dropped by the client");
       }
     } finally {
-      try {
-        conn.close();
-      } catch {
-        // Already closed.
-      }
+      conn.close();
       await replies.ended;
     }
-    opening = [s.hello];
+    opening = [hello];
     openingClean = true;
   }
 }

@@ -780,7 +780,7 @@ function connectTls(port: number, player: Player): Promise<FuzzConn> {
     socket.once("secureConnect", () => {
       socket.removeListener("error", reject);
       socket.setNoDelay(true);
-      const link = new TlsLink(socket);
+      const link = new TlsLink(socket, socket);
       resolve({
         theirId: peerFingerprint(socket) ?? "",
         read: (p) => link.read(p),

@@ -238,16 +238,12 @@ for (const kind of ["refuses connections", "accepts and never answers"] as const
   );
 }
 
-// Ignored: product bug. A cancelled or finished download does not close a connection still in
-// its TLS handshake: net/peer_client.ts `open()` awaits `connect()` (net/transport.ts, then
-// `secureConnect` in net/secure.ts, neither of which takes a signal) before it listens to
-// `signal`, so a connection to a holder that accepts and never answers stays open until
-// `connectMs` runs out (here a minute; 5 s by default, which the test above waits out within its
-// guard). Run with `ignore: false` to see `silent.allClosed()` time out.
+// A connection still in its TLS handshake with a holder that accepts and never answers is
+// closed as soon as the download no longer needs it (the connect takes the download's signal),
+// not when `connectMs` (here a minute) runs out.
 Deno.test({
   name:
     "downloader: with hello and reply deadlines of a minute, fake holders listed first cost nothing",
-  ignore: true,
   fn: () =>
     sceneRun(async (s) => {
       // The engine in this process, its deadlines a minute long: whatever it did not close itself

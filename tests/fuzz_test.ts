@@ -213,13 +213,6 @@ function summary(name: string, t: Tally, ms: number): string {
 Deno.test({
   name:
     "fuzz: 100,000 mutated frames at a tracker and a seeder; none crashes or hangs, a get still works",
-  // IGNORED, unresolved: with TLS, seed 20240707 hangs at `FUZZ_ONLY=peer:106` (connection 4:
-  // hello, list, chunk of big.bin index 0, a malformed chunk frame, then a describe probe; the
-  // chunk_data header arrives, then neither the probe's reply nor a close within 4.4 s). Not yet
-  // known whether the seeder (a close while a 4 MiB chunk is still being written over node:tls)
-  // or this fuzz client's TLS adapter (`_fuzz.ts`, connectTls) is at fault: the same sequence
-  // through the product's `connect` gets the chunk and the BAD_FRAME. See the port's report.
-  ignore: true,
   fn: async () => {
     const home = await Deno.makeTempDir({ prefix: "rede-p2p-fuzz-" });
     const share = join(home, "share");

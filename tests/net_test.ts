@@ -366,10 +366,7 @@ Deno.test("channel: recv with nothing coming fails with TIMEOUT after its time a
 
 Deno.test({
   name: "channel over TLS: recv with nothing coming fails with TIMEOUT after its time and closes",
-  // Product bug (net/channel.ts, Channel.recv): the deadline closes the link, and a closed
-  // TlsLink (net/secure.ts) reads as a clean end (null), not an error, so recv returns null and
-  // `deadline.expired` is never looked at: no TIMEOUT over TLS.
-  ignore: true,
+  // The deadline closes the link; a TlsLink closed here fails its read, so recv says TIMEOUT.
   fn: () => withTls(recvTimesOut),
 });
 
@@ -681,10 +678,6 @@ Deno.test("tracker: a peer that never sends a heartbeat is dropped after misses 
 
 Deno.test({
   name: "tracker: a peer that never sends a heartbeat leaves with 'missed heartbeats'",
-  // Product bug (net/channel.ts, Channel.recv): over TLS a recv whose deadline runs out returns
-  // null (a clean end) instead of throwing TIMEOUT, so the tracker says 'connection lost'. See
-  // "channel over TLS: recv with nothing coming fails with TIMEOUT" below.
-  ignore: true,
   fn: () => silentPeerIsDropped(true),
 });
 

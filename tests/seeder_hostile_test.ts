@@ -152,7 +152,7 @@ async function clientFrom(
     ch = await connect(addr, "peer", { creds: CLIENT.creds, timeoutMs: GUARD_MS });
   } else {
     const sock = await tlsFrom(addr, from);
-    ch = new Channel(new TlsLink(sock), { host: from, port: 0 }, {
+    ch = new Channel(new TlsLink(sock, sock.raw), { host: from, port: 0 }, {
       peerId: peerFingerprint(sock),
     });
   }
@@ -686,16 +686,8 @@ Deno.test("downloader: a seeder that answers BUSY is tried again, and the downlo
   );
 });
 
-// Ignored: product bug. Over TLS, `Channel.recv` (net/channel.ts, `recv`) returns `null` ("the
-// other side closed cleanly") when its own deadline runs out, instead of throwing `TIMEOUT`: the
-// deadline closes the channel, `TlsLink` (net/secure.ts) then reads end of stream (its `close`
-// handler sets `#ended`) rather than failing, so the `deadline.expired` check in the `catch` is
-// never reached. Here the source gives up in time, but says "127.0.0.1:N closed the connection"
-// (`CLOSED`, from `PeerSource.ready`) where the test expects `UNREACHABLE` ... "stopped
-// answering". Run with `ignore: false` to see it.
 Deno.test({
   name: "downloader: a seeder whose queue never moves is a stall, however often it says so",
-  ignore: true,
   fn: async () => {
     const data = new Uint8Array(randomBytes(100));
     const { desc } = heldContent(data);

@@ -4,6 +4,7 @@
  * home, and a member of the tracker's network where the attack needs one.
  */
 import type { Channel } from "../net/channel.ts";
+import type { Credentials } from "../net/secure.ts";
 import type { Trust } from "../net/membership.ts";
 import { Network } from "../net/membership.ts";
 import type { SharedContent } from "../net/peer_server.ts";
@@ -102,14 +103,14 @@ export function startLyingPeer(s: Scene, trackerPort: number, setup: PeerSetup):
 export async function hostileServer(
   s: Scene,
   handle: (ch: Channel) => Promise<void>,
-  identity = "mallory",
+  identity: string | Credentials = "mallory",
 ): Promise<number> {
   const server = await Server.open({
     host: "127.0.0.1",
     port: 0,
     maxConnections: 16,
     writeMs: WAIT_MS,
-    creds: await credentials(identity),
+    creds: typeof identity === "string" ? await credentials(identity) : identity,
     helloMs: WAIT_MS,
     onError: () => {},
     handle,

@@ -3,71 +3,11 @@
  * sources that die or lie, a downloader killed and resumed, search, and folders.
  */
 import assert from "node:assert/strict";
+import { startLyingPeer } from "./_hostile.ts";
 import { join } from "node:path";
 import { CHUNK_BYTES } from "../core/limits.ts";
-import type { Trust } from "../net/membership.ts";
-import { PeerServer, type SharedContent } from "../net/peer_server.ts";
-import { TrackerClient } from "../net/tracker_client.ts";
-import { ShareIndex } from "../storage/share_index.ts";
-import {
-  codeOf,
-  credentials,
-  memoryPins,
-  type PeerSetup,
-  run,
-  type Scene,
-  sceneTest,
-  sha256File,
-  SOURCE,
-} from "../testing/harness.ts";
+import { codeOf, run, type Scene, sceneTest, sha256File, SOURCE } from "../testing/harness.ts";
 import { RawClient } from "../testing/raw_client.ts";
-
-/**
- * A peer running in this process, built from the net layer (the product has no switch that makes
- * it misbehave): it shares `setup`'s files through a real share index and peer server, joins the
- * tracker at `trackerPort` with its code like any peer (a member of its network), and serves
- * every chunk with its first byte flipped. It ends with the scene.
- *
- * @returns The port it serves on.
- */
-async function startLyingPeer(s: Scene, trackerPort: number, setup: PeerSetup): Promise<number> {
-  const index = new ShareIndex(setup.dir, setup.manifest);
-  await index.refresh();
-  const content: SharedContent = {
-    refresh: () => index.refresh(),
-    list: () => index.list(),
-    describe: (name) => index.describe(name),
-    describeRoot: (root) => index.describeRoot(root),
-    checkChunk: (root, i) => index.checkChunk(root, i),
-    readChunk: async (root, i, buf) => {
-      const n = await index.readChunk(root, i, buf);
-      if (n > 0) buf[0] ^= 0xff;
-      return n;
-    },
-  };
-  // One trust for both: the tracker client sets the network on it once admitted.
-  const trust: Trust = { creds: await credentials("liar") };
-  const server = await PeerServer.start({ host: "127.0.0.1", port: 0, content, trust });
-  const code = codeOf(trackerPort);
-  const tracker = new TrackerClient({
-    tracker: { host: "127.0.0.1", port: trackerPort },
-    port: server.address.port,
-    name: "liar",
-    files: () => index.list(),
-    log: () => {},
-    trust,
-    code: () => code === undefined ? Promise.reject(new Error("no code")) : Promise.resolve(code),
-    pins: memoryPins(),
-  });
-  s.defer(async () => {
-    await tracker.close();
-    server.close();
-    await server.done;
-  });
-  await tracker.start();
-  if (!tracker.registered) throw new Error("the in-process liar could not register");
-  return server.address.port;
-}
 
 const MIB = 1024 * 1024;
 

@@ -6,16 +6,15 @@
  * them. Hand-built clients ask a real peer server; the end-to-end case drives a real `join`.
  */
 import assert from "node:assert/strict";
+import { hostileServer } from "./_hostile.ts";
 import { promises as fsp } from "node:fs";
 import { join } from "node:path";
 import { hashChunk, rootHash } from "../core/content.ts";
 import { RedeError } from "../core/errors.ts";
 import { CHUNK_BYTES } from "../core/limits.ts";
 import type { Channel } from "../net/channel.ts";
-import type { Trust } from "../net/membership.ts";
 import { PeerServer } from "../net/peer_server.ts";
 import { decodeMessage, type Message } from "../net/protocol.ts";
-import { Server } from "../net/transport.ts";
 import { isRacy, NotAFileError, openFile, stampOf } from "../storage/chunks.ts";
 import { sharedPath } from "../storage/paths.ts";
 import { ShareIndex, STATE_DIR } from "../storage/share_index.ts";
@@ -363,40 +362,6 @@ const DATA = "an index that lists absolute paths\n";
 const HIDDEN = [".rede-p2p/index.json", ".rede-p2p/evil.txt", "fotos/.secret", "fotos/ok.txt"];
 
 /**
- * A hand-built TLS server in this process on 127.0.0.1, showing `trust`'s identity and
- * membership: the product's transport, with `handle` speaking for it after the handshake. It
- * ends with the scene.
- *
- * @returns Its port.
- */
-async function hostileServer(
-  s: Scene,
-  trust: Trust,
-  handle: (ch: Channel) => Promise<void>,
-): Promise<number> {
-  const server = await Server.open({
-    host: "127.0.0.1",
-    port: 0,
-    maxConnections: 16,
-    writeMs: WAIT_MS,
-    creds: trust.creds,
-    helloMs: WAIT_MS,
-    onError: () => {},
-    handle: async (ch) => {
-      await ch.accept("peer", ["client", "peer"], WAIT_MS, () => ({
-        member: trust.network?.mine,
-      }));
-      await handle(ch);
-    },
-  });
-  s.defer(async () => {
-    server.close();
-    await server.done;
-  });
-  return server.address.port;
-}
-
-/**
  * A peer (a member of the network of the tracker at `trackerPort`) that lists {@link HIDDEN}
  * and serves whatever is asked for, under the name asked.
  */
@@ -409,7 +374,8 @@ async function startHiddenPeer(s: Scene, trackerPort: number): Promise<number> {
     root,
   };
   const trust = await memberOf(trackerPort, "hidden-peer");
-  const port = await hostileServer(s, trust, async (ch) => {
+  const port = await hostileServer(s, async (ch) => {
+    await ch.accept("peer", ["client", "peer"], WAIT_MS, () => ({ member: trust.network?.mine }));
     while (true) {
       const m = await ch.recv(WAIT_MS);
       if (m === null) return;
@@ -425,7 +391,7 @@ async function startHiddenPeer(s: Scene, trackerPort: number): Promise<number> {
         await ch.writeRaw(encoder.encode(DATA));
       }
     }
-  });
+  }, trust.creds);
   return port;
 }
 

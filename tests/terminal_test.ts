@@ -6,6 +6,7 @@
  * raw; they are shown escaped (`\x1b`, `\u202e`).
  */
 import assert from "node:assert/strict";
+import { hostileServer } from "./_hostile.ts";
 import { hashChunk, rootHash } from "../core/content.ts";
 import { CHUNK_BYTES, MAX_HEARTBEAT_MS } from "../core/limits.ts";
 import { sharePathProblem } from "../core/names.ts";
@@ -14,7 +15,6 @@ import { encodeFrame } from "../net/framing.ts";
 import type { Channel } from "../net/channel.ts";
 import { type Membership, MembershipSigner } from "../net/membership.ts";
 import type { Credentials } from "../net/secure.ts";
-import { Server } from "../net/transport.ts";
 import { TRACKER_IDENTITY } from "../storage/identity.ts";
 import {
   codeOf,
@@ -108,34 +108,6 @@ const summary = (name: string) => ({ name, size: DATA.length, root: ROOT });
 const LISTED = [C1_NAME, BIDI_NAME, ISOLATE_NAME, MARK_NAME, ESC_NAME, "err.txt", "weird.txt", GOOD]
   .map(summary);
 
-/**
- * A hand-built TLS server in this process on 127.0.0.1, showing `creds`: the product's
- * transport, with `handle` speaking for it. It ends with the scene.
- *
- * @returns Its port.
- */
-async function hostileServer(
-  s: Scene,
-  creds: Credentials,
-  handle: (ch: Channel) => Promise<void>,
-): Promise<number> {
-  const server = await Server.open({
-    host: "127.0.0.1",
-    port: 0,
-    maxConnections: 16,
-    writeMs: WAIT_MS,
-    creds,
-    helloMs: WAIT_MS,
-    onError: () => {},
-    handle,
-  });
-  s.defer(async () => {
-    server.close();
-    await server.done;
-  });
-  return server.address.port;
-}
-
 /** Sends a frame whose `t` is not a message type, by hand. */
 function sendUnknownType(ch: Channel, t: string): Promise<void> {
   return ch.writeRaw(encodeFrame(new TextEncoder().encode(JSON.stringify({ t }))));
@@ -151,7 +123,7 @@ async function startHostilePeer(
   creds: Credentials,
   member: Membership,
 ): Promise<number> {
-  return await hostileServer(s, creds, async (ch) => {
+  return await hostileServer(s, async (ch) => {
     // A member of the hostile tracker's network: the downloader checks that, and goes on.
     await ch.accept("peer", ["client", "peer"], WAIT_MS, () => ({ member }));
     while (true) {
@@ -169,7 +141,7 @@ async function startHostilePeer(
         await ch.writeRaw(DATA);
       } else await sendUnknownType(ch, EVIL_TYPE);
     }
-  });
+  }, creds);
 }
 
 /**
@@ -186,7 +158,7 @@ async function startHostileTracker(
 ): Promise<number> {
   const peerPort = peer.port;
   let registrations = 0;
-  return await hostileServer(s, creds, async (ch) => {
+  return await hostileServer(s, async (ch) => {
     await ch.accept("tracker", ["peer"], WAIT_MS, () => ({ access: "open" }));
     await ch.send({ t: "admitted", member: signer.sign(ch.peerId!) });
     let self = 0;
@@ -228,7 +200,7 @@ async function startHostileTracker(
         await ch.send({ t: "holders", root: m.root, peers });
       } else if (m.t === "bye") return;
     }
-  });
+  }, creds);
 }
 
 /** The lines holding a raw unsafe character, shown with their escapes for the report. */

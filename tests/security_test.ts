@@ -29,6 +29,35 @@ const LS_DONE = /^(\d+ file\(s\), .* at |error: )/;
 const PEERS_DONE = /^(\d+ peer\(s\) connected|error: )/;
 const test = (name: string, fn: Parameters<typeof sceneTest>[2]) => sceneTest(SOURCE, name, fn);
 
+/** Relays `a` and `b` both ways, telling `seen` of every chunk; each ends the other. */
+function splice(a: net.Socket, b: net.Socket, sockets: Set<net.Socket>, seen: (d: Buffer) => void) {
+  for (const [x, y] of [[a, b], [b, a]]) {
+    sockets.add(x);
+    x.on("data", (d: Buffer) => {
+      seen(d);
+      y.write(d);
+    });
+    x.on("error", () => y.destroy());
+    x.on("close", () => {
+      sockets.delete(x);
+      y.destroy();
+    });
+  }
+}
+
+/** Listens on `host` (a free port); `close` ends every relayed socket and the server. */
+async function opened(server: net.Server, host: string, sockets: Set<net.Socket>) {
+  await new Promise<void>((resolve) => server.listen({ host, port: 0 }, resolve));
+  return {
+    port: (server.address() as net.AddressInfo).port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
 /** A TCP relay on `host` to `target`, from `from`, that records every byte either way. */
 async function relay(host: string, target: number | (() => number), from = "127.0.0.1") {
   const seen: Buffer[] = [];
@@ -36,29 +65,9 @@ async function relay(host: string, target: number | (() => number), from = "127.
   const server = net.createServer((a) => {
     const port = typeof target === "number" ? target : target();
     const b = net.connect({ host: "127.0.0.1", port, localAddress: from });
-    for (const [x, y] of [[a, b], [b, a]]) {
-      sockets.add(x);
-      x.on("data", (d: Buffer) => {
-        seen.push(Buffer.from(d));
-        y.write(d);
-      });
-      x.on("error", () => y.destroy());
-      x.on("close", () => {
-        sockets.delete(x);
-        y.destroy();
-      });
-    }
+    splice(a, b, sockets, (d) => seen.push(Buffer.from(d)));
   });
-  await new Promise<void>((resolve) => server.listen({ host, port: 0 }, resolve));
-  return {
-    port: (server.address() as net.AddressInfo).port,
-    bytes: () => Buffer.concat(seen),
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => resolve());
-      }),
-  };
+  return { ...(await opened(server, host, sockets)), bytes: () => Buffer.concat(seen) };
 }
 
 /**
@@ -79,29 +88,12 @@ async function mitm(host: string, target: number) {
         port: target,
         rejectUnauthorized: false,
       });
-      for (const [x, y] of [[a, b], [b, a]] as const) {
-        sockets.add(x);
-        x.on("data", (d: Buffer) => {
-          relayed += d.length;
-          y.write(d);
-        });
-        x.on("error", () => y.destroy());
-        x.on("close", () => {
-          sockets.delete(x);
-          y.destroy();
-        });
-      }
+      splice(a, b, sockets, (d) => (relayed += d.length));
     },
   );
-  await new Promise<void>((resolve) => server.listen({ host, port: 0 }, resolve));
   return {
-    port: (server.address() as net.AddressInfo).port,
+    ...(await opened(server, host, sockets)),
     relayed: () => relayed,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => resolve());
-      }),
   };
 }
 

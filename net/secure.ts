@@ -147,21 +147,31 @@ export function serverContext(creds: Credentials): tls.SecureContext {
   return tls.createSecureContext({ key: creds.keyPem, cert: creds.certPem, ...TLS_VERSIONS });
 }
 
+/** A TLS client connection just opened: the TLS socket, the TCP socket under it, the server's ID. */
+export interface OpenedTls {
+  socket: tls.TLSSocket;
+  tcp: nodeNet.Socket;
+  peerId: string;
+}
+
 /**
  * Opens TLS to `host:port` showing `creds`; settles once the handshake is done.
  *
- * @returns The link and the ID of the certificate the server showed.
- * @throws The socket's error (the caller words it), or `TIMEOUT`-like when `timeoutMs` runs out.
+ * @param opts.signal Aborting it stops the connect or handshake at once.
+ * @param opts.localAddress The local address to connect from (tests stand for other machines).
+ * @throws The socket's error (the caller words it), {@link HandshakeTimeout} when `timeoutMs`
+ * runs out.
  */
-export function secureConnect(
+export function openTls(
   host: string,
   port: number,
   creds: Credentials,
   timeoutMs: number,
-  signal?: AbortSignal,
-): Promise<{ link: TlsLink; peerId: string }> {
+  opts: { signal?: AbortSignal; localAddress?: string } = {},
+): Promise<OpenedTls> {
+  const { signal, localAddress } = opts;
   return new Promise((resolve, reject) => {
-    const tcp = nodeNet.connect({ host, port });
+    const tcp = nodeNet.connect({ host, port, localAddress });
     const socket = tls.connect({
       socket: tcp,
       key: creds.keyPem,
@@ -193,10 +203,22 @@ export function secureConnect(
       tcp.setNoDelay(true);
       const peerId = peerFingerprint(socket);
       if (peerId === undefined) return fail(new Error("the server showed no certificate"));
-      resolve({ link: new TlsLink(socket, tcp), peerId });
+      resolve({ socket, tcp, peerId });
     });
     if (signal?.aborted) aborted();
   });
+}
+
+/** {@link openTls}, as a channel's link. */
+export async function secureConnect(
+  host: string,
+  port: number,
+  creds: Credentials,
+  timeoutMs: number,
+  signal?: AbortSignal,
+): Promise<{ link: TlsLink; peerId: string }> {
+  const { socket, tcp, peerId } = await openTls(host, port, creds, timeoutMs, { signal });
+  return { link: new TlsLink(socket, tcp), peerId };
 }
 
 /** A TLS handshake that did not finish in time. */

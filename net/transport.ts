@@ -152,6 +152,8 @@ export class Server {
   #open = new Set<Channel>();
   /** Connections still in their TLS handshake, by source. */
   #handshakes = new Map<string, number>();
+  /** All of them. */
+  #handshaking = 0;
   #running = new Set<Promise<void>>();
   #closed!: () => void;
 
@@ -193,16 +195,16 @@ export class Server {
     const remote = { host: normalizeIp(socket.remoteAddress ?? "?"), port: socket.remotePort ?? 0 };
     const ip = sourceKey(remote.host);
     const shaking = this.#handshakes.get(ip) ?? 0;
-    let waiting = 0;
-    for (const n of this.#handshakes.values()) waiting += n;
     // A handshake costs CPU and memory before anything is known of the client: bounded too.
-    if (shaking >= (opts.maxPerIp ?? opts.maxConnections) || waiting >= opts.maxConnections) {
+    const max = opts.maxConnections;
+    if (shaking >= (opts.maxPerIp ?? max) || this.#handshaking >= max) {
       socket.destroy();
       return;
     }
     socket.setNoDelay(true);
     socket.on("error", () => {}); // Seen (and handled) as a closed link.
     this.#handshakes.set(ip, shaking + 1);
+    this.#handshaking++;
     const run = (async () => {
       let ch: Channel;
       try {
@@ -217,6 +219,7 @@ export class Server {
       } catch {
         return; // Not TLS, or gone: nothing to tell.
       } finally {
+        this.#handshaking--;
         const left = this.#handshakes.get(ip)! - 1;
         if (left === 0) this.#handshakes.delete(ip);
         else this.#handshakes.set(ip, left);

@@ -78,9 +78,11 @@ import {
 import {
   BASELINE,
   gbps,
+  int,
   kbToMb,
   maxOf,
   median,
+  minutes,
   NO_GUARD_MS,
   peakRssKb,
   procFile,
@@ -172,19 +174,6 @@ function parseOptions(argv: string[]): Options {
     console.log(USAGE);
     Deno.exit(0);
   }
-  const int = (name: string, text: string, min: number): number => {
-    const n = Number(text);
-    if (!/^\d+$/.test(text) || n < min) {
-      throw new Error(`--${name} must be a whole number >= ${min}, not '${text}'`);
-    }
-    return n;
-  };
-  const minutes = Number(values["timeout-min"]);
-  if (!/^\d+(\.\d+)?$/.test(values["timeout-min"]) || !(minutes > 0)) {
-    throw new Error(
-      `--timeout-min must be a number of minutes > 0, not '${values["timeout-min"]}'`,
-    );
-  }
   const rates = values.rates.split(",").filter((r) => r.trim()).map(parseRate);
   if (rates.length === 0) throw new Error("--rates: no rate given");
   return {
@@ -192,7 +181,7 @@ function parseOptions(argv: string[]): Options {
     rounds: int("rounds", values.rounds, 1),
     rates,
     warmupMib: int("warmup-mib", values["warmup-mib"], 0),
-    timeoutMin: minutes,
+    timeoutMin: minutes(values["timeout-min"]),
     tmpDir: values["tmp-dir"],
   };
 }

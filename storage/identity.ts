@@ -150,12 +150,17 @@ export async function makeIdentity(): Promise<Identity> {
 
 /** The SHA-256 of a PEM certificate's DER bytes, in hex. */
 export function fingerprintOf(certPem: string): string {
+  return createHash("sha256").update(certDer(certPem)).digest("hex");
+}
+
+/** The DER bytes of a PEM certificate. */
+export function certDer(certPem: string): Buffer {
   const body = /-----BEGIN CERTIFICATE-----([A-Za-z0-9+/=\s]+)-----END CERTIFICATE-----/
     .exec(certPem);
   if (!body) throw new Error("no certificate in the PEM text");
   const der = Buffer.from(body[1].replace(/\s+/g, ""), "base64");
   if (der.length < 64) throw new Error("certificate too short");
-  return createHash("sha256").update(der).digest("hex");
+  return der;
 }
 
 const BASE32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";

@@ -3,9 +3,8 @@
  * on 127.0.0.1 with port 0 and temporary folders, and waits on the lines they print (never on
  * sleeps). Product code never imports this folder.
  */
-import { Buffer } from "node:buffer";
 import { join } from "node:path";
-import { loadIdentity } from "../storage/identity.ts";
+import { certDer, loadIdentity } from "../storage/identity.ts";
 import { MembershipSigner, Network, type Trust } from "../net/membership.ts";
 import type { Credentials } from "../net/secure.ts";
 
@@ -83,13 +82,9 @@ export class TestNetwork {
   async trust(name: string, member = true): Promise<Trust> {
     const creds = await credentials(name);
     if (!member) return { creds };
-    const der = Buffer.from(
-      this.tracker.certPem.replace(/-----[A-Z ]+-----|\s/g, ""),
-      "base64",
-    );
     const network = new Network(
       this.tracker.fingerprint,
-      der,
+      certDer(this.tracker.certPem),
       this.signer.sign(creds.fingerprint),
       creds.fingerprint,
     );

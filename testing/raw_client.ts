@@ -6,11 +6,10 @@
  */
 import { Buffer } from "node:buffer";
 import * as net from "node:net";
-import * as tls from "node:tls";
 import { encodeFrame } from "../net/framing.ts";
 import { decodeMessage, type Membership, type Message } from "../net/protocol.ts";
 import { startPake } from "../net/pake.ts";
-import { peerFingerprint } from "../net/secure.ts";
+import { openTls } from "../net/secure.ts";
 import { PROTOCOL_VERSION } from "../core/limits.ts";
 import type { Channel } from "../net/channel.ts";
 import { Network, type Trust } from "../net/membership.ts";
@@ -64,27 +63,12 @@ export class RawClient {
   ): Promise<RawClient> {
     if (opts.plain) return new RawClient(await RawClient.#tcp(port, localAddress));
     const creds = await credentials(opts.identity ?? "raw-client");
-    const raw = await RawClient.#tcp(port, localAddress);
-    return await new Promise((resolve, reject) => {
-      const sock = tls.connect({
-        socket: raw,
-        key: creds.keyPem,
-        cert: creds.certPem,
-        servername: "rede-p2p",
-        rejectUnauthorized: false,
-        minVersion: "TLSv1.3",
-      });
-      sock.once("secureConnect", () => {
-        sock.removeListener("error", reject);
-        sock.setNoDelay(true);
-        const c = new RawClient(sock);
-        c.myId = creds.fingerprint;
-        c.theirId = peerFingerprint(sock) ?? "";
-        c.theirCert = new Uint8Array(sock.getPeerCertificate(true).raw);
-        resolve(c);
-      });
-      sock.once("error", reject);
-    });
+    const { socket, peerId } = await openTls("127.0.0.1", port, creds, 10_000, { localAddress });
+    const c = new RawClient(socket);
+    c.myId = creds.fingerprint;
+    c.theirId = peerId;
+    c.theirCert = new Uint8Array(socket.getPeerCertificate(true).raw);
+    return c;
   }
 
   static #tcp(port: number, localAddress: string): Promise<net.Socket> {

@@ -30,7 +30,7 @@ import type { Trust } from "../net/membership.ts";
 import { PeerSource } from "../net/peer_client.ts";
 import { PeerServer, type SharedContent } from "../net/peer_server.ts";
 import { encodeMessage, hello, type Message, type MessageOf } from "../net/protocol.ts";
-import { peerFingerprint, TlsLink } from "../net/secure.ts";
+import { type OpenedTls, openTls, TlsLink } from "../net/secure.ts";
 import { connect, Server } from "../net/transport.ts";
 import { downloadContent, type Source, type TransferEvent } from "../storage/download.ts";
 import { ShareIndex } from "../storage/share_index.ts";
@@ -91,47 +91,12 @@ class Closer {
   }
 }
 
-/** A raw TCP connection to `addr` from the local address `from` (127.0.0.N). */
-function socketFrom(addr: Address, from: string): Promise<net.Socket> {
-  return new Promise((resolve, reject) => {
-    const sock = net.connect({ host: addr.host, port: addr.port, localAddress: from });
-    sock.once("connect", () => {
-      sock.removeListener("error", reject);
-      resolve(sock);
-    });
-    sock.once("error", reject);
-  });
-}
-
 /**
  * TLS to `addr` from the local address `from` (127.0.0.N), showing `trust`'s identity: what
  * `connect` does, but from any address of this machine, standing for another machine.
  */
-async function tlsFrom(
-  addr: Address,
-  from: string,
-  trust: Trust = CLIENT,
-): Promise<tls.TLSSocket & { raw: net.Socket }> {
-  const raw = await socketFrom(addr, from);
-  return await new Promise((resolve, reject) => {
-    const sock = tls.connect({
-      socket: raw,
-      key: trust.creds.keyPem,
-      cert: trust.creds.certPem,
-      servername: "rede-p2p",
-      rejectUnauthorized: false,
-      minVersion: "TLSv1.3",
-    });
-    sock.once("secureConnect", () => {
-      sock.removeListener("error", reject);
-      sock.setNoDelay(true);
-      resolve(Object.assign(sock, { raw }));
-    });
-    sock.once("error", (err) => {
-      raw.destroy();
-      reject(err);
-    });
-  });
+function tlsFrom(addr: Address, from: string, trust: Trust = CLIENT): Promise<OpenedTls> {
+  return openTls(addr.host, addr.port, trust.creds, GUARD_MS, { localAddress: from });
 }
 
 /** The hello of a member of {@link NET}. */
@@ -151,10 +116,8 @@ async function clientFrom(
   if (from === HOST) {
     ch = await connect(addr, "peer", { creds: CLIENT.creds, timeoutMs: GUARD_MS });
   } else {
-    const sock = await tlsFrom(addr, from);
-    ch = new Channel(new TlsLink(sock, sock.raw), { host: from, port: 0 }, {
-      peerId: peerFingerprint(sock),
-    });
+    const { socket, tcp, peerId } = await tlsFrom(addr, from);
+    ch = new Channel(new TlsLink(socket, tcp), { host: from, port: 0 }, { peerId });
   }
   c.add({ close: () => ch.close(), closed: ch.done });
   if (greet) await ch.greet("client", "peer", GUARD_MS, { member: CLIENT.network!.mine });
@@ -168,10 +131,10 @@ async function clientFrom(
 async function nonReader(c: Closer, addr: Address, root: string, indexes: number[], from = HOST) {
   const bytes = [memberHello(), ...indexes.map((index) => ({ t: "chunk", root, index }))]
     .map((m) => frame(m as Message));
-  const sock = await tlsFrom(addr, from);
+  const { socket: sock, tcp } = await tlsFrom(addr, from);
   // Paused below TLS: under Deno, a paused TLS socket still reads its TCP socket (and pausing
   // both does too), so it is the TCP socket that stops reading.
-  sock.raw.pause();
+  tcp.pause();
   sock.on("error", () => {});
   const closed = new Promise<void>((resolve) => sock.once("close", () => resolve()));
   c.add({ close: () => sock.destroy(), closed });

@@ -43,7 +43,15 @@
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { Proc, type Program, sha256File, SOURCE, writeRandomFile } from "../testing/harness.ts";
+import {
+  joinArgs,
+  Proc,
+  type Program,
+  setCode,
+  sha256File,
+  SOURCE,
+  writeRandomFile,
+} from "../testing/harness.ts";
 
 export const BASELINE: Program = {
   entry: fileURLToPath(new URL("./bench_baseline.ts", import.meta.url)),
@@ -66,6 +74,24 @@ interface Options {
 const USAGE = "Usage: deno task bench [--size-mib N] [--rounds N] [--warmup-mib N] " +
   "[--timeout-min N] [--tmp-dir DIR] [--strict]";
 
+/** The whole number given to `--name`, at least `min`. */
+export function int(name: string, text: string, min: number): number {
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || n < min) {
+    throw new Error(`--${name} must be a whole number >= ${min}, not '${text}'`);
+  }
+  return n;
+}
+
+/** The minutes given to `--timeout-min`. */
+export function minutes(text: string): number {
+  const n = Number(text);
+  if (!/^\d+(\.\d+)?$/.test(text) || !(n > 0)) {
+    throw new Error(`--timeout-min must be a number of minutes > 0, not '${text}'`);
+  }
+  return n;
+}
+
 function parseOptions(argv: string[]): Options {
   // `deno task bench -- --size-mib 8` passes the `--` along; it would end option parsing.
   const { values } = parseArgs({
@@ -86,20 +112,6 @@ function parseOptions(argv: string[]): Options {
     console.log(USAGE);
     Deno.exit(0);
   }
-  const int = (name: string, text: string, min: number): number => {
-    const n = Number(text);
-    if (!/^\d+$/.test(text) || n < min) {
-      throw new Error(`--${name} must be a whole number >= ${min}, not '${text}'`);
-    }
-    return n;
-  };
-  const minutes = (text: string): number => {
-    const n = Number(text);
-    if (!/^\d+(\.\d+)?$/.test(text) || !(n > 0)) {
-      throw new Error(`--timeout-min must be a number of minutes > 0, not '${text}'`);
-    }
-    return n;
-  };
   return {
     sizeMib: int("size-mib", values["size-mib"], 1),
     rounds: int("rounds", values.rounds, 1),
@@ -269,16 +281,8 @@ async function baselineRound(root: string, src: Subject, tag: string): Promise<B
 
 /** A rede-p2p peer with its shell on stdin, once registered with the tracker. */
 async function startPeer(trackerPort: number, home: string) {
-  const p = spawn(SOURCE, [
-    "join",
-    `127.0.0.1:${trackerPort}`,
-    "--listen-host",
-    "127.0.0.1",
-    "--dir",
-    join(home, "share"),
-    "--manifest",
-    join(home, "meus_arquivos.txt"),
-  ], { stdin: true, cwd: home });
+  const setup = { home, dir: join(home, "share"), manifest: join(home, "meus_arquivos.txt") };
+  const p = spawn(SOURCE, joinArgs(trackerPort, setup), { stdin: true, cwd: home });
   const m = await waitLine(p, /Registered with tracker .* as 127\.0\.0\.1:(\d+)/);
   return Object.assign(p, { port: Number(m[1]) });
 }
@@ -385,6 +389,8 @@ async function run(opts: Options): Promise<number> {
   console.log("Starting the tracker and the seeder (the seeder hashes its files first) ...");
   const tracker = spawn(SOURCE, ["serve", "0", "--host", "127.0.0.1"]);
   const trackerPort = Number((await waitLine(tracker, /listening on 127\.0\.0\.1:(\d+)/))[1]);
+  // A private network, as users run it: every join gets the code (through joinArgs).
+  setCode(trackerPort, (await waitLine(tracker, /^Join code: (\S+)/))[1]);
   const seeder = await startPeer(trackerPort, seedHome);
 
   if (warm) {

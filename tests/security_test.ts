@@ -21,6 +21,7 @@ import {
 } from "../testing/harness.ts";
 import { memberChannel, memberOf, RawClient } from "../testing/raw_client.ts";
 import { connect } from "../net/transport.ts";
+import { Tracker } from "../net/tracker.ts";
 import { PROTOCOL_VERSION } from "../core/limits.ts";
 
 const ERROR = /^error: /;
@@ -344,5 +345,40 @@ test("security: an older, plaintext client is told which version this is", async
     } finally {
       await c.close();
     }
+  }
+});
+
+Deno.test("security: wrong codes from one address wait longer each time, and are forgotten", async () => {
+  let now = 1_000_000;
+  const tracker = await Tracker.start({
+    host: "127.0.0.1",
+    port: 0,
+    creds: await credentials("gate-tracker"),
+    code: "24681357",
+    gateClock: () => now,
+  });
+  const port = tracker.address.port;
+  const wrong = () => RawClient.hello(port, "127.0.0.9", { code: "1111-1111" });
+  const right = () => RawClient.hello(port, "127.0.0.9", { code: "2468-1357" });
+  try {
+    // Each wrong code adds a wait; a try inside it is refused without a PAKE.
+    for (const waitMs of [1_000, 2_000, 4_000, 8_000]) {
+      await assert.rejects(wrong(), /WRONG_CODE/);
+      now += waitMs - 1;
+      await assert.rejects(right(), /BUSY.*try again in 1 s/);
+      now += 1;
+    }
+    assert.equal(tracker.codeFailures, 4);
+    // Fifteen minutes after the last wrong code they are forgotten: the next one waits 1 s.
+    await assert.rejects(wrong(), /WRONG_CODE/);
+    now += 15 * 60_000 + 1;
+    await assert.rejects(wrong(), /WRONG_CODE/);
+    now += 1_000;
+    const c = await right();
+    assert.ok(c.member, "admitted with the right code once the wait is over");
+    await c.close();
+  } finally {
+    tracker.close();
+    await tracker.done;
   }
 });

@@ -171,6 +171,10 @@ export const FIND_WORK = 20_000;
  */
 export const TRACKER_WORK_PER_SECOND = 100_000;
 export const TRACKER_WORK_BURST = 200_000;
+/** Work units charged for a frame refused (it may have cost a parse of 2 MiB). */
+export const TRACKER_REFUSED_FRAME_WORK = 10_000;
+/** Work units a tracker connection takes on account before each message is read. */
+export const TRACKER_WORK_TICKET = 1_000;
 
 /** Lines the tracker's log prints in one second; beyond, a summary line a second says how many. */
 export const TRACKER_LOG_LINES_PER_SECOND = 20;

@@ -30,7 +30,7 @@ import {
 } from "./protocol.ts";
 
 /** What a hello may carry beyond app, version and role. */
-type HelloExtra = Pick<MessageOf<"hello">, "access" | "sid" | "member">;
+type HelloExtra = Pick<MessageOf<"hello">, "access" | "sid" | "member" | "cert" | "proof">;
 
 /** A two-way byte stream a channel can own: a TCP connection, or anything shaped like one. */
 export interface Link extends ByteReader, ByteWriter {
@@ -84,8 +84,8 @@ export function wireError(m: MessageOf<"error">): RedeError {
 /** Framed messages and raw bytes over one connection, with a deadline on every wait. */
 export class Channel {
   readonly remote: Address;
-  /** The ID of the other side's certificate (`undefined` only on a plaintext test link). */
-  readonly peerId?: string;
+  /** The other side's ID: from TLS, or (a client of a peer listener) once its hello proved it. */
+  peerId?: string;
   readonly peerCert?: Uint8Array;
   #link: Link;
   #reader: FrameReader;

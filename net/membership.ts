@@ -101,4 +101,11 @@ export class Network {
 export interface Trust {
   creds: Credentials;
   network?: Network;
+  /**
+   * The certificate (PEM) of the peer with this ID, as the tracker lists it: what a client needs
+   * to reach that peer (`peer_tls.ts`). Set with `network`.
+   *
+   * @throws {RedeError} when the tracker does not know the peer or cannot be asked.
+   */
+  certOf?: (id: string) => Promise<string>;
 }

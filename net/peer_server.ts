@@ -27,6 +27,7 @@ import { type Address, formatAddress, sourceKey } from "./address.ts";
 import type { Channel } from "./channel.ts";
 import type { Message, MessageOf, MessageType } from "./protocol.ts";
 import type { Trust } from "./membership.ts";
+import { provenId } from "./peer_tls.ts";
 import { Server } from "./transport.ts";
 import { UploadGate } from "./upload_gate.ts";
 
@@ -132,6 +133,7 @@ export class PeerServer {
       host: opts.host,
       port: opts.port,
       creds: opts.trust.creds,
+      peerTls: true,
       helloMs: p.#t.helloMs,
       maxConnections: PEER_MAX_CONNECTIONS,
       maxPerIp: PEER_MAX_CONNECTIONS_PER_IP,
@@ -174,6 +176,8 @@ export class PeerServer {
     try {
       await ch.accept("peer", ["client", "peer"], this.#t.helloMs, (theirs) => {
         const network = this.#trust.network;
+        // Its certificate in TLS (`node:tls` clients), or else the proof in its hello.
+        ch.peerId ??= provenId(theirs, this.#trust.creds.fingerprint);
         if (!network?.check(theirs.member, ch.peerId)) {
           throw new RedeError("NOT_MEMBER", "Not a member of this peer's network");
         }

@@ -80,6 +80,9 @@ const Membership = v.object({
   sig: v.pipe(v.string(), v.regex(/^[A-Za-z0-9+/=]{8,200}$/, "not a signature")),
 });
 
+/** A certificate (DER, base64): a self-signed P-256 one is about 550 characters. */
+const Cert = v.pipe(v.string(), v.regex(/^[A-Za-z0-9+/=]{16,4096}$/, "not a certificate"));
+
 /** 32 bytes in hex: a PAKE share or a key-confirmation tag. */
 const Hex32 = v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/, "not 32 bytes of hex"));
 
@@ -94,6 +97,9 @@ const MESSAGES = {
     access: v.optional(v.picklist(["code", "open"])),
     sid: v.optional(v.pipe(v.string(), v.regex(/^[0-9a-f]{32}$/, "not a session id"))),
     member: v.optional(Membership),
+    // From a client to a peer: its certificate, and its signature of both IDs (`peer_tls.ts`).
+    cert: v.optional(Cert),
+    proof: v.optional(v.pipe(v.string(), v.regex(/^[A-Za-z0-9+/=]{8,200}$/, "not a proof"))),
   }),
   // The join code's PAKE (CPace), tracker side: peer `pake`, tracker `pake_reply`, peer
   // `pake_confirm`, then `admitted` or `error` WRONG_CODE.
@@ -129,6 +135,9 @@ const MESSAGES = {
   peer_list: msg("peer_list", { peers: v.array(PeerInfo), total: Count }),
   find: msg("find", { text: v.pipe(v.string(), v.maxLength(MAX_FIND_TEXT_CHARS)) }),
   found: msg("found", { results: listOf(FoundFile) }),
+  // The certificate of a listed peer, which a client needs to reach it (`peer_tls.ts`).
+  cert_of: msg("cert_of", { id: Id }),
+  cert: msg("cert", { id: Id, cert: Cert }),
   who_has: msg("who_has", { root: Hash }),
   holders: msg("holders", { root: Hash, peers: v.array(PeerAddress) }),
   bye: msg("bye", {}),
@@ -152,7 +161,7 @@ export type Membership = v.InferOutput<typeof Membership>;
 /** The hello each side sends first, with what it adds (a membership, a tracker's access). */
 export function hello(
   role: Role,
-  extra: Pick<MessageOf<"hello">, "access" | "sid" | "member"> = {},
+  extra: Pick<MessageOf<"hello">, "access" | "sid" | "member" | "cert" | "proof"> = {},
 ): MessageOf<"hello"> {
   return { t: "hello", app: PROTOCOL_APP, v: PROTOCOL_VERSION, role, ...extra };
 }

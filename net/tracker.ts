@@ -10,6 +10,7 @@
  * registration can only be replaced by its own connection or by a reconnect that shows the
  * token the tracker handed it.
  */
+import { Buffer } from "node:buffer";
 import { randomBytes } from "node:crypto";
 import { hasCode, RedeError } from "../core/errors.ts";
 import {
@@ -22,8 +23,10 @@ import {
   TRACKER_MAX_FILES_PER_PEER,
   TRACKER_MAX_FRAME_BYTES,
   TRACKER_MAX_PEERS,
+  TRACKER_REFUSED_FRAME_WORK as REFUSED_FRAME_WORK,
   TRACKER_WORK_BURST,
   TRACKER_WORK_PER_SECOND,
+  TRACKER_WORK_TICKET as WORK_TICKET,
 } from "../core/limits.ts";
 import { remoteText } from "../core/terminal.ts";
 import { type Address, formatAddress, sourceKey } from "./address.ts";
@@ -98,6 +101,8 @@ export class Tracker {
   #gate: TrackerGate;
   #state: TrackerState;
   #conns = new Map<PeerRecord, Conn>();
+  /** The connection of each registered identity (`cert_of` answers with its certificate). */
+  #byId = new Map<string, Conn>();
   #perIp = new Map<string, number>();
   #vacated = new Map<string, Vacated>();
   #work: IpBudget;
@@ -124,6 +129,11 @@ export class Tracker {
       return c.ch.send({ t: "found", results });
     },
     who_has: (c, m) => c.ch.send({ t: "holders", root: m.root, peers: this.holders(m.root) }),
+    cert_of: (c, m) => { // Not known (any more): the asker is told; its connection goes on.
+      const cert = this.#byId.get(m.id)?.ch.peerCert;
+      if (!cert) return c.ch.sendError(new RedeError("NOT_FOUND", "No peer with that ID is here"));
+      return c.ch.send({ t: "cert", id: m.id, cert: Buffer.from(cert).toString("base64") });
+    },
     peers: (c) => c.ch.send({ t: "peer_list", peers: this.peers(), total: this.#state.size }),
     bye: (c) => {
       c.reason = "quit";
@@ -281,6 +291,7 @@ export class Tracker {
     const rec = this.#state.add({ key, ip, port: m.port, id: c.ch.peerId!, name, token }, m.files);
     c.rec = rec;
     this.#conns.set(rec, c);
+    this.#byId.set(rec.id, c);
     this.#emit({ kind: "join", key, name, files: rec.files.length });
     await c.ch.send({
       t: "registered",
@@ -369,6 +380,7 @@ export class Tracker {
     if (!rec || this.#state.get(rec.key) !== rec) return;
     this.#state.remove(rec);
     this.#conns.delete(rec);
+    if (this.#byId.get(rec.id) === c) this.#byId.delete(rec.id);
     if (reason !== "quit" && reason !== "re-registered") {
       // Lost, not gone: for a while only this peer's token takes the key back.
       if (this.#vacated.size >= TRACKER_MAX_PEERS) {
@@ -381,11 +393,6 @@ export class Tracker {
     this.#emit({ kind: "leave", key: rec.key, name: rec.name, reason });
   }
 }
-
-/** Work units charged for a frame refused (it may have cost a parse of 2 MiB). */
-const REFUSED_FRAME_WORK = 10_000;
-/** Work units a connection takes on account before each message is read. */
-const WORK_TICKET = 1_000;
 
 function tooManyFiles(n: number): string {
   return `Too many files listed (${n}; a tracker lists at most ${TRACKER_MAX_FILES_PER_PEER} a peer)`;

@@ -25,6 +25,7 @@ import type {
 } from "./protocol.ts";
 import { Network, type Trust } from "./membership.ts";
 import { startPake } from "./pake.ts";
+import { certPemFor } from "./peer_tls.ts";
 import { connect } from "./transport.ts";
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
@@ -58,11 +59,15 @@ const FATAL = ["IDENTITY", "WRONG_CODE", "BAD_INPUT"] as const;
 
 const utf8 = new TextEncoder();
 
+/** Peer certificates a client keeps. */
+const CERT_CACHE = 512;
+
 /** A peer's lasting registration with a tracker. */
 export class TrackerClient {
   /** This peer as the tracker sees it, once registered. */
   self?: { ip: string; port: number };
   #opts: TrackerClientOptions;
+  #certs = new Map<string, string>();
   #t: Timings;
   #ch?: Channel;
   #registered = false;
@@ -130,6 +135,27 @@ export class TrackerClient {
   /** Asks the tracker which peers hold a content. */
   async whoHas(root: string): Promise<PeerAddress[]> {
     return (await this.#request({ t: "who_has", root }, "holders")).peers;
+  }
+
+  /**
+   * The certificate (PEM) the tracker lists for the peer `id`, asked once and then kept (a few
+   * hundred, the ones reached last).
+   *
+   * @throws {RedeError} `NOT_FOUND` when no such peer is connected to the tracker,
+   * `UNREACHABLE` when the tracker is.
+   */
+  async certOf(id: string): Promise<string> {
+    const known = this.#certs.get(id);
+    if (known !== undefined) {
+      this.#certs.delete(id); // To the back: the cache forgets the least used first.
+      this.#certs.set(id, known);
+      return known;
+    }
+    const reply = await this.#request({ t: "cert_of", id }, "cert");
+    const pem = certPemFor(id, reply.cert);
+    if (this.#certs.size >= CERT_CACHE) this.#certs.delete(this.#certs.keys().next().value!);
+    this.#certs.set(id, pem);
+    return pem;
   }
 
   /** Tells the tracker at once that what this peer shares changed. */
@@ -311,6 +337,7 @@ export class TrackerClient {
       admitted = await ch.expect("admitted", t.helloMs);
     }
     trust.network = new Network(theirId, ch.peerCert!, admitted.member, trust.creds.fingerprint);
+    trust.certOf ??= (id) => this.certOf(id);
     if (pinned === undefined) await this.#opts.pins.set(where, theirId);
   }
 

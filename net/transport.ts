@@ -1,15 +1,16 @@
 /**
- * Transport: the only code that listens and connects. Every connection runs over TLS 1.3 with
- * certificates both ways (`secure.ts`). A {@link Server} accepts connections and hands each, as
- * a {@link Channel} that knows the client's ID, to its handler.
+ * Transport: the only code that listens and connects. Every connection runs over TLS 1.3: with
+ * certificates both ways to a tracker (`secure.ts`); to a peer, with the listener's certificate
+ * checked by the client's TLS and the client's identity proved in its hello (`peer_tls.ts`). A
+ * {@link Server} accepts connections and hands each, as a {@link Channel}, to its handler.
  */
 import * as nodeNet from "node:net";
-import type { SecureContext } from "node:tls";
 import { hasCode, RedeError } from "../core/errors.ts";
 import { MAX_FRAME_BYTES } from "../core/limits.ts";
 import { formatId } from "../storage/identity.ts";
 import { type Address, formatAddress, normalizeIp, sourceKey } from "./address.ts";
-import { Channel } from "./channel.ts";
+import { Channel, type Link } from "./channel.ts";
+import { connectPeerTls, noteStalled, PeerLink, PeerTlsError } from "./peer_tls.ts";
 import {
   type Credentials,
   HandshakeTimeout,
@@ -63,6 +64,56 @@ export interface ConnectOptions {
    * a certificate with another is refused with `IDENTITY`.
    */
   expectId?: string;
+  /**
+   * A peer's certificate (PEM, as the tracker listed it): the connection runs on the peer TLS
+   * of `peer_tls.ts`, and a listener that does not show this certificate is refused with
+   * `IDENTITY`. The client then proves its own identity in its hello.
+   */
+  peerCert?: string;
+}
+
+/** A connection to a peer listener (see {@link ConnectOptions.peerCert}). */
+async function connectPeer(addr: Address, what: string, opts: ConnectOptions): Promise<Channel> {
+  const where = formatAddress(addr);
+  try {
+    const conn = await connectPeerTls(
+      addr.host,
+      addr.port,
+      opts.peerCert!,
+      opts.timeoutMs,
+      opts.signal,
+    );
+    return new Channel(new PeerLink(conn), addr, {
+      writeMs: opts.writeMs,
+      peerId: opts.expectId ?? addr.id,
+    });
+  } catch (err) {
+    const kind = err instanceof PeerTlsError ? err.kind : "other";
+    const id = opts.expectId ?? addr.id;
+    if (err instanceof PeerTlsError && err.lingers && id !== undefined) noteStalled(id);
+    if (kind === "cancelled" || opts.signal?.aborted) {
+      throw new RedeError("CANCELLED", "Not needed any more", { cause: err });
+    }
+    if (kind === "identity") {
+      const expected = opts.expectId ?? addr.id;
+      const id = expected === undefined ? "" : ` ${formatId(expected, true)}`;
+      throw new RedeError(
+        "IDENTITY",
+        `The ${what} at ${where} is not the one expected: it does not show the ID${id}`,
+        { cause: err },
+      );
+    }
+    const reason = kind === "timeout"
+      ? "no answer"
+      : kind === "refused"
+      ? "connection refused"
+      : kind === "reset"
+      ? "connection reset"
+      : `no TLS handshake (an older rede-p2p, or not rede-p2p: ${(err as Error).message})`;
+    throw new RedeError("UNREACHABLE", `Cannot reach ${what} at ${where}: ${reason}`, {
+      cause: err,
+    });
+  }
 }
 
 /**
@@ -73,6 +124,7 @@ export interface ConnectOptions {
  * certificate is not `expectId`.
  */
 export async function connect(addr: Address, what: string, opts: ConnectOptions): Promise<Channel> {
+  if (opts.peerCert !== undefined) return connectPeer(addr, what, opts);
   const where = formatAddress(addr);
   let link: TlsLink;
   let peerId: string;
@@ -133,10 +185,24 @@ export interface ServerOptions {
   creds: Credentials;
   /** How long a client may take to finish TLS. */
   helloMs: number;
+  /**
+   * A peer listener: a client may come without a certificate in TLS (the runtime's TLS cannot
+   * show one, `peer_tls.ts`) and prove its identity in its hello, which `handle` checks
+   * (`ch.peerId` is unset until then).
+   */
+  peerTls?: boolean;
   /** Serves one connection; when it returns or throws, the connection is closed. */
   handle: (ch: Channel) => Promise<void>;
   /** Hears of a handler that failed; the client is told, if it still listens. */
   onError: (err: unknown, ch: Channel) => void;
+}
+
+/** A connection accepted and not yet through TLS. */
+interface Incoming {
+  remote: Address;
+  /** Finishes TLS (within the server's `helloMs`). */
+  secure(): Promise<{ link: Link; peerId?: string; peerCert?: Uint8Array }>;
+  drop(): void;
 }
 
 /**
@@ -148,23 +214,20 @@ export class Server {
   readonly address: Address;
   /** Settles once the server is closed and every connection has ended. */
   readonly done: Promise<void>;
-  #server: nodeNet.Server;
+  #stop: () => void;
   #open = new Set<Channel>();
   /** Connections still in their TLS handshake, by source. */
   #handshakes = new Map<string, number>();
   /** All of them. */
   #handshaking = 0;
   #running = new Set<Promise<void>>();
-  #closed!: () => void;
 
-  private constructor(server: nodeNet.Server, opts: ServerOptions) {
-    this.#server = server;
-    const addr = server.address() as nodeNet.AddressInfo;
-    this.address = { host: normalizeIp(addr.address), port: addr.port };
-    const ctx = serverContext(opts.creds);
-    server.on("connection", (socket: nodeNet.Socket) => this.#accept(socket, ctx, opts));
-    const closed = new Promise<void>((resolve) => (this.#closed = resolve));
-    this.done = closed.then(async () => {
+  private constructor(address: Address, stop: (closed: () => void) => void) {
+    this.address = address;
+    let closed!: () => void;
+    const stopped = new Promise<void>((resolve) => (closed = resolve));
+    this.#stop = () => stop(closed);
+    this.done = stopped.then(async () => {
       for (const ch of this.#open) ch.close();
       while (this.#running.size > 0) await Promise.all(this.#running);
     });
@@ -178,7 +241,27 @@ export class Server {
   static async open(opts: ServerOptions): Promise<Server> {
     const server = nodeNet.createServer();
     await listen(server, opts.host, opts.port);
-    return new Server(server, opts);
+    const addr = server.address() as nodeNet.AddressInfo;
+    const s = new Server(
+      { host: normalizeIp(addr.address), port: addr.port },
+      (closed) => server.close(() => closed()),
+    );
+    const ctx = serverContext(opts.creds);
+    // A client never needs more in flight than one frame and a little: more is refused.
+    const maxQueued = (opts.maxFrameBytes ?? MAX_FRAME_BYTES) + (1 << 20);
+    server.on("connection", (socket: nodeNet.Socket) => {
+      socket.setNoDelay(true);
+      socket.on("error", () => {}); // Seen (and handled) as a closed link.
+      s.#accept({
+        remote: { host: normalizeIp(socket.remoteAddress ?? "?"), port: socket.remotePort ?? 0 },
+        secure: async () => {
+          const { link, peerId } = await secureAccept(socket, ctx, opts.helloMs, maxQueued);
+          return { link, peerId, peerCert: link.socket.getPeerCertificate(true)?.raw };
+        },
+        drop: () => socket.destroy(),
+      }, opts);
+    });
+    return s;
   }
 
   /** Connections open now (refused ones included until they are closed). */
@@ -188,35 +271,33 @@ export class Server {
 
   /** Stops accepting; connections being served end as their handlers return. */
   close(): void {
-    this.#server.close(() => this.#closed());
+    this.#stop();
   }
 
-  #accept(socket: nodeNet.Socket, ctx: SecureContext, opts: ServerOptions): void {
-    const remote = { host: normalizeIp(socket.remoteAddress ?? "?"), port: socket.remotePort ?? 0 };
+  #accept(incoming: Incoming, opts: ServerOptions): void {
+    const remote = incoming.remote;
     const ip = sourceKey(remote.host);
     const shaking = this.#handshakes.get(ip) ?? 0;
     // A handshake costs CPU and memory before anything is known of the client: bounded too.
     const max = opts.maxConnections;
     if (shaking >= (opts.maxPerIp ?? max) || this.#handshaking >= max) {
-      socket.destroy();
+      incoming.drop();
       return;
     }
-    socket.setNoDelay(true);
-    socket.on("error", () => {}); // Seen (and handled) as a closed link.
     this.#handshakes.set(ip, shaking + 1);
     this.#handshaking++;
     const run = (async () => {
       let ch: Channel;
       try {
-        // A client never needs more in flight than one frame and a little: more is refused.
-        const maxQueued = (opts.maxFrameBytes ?? MAX_FRAME_BYTES) + (1 << 20);
-        const { link, peerId } = await secureAccept(socket, ctx, opts.helloMs, maxQueued);
+        const { link, peerId, peerCert } = await incoming.secure();
         ch = new Channel(link, remote, {
           writeMs: opts.writeMs,
           maxFrameBytes: opts.maxFrameBytes,
           peerId,
+          peerCert,
         });
       } catch {
+        incoming.drop();
         return; // Not TLS, or gone: nothing to tell.
       } finally {
         this.#handshaking--;
@@ -229,7 +310,7 @@ export class Server {
       open.add(ch);
       try {
         if (busy) throw new RedeError("BUSY", busy);
-        if (ch.peerId === undefined) {
+        if (ch.peerId === undefined && !opts.peerTls) {
           throw new RedeError(
             "BAD_HELLO",
             "A certificate is required: rede-p2p identifies both sides",

@@ -5,7 +5,7 @@
  * machine (two folders) have two IDs; the tracker has one of its own. See docs/SECURITY.md.
  */
 import { Buffer } from "node:buffer";
-import { createHash, webcrypto } from "node:crypto";
+import { createHash, webcrypto, X509Certificate } from "node:crypto";
 import { promises as fsp } from "node:fs";
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
@@ -21,6 +21,13 @@ export interface Identity {
 
 const ALG = { name: "ECDSA", namedCurve: "P-256", hash: "SHA-256" } as const;
 const CERT_FILE = "cert.pem";
+
+/**
+ * The one name every identity's certificate carries (as its DNS subject alternative name): a
+ * peer's listener is checked against the certificate the tracker listed for it, under this
+ * name. No public CA may issue for `.invalid` (RFC 6761), so no CA-signed certificate passes.
+ */
+export const TLS_NAME = "rede-p2p.invalid";
 const KEY_FILE = "key.pem";
 
 /**
@@ -90,11 +97,16 @@ async function readOrMake(home: string, name: string, tries = 3): Promise<Identi
     if (code !== "ENOENT") throw unusable(`cannot be read (${code ?? "error"})`, err);
   }
   if (certPem !== undefined && keyPem !== undefined) {
+    let named: boolean;
+    let fingerprint: string;
     try {
-      return { fingerprint: fingerprintOf(certPem), certPem, keyPem };
+      fingerprint = fingerprintOf(certPem);
+      named = new X509Certificate(certPem).checkHost(TLS_NAME) !== undefined;
     } catch (err) {
       throw unusable("is damaged (its certificate cannot be read)", err);
     }
+    if (!named) throw unusable(`was made by an older rede-p2p (no name ${TLS_NAME})`, undefined);
+    return { fingerprint, certPem, keyPem };
   }
   if (keyPem !== undefined) throw unusable("has a key but no certificate", undefined);
   // Made whole in a folder of its own, then renamed into place in one step: a crash leaves no
@@ -137,6 +149,7 @@ export async function makeIdentity(): Promise<Identity> {
     extensions: [
       new x509.BasicConstraintsExtension(false, undefined, true),
       new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
+      new x509.SubjectAlternativeNameExtension([{ type: "dns", value: TLS_NAME }]),
     ],
   });
   const pkcs8 = await webcrypto.subtle.exportKey("pkcs8", keys.privateKey);

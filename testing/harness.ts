@@ -4,7 +4,8 @@
  * sleeps). Product code never imports this folder.
  */
 import { join } from "node:path";
-import { certDer, loadIdentity } from "../storage/identity.ts";
+import { certDer, fingerprintOf, loadIdentity } from "../storage/identity.ts";
+import { RedeError } from "../core/errors.ts";
 import { MembershipSigner, Network, type Trust } from "../net/membership.ts";
 import type { Credentials } from "../net/secure.ts";
 
@@ -67,6 +68,23 @@ export function credentials(name: string): Promise<Credentials> {
 }
 
 /**
+ * The certificate (PEM) of the identity `id` in {@link IDENTITY_HOME}: what a tracker would list
+ * for a peer the tests started (processes share that home unless a test gives another).
+ */
+export async function homeCertOf(id: string): Promise<string> {
+  const dir = join(IDENTITY_HOME, "identities");
+  for await (const e of Deno.readDir(dir)) {
+    try {
+      const pem = await Deno.readTextFile(join(dir, e.name, "cert.pem"));
+      if (fingerprintOf(pem) === id) return pem;
+    } catch {
+      // Being made, or not an identity.
+    }
+  }
+  throw new RedeError("NOT_FOUND", `No identity ${id.slice(0, 8)} in the test home`);
+}
+
+/**
  * A network without a tracker process, for in-process servers and hand-built clients: its
  * signer stands for the tracker, and {@link TestNetwork.trust} makes a member's trust.
  */
@@ -81,14 +99,14 @@ export class TestNetwork {
   /** The trust of identity `name` as a member (or not, with `member: false`). */
   async trust(name: string, member = true): Promise<Trust> {
     const creds = await credentials(name);
-    if (!member) return { creds };
+    if (!member) return { creds, certOf: homeCertOf };
     const network = new Network(
       this.tracker.fingerprint,
       certDer(this.tracker.certPem),
       this.signer.sign(creds.fingerprint),
       creds.fingerprint,
     );
-    return { creds, network };
+    return { creds, network, certOf: homeCertOf };
   }
 }
 

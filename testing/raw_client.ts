@@ -14,7 +14,10 @@ import { PROTOCOL_VERSION } from "../core/limits.ts";
 import type { Channel } from "../net/channel.ts";
 import { Network, type Trust } from "../net/membership.ts";
 import { connect } from "../net/transport.ts";
-import { codeOf, credentials } from "./harness.ts";
+import { codeOf, credentials, homeCertOf } from "./harness.ts";
+import * as tls from "node:tls";
+import { proofOf } from "../net/peer_tls.ts";
+import { fingerprintOf, TLS_NAME } from "../storage/identity.ts";
 
 /** How a raw client connects: the identity it shows, plaintext (an old client), its code. */
 export interface RawOptions {
@@ -192,21 +195,60 @@ export async function memberOf(
   const c = await RawClient.hello(trackerPort, undefined, { identity, code });
   try {
     const creds = await credentials(identity);
-    return { creds, network: new Network(c.theirId, c.theirCert, c.member!, creds.fingerprint) };
+    return {
+      creds,
+      network: new Network(c.theirId, c.theirCert, c.member!, creds.fingerprint),
+      certOf: homeCertOf,
+    };
   } finally {
     await c.close();
   }
 }
 
-/** A channel to the peer listening on 127.0.0.1:`port`, greeted as a client showing `trust`. */
+/**
+ * The certificate a peer listener on 127.0.0.1:`port` shows, and its ID: read with a TLS client
+ * that checks nothing (a test's way to learn what the tracker would list).
+ */
+export function peerCertAt(port: number): Promise<{ id: string; pem: string }> {
+  return new Promise((resolve, reject) => {
+    const s = tls.connect({
+      host: "127.0.0.1",
+      port,
+      servername: TLS_NAME,
+      rejectUnauthorized: false,
+      minVersion: "TLSv1.3",
+    });
+    s.once("error", reject);
+    s.once("secureConnect", () => {
+      const der = s.getPeerCertificate(true).raw;
+      s.destroy();
+      const lines = Buffer.from(der).toString("base64").match(/.{1,64}/g)!.join("\n");
+      const pem = `-----BEGIN CERTIFICATE-----\n${lines}\n-----END CERTIFICATE-----\n`;
+      resolve({ id: fingerprintOf(pem), pem });
+    });
+  });
+}
+
+/**
+ * A channel to the peer listening on 127.0.0.1:`port`, greeted as a client showing `trust` (its
+ * membership, and the proof of its identity).
+ */
 export async function memberChannel(
   port: number,
   trust: Trust,
   timeoutMs = 10_000,
 ): Promise<Channel> {
-  const ch = await connect({ host: "127.0.0.1", port }, "peer", { creds: trust.creds, timeoutMs });
+  const { id, pem } = await peerCertAt(port);
+  const ch = await connect({ host: "127.0.0.1", port, id }, "peer", {
+    creds: trust.creds,
+    peerCert: pem,
+    timeoutMs,
+  });
   try {
-    await ch.greet("client", "peer", timeoutMs, { member: trust.network?.mine });
+    await ch.greet("client", "peer", timeoutMs, {
+      member: trust.network?.mine,
+      ...proofOf(trust.creds, id),
+    });
     return ch;
   } catch (err) {
     ch.close();

@@ -94,8 +94,9 @@ export function startLyingPeer(s: Scene, trackerPort: number, setup: PeerSetup):
 }
 
 /**
- * A hand-built server in this process on 127.0.0.1: the product's transport (TLS, showing the
- * identity `identity`), with `handle` speaking for it (after its own `accept`, or not at all).
+ * A hand-built peer listener in this process on 127.0.0.1: the product's transport (TLS, showing
+ * the identity `identity`), with `handle` speaking for it (after its own `accept`, or not at
+ * all; it checks no client's proof).
  * It ends with the scene.
  *
  * @returns Its port.
@@ -111,6 +112,7 @@ export async function hostileServer(
     maxConnections: 16,
     writeMs: WAIT_MS,
     creds: typeof identity === "string" ? await credentials(identity) : identity,
+    peerTls: true, // Like a peer's listener: clients prove who they are in their hello.
     helloMs: WAIT_MS,
     onError: () => {},
     handle,

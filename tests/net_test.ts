@@ -23,6 +23,7 @@ import { hello, type Message, type MessageOf } from "../net/protocol.ts";
 import type { Credentials } from "../net/secure.ts";
 import { Tracker, type TrackerEvent } from "../net/tracker.ts";
 import { TrackerClient } from "../net/tracker_client.ts";
+import { proofOf } from "../net/peer_tls.ts";
 import { connect, Server } from "../net/transport.ts";
 import { ShareIndex } from "../storage/share_index.ts";
 import { credentials, guard as guardFor, memoryPins, TestNetwork } from "../testing/harness.ts";
@@ -788,11 +789,17 @@ async function stopPeer(server: PeerServer): Promise<void> {
 
 /** A member's connection to a peer server, past the handshake (both memberships checked). */
 async function openClient(addr: Address): Promise<Channel> {
-  const ch = await connect(addr, "peer", { creds: CLIENT_TRUST.creds, timeoutMs: GUARD_MS });
+  const server = SERVER_TRUST.creds;
+  const ch = await connect({ ...addr, id: server.fingerprint }, "peer", {
+    creds: CLIENT_TRUST.creds,
+    peerCert: server.certPem,
+    timeoutMs: GUARD_MS,
+  });
   try {
-    assert.equal(ch.peerId, SERVER_TRUST.creds.fingerprint);
+    assert.equal(ch.peerId, server.fingerprint);
     const theirs = await ch.greet("client", "peer", GUARD_MS, {
       member: CLIENT_TRUST.network!.mine,
+      ...proofOf(CLIENT_TRUST.creds, server.fingerprint),
     });
     assert.ok(CLIENT_TRUST.network!.check(theirs.member, ch.peerId), "the server is a member");
     return ch;
@@ -934,6 +941,7 @@ Deno.test("peer server: no TLS or no hello is closed after helloMs, an idle conn
       // Through TLS, then silent: no hello within helloMs.
       mute = await connect(server.address, "peer", {
         creds: CLIENT_TRUST.creds,
+        peerCert: SERVER_TRUST.creds.certPem,
         timeoutMs: GUARD_MS,
       });
       const t2 = performance.now();
@@ -984,7 +992,7 @@ Deno.test("peer client: listFiles, describe and PeerSource against a real peer s
       await rejectsWith(describe(addr, { name: "missing.txt" }, me, t), "NOT_FOUND");
 
       // Another identity at that address, a client of another network, one of none: refused.
-      await rejectsWith(listFiles({ ...addr, id: ID_A }, me, t), "IDENTITY");
+      await rejectsWith(listFiles({ ...addr, id: me.creds.fingerprint }, me, t), "IDENTITY");
       const stranger = await (await TestNetwork.make("net-other-network")).trust("net-stranger");
       await rejectsWith(listFiles(addr, stranger, t), "NOT_MEMBER");
       await rejectsWith(listFiles(addr, { creds: me.creds }, t), "UNREACHABLE");

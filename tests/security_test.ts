@@ -10,6 +10,7 @@ import * as tls from "node:tls";
 import { join } from "node:path";
 import {
   credentials,
+  homeCertOf,
   joinArgs,
   Proc,
   run,
@@ -21,6 +22,7 @@ import {
 } from "../testing/harness.ts";
 import { memberChannel, memberOf, RawClient } from "../testing/raw_client.ts";
 import { connect } from "../net/transport.ts";
+import { proofOf } from "../net/peer_tls.ts";
 import { Tracker } from "../net/tracker.ts";
 import { PROTOCOL_VERSION } from "../core/limits.ts";
 
@@ -225,16 +227,31 @@ test("security: a man in the middle is refused by the downloader, the seeder and
   await assert.rejects(
     connect({ host: "127.0.0.1", port: m.port, id: listed.id }, "peer", {
       creds: member.creds,
+      peerCert: await homeCertOf(listed.id),
       timeoutMs: WAIT_MS,
     }),
-    /The peer at 127\.0\.0\.1:\d+ is not the one expected: its ID is/,
+    /The peer at 127\.0\.0\.1:\d+ is not the one expected: it does not show the ID \S+/,
   );
-  // The seeder's side: a member's statement shown on the MITM's own certificate.
+  // The seeder's side: a member's statement shown by the MITM (whose proof names itself), and a
+  // member's proof made for another listener (the MITM's), relayed: both refused.
   const mitmCreds = await credentials("mitm");
   await assert.rejects(
     memberChannel(seed.port, { creds: mitmCreds, network: member.network }),
     /Not a member/,
   );
+  const relayed = await connect({ host: "127.0.0.1", port: seed.port, id: listed.id }, "peer", {
+    creds: member.creds,
+    peerCert: await homeCertOf(listed.id),
+    timeoutMs: WAIT_MS,
+  });
+  await assert.rejects(
+    relayed.greet("client", "peer", WAIT_MS, {
+      member: member.network!.mine,
+      ...proofOf(member.creds, mitmCreds.fingerprint),
+    }),
+    /Not a member/,
+  );
+  relayed.close();
   // The tracker's side: a first join through a MITM fails the PAKE (both ends see other IDs).
   const tm = await mitm("127.0.0.1", t.port);
   s.defer(tm.close);
@@ -327,6 +344,7 @@ test("security: an open network lets anyone in, still encrypted and identity-che
   await assert.rejects(
     connect({ host: "127.0.0.1", port: m.port, id: listed.id }, "peer", {
       creds: member.creds,
+      peerCert: await homeCertOf(listed.id),
       timeoutMs: WAIT_MS,
     }),
     /not the one expected/,

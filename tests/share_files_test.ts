@@ -6,7 +6,8 @@
  * them. Hand-built clients ask a real peer server; the end-to-end case drives a real `join`.
  */
 import assert from "node:assert/strict";
-import { hostileServer } from "./_hostile.ts";
+import { hostileServer, registerByHand } from "./_hostile.ts";
+import type { Trust } from "../net/membership.ts";
 import { promises as fsp } from "node:fs";
 import { join } from "node:path";
 import { hashChunk, rootHash } from "../core/content.ts";
@@ -373,9 +374,11 @@ async function startHiddenPeer(s: Scene, trackerPort: number): Promise<number> {
     chunks: [hashChunk(encoder.encode(DATA))],
     root,
   };
-  const trust = await memberOf(trackerPort, "hidden-peer");
+  const trust: { member?: Trust } = {};
   const port = await hostileServer(s, async (ch) => {
-    await ch.accept("peer", ["client", "peer"], WAIT_MS, () => ({ member: trust.network?.mine }));
+    await ch.accept("peer", ["client", "peer"], WAIT_MS, () => ({
+      member: trust.member?.network?.mine,
+    }));
     while (true) {
       const m = await ch.recv(WAIT_MS);
       if (m === null) return;
@@ -391,7 +394,12 @@ async function startHiddenPeer(s: Scene, trackerPort: number): Promise<number> {
         await ch.writeRaw(encoder.encode(DATA));
       }
     }
-  }, trust.creds);
+  }, "hidden-peer");
+  trust.member = await registerByHand(s, trackerPort, "hidden-peer", {
+    port,
+    name: "hidden-peer",
+    files: [],
+  });
   return port;
 }
 

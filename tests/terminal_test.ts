@@ -188,6 +188,9 @@ async function startHostileTracker(
           ],
           total: 3,
         });
+      } else if (m.t === "cert_of") {
+        // No certificate, and an error full of controls: the downloader goes on over node:tls.
+        await ch.send({ t: "error", code: "NOT_FOUND", message: EVIL_TEXT });
       } else if (m.t === "find" && m.text === "boom") {
         await ch.send({ t: "error", code: "INTERNAL", message: EVIL_TEXT });
       } else if (m.t === "find" && m.text === "weird") {

@@ -15,7 +15,7 @@
 import { Buffer } from "node:buffer";
 import { createHash, sign, verify, X509Certificate } from "node:crypto";
 import { RedeError } from "../core/errors.ts";
-import { TLS_NAME } from "../storage/identity.ts";
+import { pemOf, TLS_NAME } from "../storage/identity.ts";
 import type { Credentials } from "./secure.ts";
 
 /** What a client adds to its `hello` to a peer: its certificate and proof (both base64). */
@@ -186,6 +186,5 @@ export function certPemFor(id: string, certB64: string): string {
   if (createHash("sha256").update(der).digest("hex") !== id) {
     throw new RedeError("BAD_PEER", "The tracker gave a certificate that is not the peer's");
   }
-  const lines = der.toString("base64").match(/.{1,64}/g) ?? [];
-  return `-----BEGIN CERTIFICATE-----\n${lines.join("\n")}\n-----END CERTIFICATE-----\n`;
+  return pemOf(der);
 }

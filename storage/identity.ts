@@ -166,6 +166,12 @@ export function fingerprintOf(certPem: string): string {
   return createHash("sha256").update(certDer(certPem)).digest("hex");
 }
 
+/** A certificate's DER bytes as PEM text. */
+export function pemOf(der: Uint8Array): string {
+  const lines = Buffer.from(der).toString("base64").match(/.{1,64}/g) ?? [];
+  return `-----BEGIN CERTIFICATE-----\n${lines.join("\n")}\n-----END CERTIFICATE-----\n`;
+}
+
 /** The DER bytes of a PEM certificate. */
 export function certDer(certPem: string): Buffer {
   const body = /-----BEGIN CERTIFICATE-----([A-Za-z0-9+/=\s]+)-----END CERTIFICATE-----/

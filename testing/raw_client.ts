@@ -17,7 +17,7 @@ import { connect } from "../net/transport.ts";
 import { codeOf, credentials, homeCertOf } from "./harness.ts";
 import * as tls from "node:tls";
 import { proofOf } from "../net/peer_tls.ts";
-import { fingerprintOf, TLS_NAME } from "../storage/identity.ts";
+import { fingerprintOf, pemOf, TLS_NAME } from "../storage/identity.ts";
 
 /** How a raw client connects: the identity it shows, plaintext (an old client), its code. */
 export interface RawOptions {
@@ -222,8 +222,7 @@ export function peerCertAt(port: number): Promise<{ id: string; pem: string }> {
     s.once("secureConnect", () => {
       const der = s.getPeerCertificate(true).raw;
       s.destroy();
-      const lines = Buffer.from(der).toString("base64").match(/.{1,64}/g)!.join("\n");
-      const pem = `-----BEGIN CERTIFICATE-----\n${lines}\n-----END CERTIFICATE-----\n`;
+      const pem = pemOf(der);
       resolve({ id: fingerprintOf(pem), pem });
     });
   });

@@ -24,6 +24,7 @@ import { memberChannel, memberOf, RawClient } from "../testing/raw_client.ts";
 import { connect } from "../net/transport.ts";
 import { proofOf } from "../net/peer_tls.ts";
 import { Tracker } from "../net/tracker.ts";
+import type { Trust } from "../net/membership.ts";
 import { PROTOCOL_VERSION } from "../core/limits.ts";
 
 const ERROR = /^error: /;
@@ -98,6 +99,32 @@ async function mitm(host: string, target: number) {
     ...(await opened(server, host, sockets)),
     relayed: () => relayed,
   };
+}
+
+/**
+ * Connects, as `member`, to `at` as if it were the peer the tracker lists on `listedPort` (its ID
+ * and certificate): a MITM there must be refused. Returns the listed peer.
+ */
+async function asListed(
+  trackerPort: number,
+  listedPort: number,
+  member: Trust,
+  at: number,
+  code?: string,
+): Promise<{ port: number; id: string }> {
+  const lister = await RawClient.hello(trackerPort, undefined, { identity: "lister", code });
+  const list = (await lister.ask({ t: "peers" })) as { peers: { port: number; id: string }[] };
+  await lister.close();
+  const listed = list.peers.find((p) => p.port === listedPort)!;
+  await assert.rejects(
+    connect({ host: "127.0.0.1", port: at, id: listed.id }, "peer", {
+      creds: member.creds,
+      peerCert: await homeCertOf(listed.id),
+      timeoutMs: WAIT_MS,
+    }),
+    /The peer at 127\.0\.0\.1:\d+ is not the one expected: it does not show the ID \S+/,
+  );
+  return listed;
 }
 
 /** A folder of its own for identities: another machine, as far as IDs go. */
@@ -220,18 +247,7 @@ test("security: a man in the middle is refused by the downloader, the seeder and
   assert.match(out.find((l) => ERROR.test(l)) ?? out.join("\n"), /Not a member/);
   // Listed ID check: a listed peer at an address answering with another certificate.
   const member = await memberOf(t.port, "mitm-victim");
-  const lister = await RawClient.hello(t.port, undefined, { identity: "lister", code: t.code });
-  const list = (await lister.ask({ t: "peers" })) as { peers: { port: number; id: string }[] };
-  await lister.close();
-  const listed = list.peers.find((p) => p.port === seed.port)!;
-  await assert.rejects(
-    connect({ host: "127.0.0.1", port: m.port, id: listed.id }, "peer", {
-      creds: member.creds,
-      peerCert: await homeCertOf(listed.id),
-      timeoutMs: WAIT_MS,
-    }),
-    /The peer at 127\.0\.0\.1:\d+ is not the one expected: it does not show the ID \S+/,
-  );
+  const listed = await asListed(t.port, seed.port, member, m.port, t.code);
   // The seeder's side: a member's statement shown by the MITM (whose proof names itself), and a
   // member's proof made for another listener (the MITM's), relayed: both refused.
   const mitmCreds = await credentials("mitm");
@@ -336,19 +352,7 @@ test("security: an open network lets anyone in, still encrypted and identity-che
   // IDs are still checked: a MITM in front of the seeder is refused.
   const m = await mitm("127.0.0.1", seed.port);
   s.defer(m.close);
-  const member = await memberOf(t.port, "open-member");
-  const c = await RawClient.hello(t.port, undefined, { identity: "open-lister" });
-  const list = (await c.ask({ t: "peers" })) as { peers: { port: number; id: string }[] };
-  await c.close();
-  const listed = list.peers.find((p) => p.port === seed.port)!;
-  await assert.rejects(
-    connect({ host: "127.0.0.1", port: m.port, id: listed.id }, "peer", {
-      creds: member.creds,
-      peerCert: await homeCertOf(listed.id),
-      timeoutMs: WAIT_MS,
-    }),
-    /not the one expected/,
-  );
+  await asListed(t.port, seed.port, await memberOf(t.port, "open-member"), m.port);
 });
 
 test("security: an older, plaintext client is told which version this is", async (s) => {

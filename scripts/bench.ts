@@ -240,6 +240,31 @@ interface Subject {
   hashSeconds: number;
 }
 
+/**
+ * Checks a baseline copy: both processes succeeded, it copied `src.size` bytes, and `out` has
+ * `src`'s SHA-256.
+ *
+ * @throws {Error} saying which failed (with the processes' `lines` when one did).
+ */
+export async function checkBaseline(
+  [rs, ss]: Deno.CommandStatus[],
+  lines: string[],
+  copied: number,
+  src: { size: number; sha256: string },
+  out: string,
+): Promise<void> {
+  if (!rs.success || !ss.success) {
+    throw new Error(
+      `baseline failed (receiver ${rs.code}, sender ${ss.code}):\n${lines.join("\n")}`,
+    );
+  }
+  if (copied !== src.size) {
+    throw new Error(`baseline copied ${copied} bytes instead of ${src.size}`);
+  }
+  const got = await sha256File(out);
+  if (got !== src.sha256) throw new Error(`baseline copy has SHA-256 ${got}, not ${src.sha256}`);
+}
+
 async function baselineRound(root: string, src: Subject, tag: string): Promise<BaselineSample> {
   const outDir = join(root, `baseline-${tag}`);
   await Deno.mkdir(outDir);
@@ -258,17 +283,7 @@ async function baselineRound(root: string, src: Subject, tag: string): Promise<B
     await send.endInput();
     await recv.endInput();
     const [rs, ss] = await Promise.all([finish(recv, "receiver"), finish(send, "sender")]);
-    if (!rs.success || !ss.success) {
-      throw new Error(
-        `baseline failed (receiver ${rs.code}, sender ${ss.code}):\n` +
-          [...recv.lines, ...send.lines].join("\n"),
-      );
-    }
-    if (Number(done[1]) !== src.size) {
-      throw new Error(`baseline copied ${done[1]} bytes instead of ${src.size}`);
-    }
-    const got = await sha256File(out);
-    if (got !== src.sha256) throw new Error(`baseline copy has SHA-256 ${got}, not ${src.sha256}`);
+    await checkBaseline([rs, ss], [...recv.lines, ...send.lines], Number(done[1]), src, out);
     return {
       seconds,
       receiverSeconds: Number(done[2]) / 1000,

@@ -77,6 +77,7 @@ import {
 } from "../testing/harness.ts";
 import {
   BASELINE,
+  checkBaseline,
   gbps,
   int,
   kbToMb,
@@ -402,17 +403,7 @@ async function baselineRound(root: string, src: Subject, tag: string): Promise<S
     await send.endInput();
     await recv.endInput();
     const [rs, ss] = await Promise.all([finish(recv, "receiver"), finish(send, "sender")]);
-    if (!rs.success || !ss.success) {
-      throw new Error(
-        `baseline failed (receiver ${rs.code}, sender ${ss.code}):\n` +
-          [...recv.lines, ...send.lines].join("\n"),
-      );
-    }
-    if (Number(done[1]) !== src.size) {
-      throw new Error(`baseline copied ${done[1]} bytes instead of ${src.size}`);
-    }
-    const got = await sha256File(out);
-    if (got !== src.sha256) throw new Error(`baseline copy has SHA-256 ${got}, not ${src.sha256}`);
+    await checkBaseline([rs, ss], [...recv.lines, ...send.lines], Number(done[1]), src, out);
     return { seconds, recvPeakKb, recvCpu, sendPeakKb, sendCpu: minus(sendCpu1, sendCpu0) };
   } finally {
     await Deno.remove(outDir, { recursive: true }).catch(() => {});

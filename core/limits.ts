@@ -181,7 +181,10 @@ export const TRACKER_LOG_LINES_PER_SECOND = 20;
 
 // --- Downloads -----------------------------------------------------------------------------
 
-/** Chunk buffers a download may hold at once, across all its sources. */
+/**
+ * Chunk buffers a download may hold at once, across all its sources. They are made as sources
+ * start (one per working source, plus one being written), so one source touches two.
+ */
 export const DOWNLOAD_BUFFERS = 6;
 /** Most sources one download uses at once. */
 export const MAX_SOURCES = 8;

@@ -29,12 +29,20 @@ export const PERMISSIONS = [
   "--allow-env=REDE_P2P_HOME,HOME,XDG_CONFIG_HOME,APPDATA",
 ];
 
+/**
+ * Flags for the runtime, the same in every task and in the tests' processes: a young
+ * generation of 2 MiB semi-spaces instead of V8's 16, which keeps a downloader's peak resident
+ * memory about 8 MB lower at no measurable cost in speed (docs/PERFORMANCE.md).
+ */
+export const RUNTIME_FLAGS = ["--v8-flags=--max-semi-space-size=2"];
+
 /** The arguments of `deno compile` for one target. */
 export function compileArgs(target: string): string[] {
   const exe = target.includes("windows") ? ".exe" : "";
   return [
     "compile",
     ...PERMISSIONS,
+    ...RUNTIME_FLAGS,
     "--target",
     target,
     "--output",

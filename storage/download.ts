@@ -204,7 +204,7 @@ export async function downloadContent(opts: DownloadOptions): Promise<DownloadRe
       return;
     }
     open.add(source);
-    working++;
+    pool.allow(++working + 1);
     const window: number[] = [];
     try {
       while (!stop.signal.aborted) {
@@ -262,7 +262,7 @@ export async function downloadContent(opts: DownloadOptions): Promise<DownloadRe
       }
     } finally {
       schedule.giveBack(source.label, window);
-      working--;
+      pool.allow(--working + 1);
       open.delete(source);
       source.close();
     }

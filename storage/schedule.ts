@@ -3,18 +3,42 @@
  * chunks are wanted, being fetched (and by whom), or done.
  */
 
-/** Fixed buffers handed out and given back, so a download's memory never grows. */
+/**
+ * Chunk buffers handed out and given back, made only when needed: at most `limit` exist at
+ * once, and `limit` follows the sources at work (one being filled per source, one being
+ * written), never above `max`. A download's memory never grows past `max` buffers, and a
+ * download from one source touches two, not `max` (each buffer touched stays resident).
+ */
 export class BufferPool {
   #free: Uint8Array[] = [];
   #waiting: ((b: Uint8Array) => void)[] = [];
+  #made = 0;
+  #limit = 1;
 
-  constructor(count: number, size: number) {
-    for (let i = 0; i < count; i++) this.#free.push(new Uint8Array(size));
+  constructor(readonly max: number, readonly size: number) {}
+
+  /** Buffers made so far (each stays until the download ends). */
+  get made(): number {
+    return this.#made;
+  }
+
+  /** Lets `n` buffers exist (within 1..max): a download passes its working sources plus one. */
+  allow(n: number): void {
+    this.#limit = Math.max(1, Math.min(this.max, n));
+    while (this.#waiting.length > 0 && this.#made < this.#limit) {
+      this.#made++;
+      this.#waiting.shift()!(new Uint8Array(this.size));
+    }
   }
 
   take(): Promise<Uint8Array> {
     const b = this.#free.pop();
-    return b ? Promise.resolve(b) : new Promise((resolve) => this.#waiting.push(resolve));
+    if (b) return Promise.resolve(b);
+    if (this.#made < this.#limit) {
+      this.#made++;
+      return Promise.resolve(new Uint8Array(this.size));
+    }
+    return new Promise((resolve) => this.#waiting.push(resolve));
   }
 
   give(b: Uint8Array): void {

@@ -10,7 +10,9 @@ import { MembershipSigner, Network, type Trust } from "../net/membership.ts";
 import type { Credentials } from "../net/secure.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname;
-const PERMS = [
+export const PERMS = [
+  // The runtime flags of every task (scripts/compile.ts RUNTIME_FLAGS).
+  "--v8-flags=--max-semi-space-size=2",
   "--allow-net",
   "--allow-read",
   "--allow-write",

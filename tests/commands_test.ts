@@ -181,3 +181,17 @@ Deno.test("tab completion offers verbs, and file names seen in ls and find after
   assert.deepEqual(complete("get 1 m", verbs, session), [['"meu doc.txt"'], "m"]);
   assert.deepEqual(complete("ls 1", verbs, session), [[], "1"]);
 });
+
+Deno.test("the tasks, the binaries and the tests' processes run with the same runtime flags", async () => {
+  const { compileArgs, RUNTIME_FLAGS } = await import("../scripts/compile.ts");
+  const { PERMS } = await import("../testing/harness.ts");
+  const config = JSON.parse(await Deno.readTextFile(new URL("../deno.json", import.meta.url)));
+  assert.ok(RUNTIME_FLAGS.length > 0);
+  for (const flag of RUNTIME_FLAGS) {
+    for (const task of ["serve", "join", "start"]) {
+      assert.ok(config.tasks[task].command.includes(` ${flag} `), `task ${task} lacks ${flag}`);
+    }
+    assert.ok(compileArgs("x86_64-unknown-linux-gnu").includes(flag), `compile lacks ${flag}`);
+    assert.ok(PERMS.includes(flag), `the tests' processes lack ${flag}`);
+  }
+});

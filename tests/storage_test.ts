@@ -8,6 +8,7 @@ import { errorLine } from "../core/errors.ts";
 import { describeFile } from "../storage/chunks.ts";
 import { downloadContent, type Source, type TransferEvent } from "../storage/download.ts";
 import { freeName, partialPaths } from "../storage/paths.ts";
+import { BufferPool } from "../storage/schedule.ts";
 import { shareNameProblem, sharePathProblem } from "../core/names.ts";
 import { ShareIndex } from "../storage/share_index.ts";
 
@@ -303,4 +304,29 @@ Deno.test("without a manifest every visible file of the folder is shared, recurs
     assert.equal((await index.refresh()).mode, "folder");
     assert.deepEqual(index.list().map((f) => f.name), ["a.txt", "sub/b.txt"]);
   });
+});
+
+Deno.test("chunk buffers are made only as sources need them, never past the cap", async () => {
+  const pool = new BufferPool(3, 16);
+  assert.equal(pool.made, 0); // Nothing is allocated before a source asks.
+  pool.allow(2); // One source at work: one buffer being filled, one being written.
+  const a = await pool.take();
+  const b = await pool.take();
+  let third: Uint8Array | undefined;
+  const waiting = pool.take().then((buf) => (third = buf));
+  await Promise.resolve();
+  assert.equal(third, undefined); // A third waits for a buffer given back...
+  pool.give(a);
+  assert.equal(await waiting, a); // ...and gets that one, reused, not a new one.
+  assert.equal(pool.made, 2);
+  pool.allow(10); // More sources: still never more than the cap.
+  await pool.take();
+  const late = pool.take();
+  let got = false;
+  void late.then(() => (got = true));
+  await Promise.resolve();
+  assert.equal(pool.made, 3);
+  assert.equal(got, false);
+  pool.give(b);
+  assert.equal(await late, b);
 });

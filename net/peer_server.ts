@@ -66,7 +66,14 @@ export interface PeerServerOptions {
 /** Refusals answered with an error while the connection goes on. */
 const REFUSALS = ["BAD_NAME", "NOT_FOUND", "BUSY", "BAD_REQUEST"] as const;
 
-type Handlers = { [T in MessageType]?: (ch: Channel, m: MessageOf<T>) => Promise<void> };
+/**
+ * Request handlers by message type. A handler answers on `ch` (the client's ID, checked a
+ * member, is `ch.peerId`); a thrown `RedeError` among the refusals below is sent to the client
+ * and the connection goes on.
+ */
+export type Handlers = {
+  [T in MessageType]?: (ch: Channel, m: MessageOf<T>) => Promise<void>;
+};
 
 /** What the server knows of one connection it serves. */
 interface Conn {
@@ -151,6 +158,20 @@ export class PeerServer {
 
   get address(): Address {
     return this.#server.address;
+  }
+
+  /**
+   * Answers more requests (features above this layer, such as push and hand-in, add theirs).
+   * A type it answers already is never replaced.
+   */
+  extend(handlers: Handlers): void {
+    for (const [t, h] of Object.entries(handlers)) {
+      const type = t as MessageType;
+      if (this.#handlers[type] !== undefined) {
+        throw new RedeError("INTERNAL", `The peer server answers '${type}' already`);
+      }
+      (this.#handlers as Record<string, unknown>)[type] = h;
+    }
   }
 
   /** Connections open now. */

@@ -4,7 +4,7 @@
  * what happens as {@link FetchEvent}s and keeps a {@link DownloadRecord} per file; it knows
  * nothing of terminals.
  */
-import type { NamedDescriptor } from "../core/content.ts";
+import { chunkCount, type NamedDescriptor } from "../core/content.ts";
 import { errorLine, RedeError } from "../core/errors.ts";
 import {
   MAX_ACTIVE_DOWNLOADS,
@@ -12,11 +12,15 @@ import {
   MAX_SOURCES,
   type Timings,
 } from "../core/limits.ts";
-import { downloadContent, type TransferEvent } from "../storage/download.ts";
+import { downloadContent, type OpenSource, type TransferEvent } from "../storage/download.ts";
 import { type Address, formatAddress } from "../net/address.ts";
 import type { Trust } from "../net/membership.ts";
 import { describe, PeerSource } from "../net/peer_client.ts";
 import type { Node } from "./node.ts";
+import type { PartialServing } from "./swarm.ts";
+
+/** A holder of a content; `have`: its chunks, when it holds the content in part. */
+type Holder = Address & { have?: number };
 
 /** One file to fetch: its name, and the peer that has it, or its root, or both. */
 export interface Job {
@@ -133,7 +137,7 @@ export class Fetcher {
     if (known !== undefined) return skip(known);
     // The descriptor: from the named peer (by name) and from every holder of the root, asked
     // in quick succession; the first valid one wins, so a fake holder cannot stop the get.
-    let holders: Address[] = job.root ? await node.holdersOf(job.root) : [];
+    let holders: Holder[] = job.root ? await node.holdersOf(job.root) : [];
     holders = dedupe(holders).filter((a) => !node.isSelf(a));
     const asks: Ask[] = holders.filter((a) => !job.from || !sameAddress(a, job.from))
       .map((addr) => ({ addr, what: { root: job.root! } }));
@@ -161,15 +165,58 @@ export class Fetcher {
     rec.status = "active";
     rec.started = performance.now();
     emit({ kind: "started", job, size: desc.size, sources: holders.length });
+    // A holder in part is asked for its have-map; every source is opened once per download.
+    const given = new Set(holders.map(formatAddress));
+    const total = chunkCount(desc);
+    const sourceOf = (a: Holder): OpenSource => (signal) =>
+      PeerSource.open(
+        a,
+        desc.root,
+        node.trust,
+        t,
+        signal,
+        a.have === undefined ? undefined : total,
+      );
+    const discover = async (room: number) => {
+      const fresh = dedupe(await node.holdersOf(desc.root))
+        .filter((a) => !node.isSelf(a) && !given.has(formatAddress(a))).slice(0, room);
+      for (const a of fresh) given.add(formatAddress(a));
+      return fresh.map(sourceOf);
+    };
+    const t = node.timings;
+    const serving = node.swarm.serve(desc);
+    try {
+      await this.#transfer(job, rec, desc, holders.map(sourceOf), discover, serving, opts);
+    } finally {
+      serving.close();
+    }
+  }
+
+  /** Downloads the content and shares it on (while its verified chunks are served already). */
+  async #transfer(
+    job: Job,
+    rec: DownloadRecord,
+    desc: NamedDescriptor,
+    sources: OpenSource[],
+    discover: (room: number) => Promise<OpenSource[]>,
+    swarm: PartialServing,
+    opts: FetchOptions,
+  ): Promise<void> {
+    const node = this.#node;
+    const { index, timings: t } = node;
+    const emit = opts.onEvent ?? (() => {});
     const result = await downloadContent({
       dir: index.dir,
       name: job.name,
       desc,
-      sources: holders.map((a) => (signal) =>
-        PeerSource.open(a, desc.root, node.trust, node.timings, signal)
-      ),
+      sources,
+      discover,
+      swarm,
+      holdersRefreshMs: t.holdersRefreshMs,
+      haveWaitMs: t.haveWaitMs,
+      haveIdleMs: t.haveIdleMs,
       taken: (n) => index.has(n),
-      busyDelaysMs: node.timings.busyDelaysMs,
+      busyDelaysMs: t.busyDelaysMs,
       signal: opts.signal,
       onEvent: (event) => {
         if (event.kind === "progress") {
@@ -179,7 +226,7 @@ export class Fetcher {
         emit({ kind: "transfer", job, event });
       },
     });
-    rec.ms = performance.now() - rec.started;
+    rec.ms = performance.now() - rec.started!;
     rec.bySource = result.bySource;
     rec.received = desc.size;
     rec.status = "done";
@@ -205,7 +252,7 @@ export class Fetcher {
   }
 }
 
-function dedupe(list: Address[]): Address[] {
+function dedupe<A extends Address>(list: A[]): A[] {
   const seen = new Map(list.map((a) => [formatAddress(a), a]));
   return [...seen.values()];
 }

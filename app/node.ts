@@ -15,6 +15,7 @@ import type { Address } from "../net/address.ts";
 import type { Trust } from "../net/membership.ts";
 import { PeerServer } from "../net/peer_server.ts";
 import { TrackerClient } from "../net/tracker_client.ts";
+import { SwarmContent } from "./swarm.ts";
 
 export interface NodeOptions {
   tracker: Address;
@@ -39,6 +40,8 @@ export interface NodeOptions {
 /** A running peer. */
 export class Node {
   readonly index: ShareIndex;
+  /** What the listener serves: the share, and the verified chunks of downloads under way. */
+  readonly swarm: SwarmContent;
   readonly server: PeerServer;
   readonly tracker: TrackerClient;
   readonly name: string;
@@ -57,8 +60,11 @@ export class Node {
     trust: Trust,
     server: PeerServer,
     home: string,
+    swarm: SwarmContent,
+    reportTo: { tracker?: TrackerClient },
   ) {
     this.index = index;
+    this.swarm = swarm;
     this.firstReport = report;
     this.trust = trust;
     this.timings = timings(opts.timings);
@@ -75,6 +81,7 @@ export class Node {
       log: opts.log,
       timings: this.timings,
     });
+    reportTo.tracker = this.tracker;
     // Files added to or removed from the share while the peer runs are noticed and announced.
     let announced = JSON.stringify(index.list());
     this.#rescan = setInterval(async () => {
@@ -99,16 +106,24 @@ export class Node {
     const trust: Trust = { creds: await loadIdentity(home, peerIdentityName(opts.dir)) };
     const index = new ShareIndex(opts.dir, opts.manifest);
     const report = await index.refresh();
+    // Partial holdings go to the tracker once it exists (the node makes it after the listener).
+    const reportTo: { tracker?: TrackerClient } = {};
+    const swarm = new SwarmContent(
+      index,
+      (list) => reportTo.tracker?.notifyPartials(list),
+      timings(opts.timings).partialsReportMs,
+      opts.verbose ? opts.log : undefined,
+    );
     const server = await PeerServer.start({
       host: opts.listenHost,
       port: opts.listenPort,
       trust,
-      content: index,
+      content: swarm,
       maxUploadRate: opts.maxUploadRate,
       log: opts.verbose ? opts.log : undefined,
       timings: opts.timings,
     });
-    return new Node(opts, index, report, trust, server, home);
+    return new Node(opts, index, report, trust, server, home, swarm, reportTo);
   }
 
   /** Whether an address is this peer's own listener, as the tracker sees it. */
@@ -117,13 +132,17 @@ export class Node {
     return !!self && self.ip === a.host && self.port === a.port;
   }
 
-  /** The peers the tracker says hold a content; none when the tracker is away. */
-  async holdersOf(root: string): Promise<Address[]> {
+  /**
+   * The peers the tracker says hold a content (`have`: chunks held, for those that hold it in
+   * part); none when the tracker is away.
+   */
+  async holdersOf(root: string): Promise<(Address & { have?: number })[]> {
     try {
       return (await this.tracker.whoHas(root)).map((p) => ({
         host: p.ip,
         port: p.port,
         id: p.id,
+        have: p.have,
       }));
     } catch {
       return [];
@@ -144,6 +163,7 @@ export class Node {
   /** Leaves the tracker, closes the listener. */
   async close(): Promise<void> {
     clearInterval(this.#rescan);
+    this.swarm.close();
     await this.tracker.close();
     this.server.close();
     await this.server.done;

@@ -13,7 +13,7 @@ export const FRAME_HEADER_BYTES = 6;
 /** Magic bytes that open every frame: ASCII "RP". */
 export const FRAME_MAGIC = [0x52, 0x50] as const;
 /** Version of the protocol spoken; a hello with another version is refused. */
-export const PROTOCOL_VERSION = 4;
+export const PROTOCOL_VERSION = 5;
 /** Application name carried in every hello. */
 export const PROTOCOL_APP = "rede-p2p";
 /** Port a tracker listens on when none is given. */
@@ -208,6 +208,14 @@ export const MAX_DESCRIBE_HOLDERS = 16;
  */
 export const ROOM_SLACK_BYTES = 1024 * 1024;
 
+// --- Swarming (issue 9) --------------------------------------------------------------------
+
+/**
+ * Contents a peer tells the tracker it holds in part (its downloads under way), at most; the
+ * tracker keeps no more per peer. A peer runs `MAX_ACTIVE_DOWNLOADS` at once.
+ */
+export const MAX_PARTIALS_PER_PEER = 4;
+
 // --- The shell -----------------------------------------------------------------------------
 
 /** Lines of shell history kept (for this session). */
@@ -254,6 +262,20 @@ export interface Timings {
    * ones asked before have not answered (a holder that fails makes the next one start at once).
    */
   describeStaggerMs: number;
+  /**
+   * Swarming, downloader: how long a source that holds the content in part and has nothing
+   * wanted now is left before its have-map is asked again.
+   */
+  haveWaitMs: number;
+  /**
+   * Swarming, downloader: longest a partial source may go without a chunk this download wants
+   * before it is closed (it may be found again by the next holder lookup).
+   */
+  haveIdleMs: number;
+  /** Swarming, downloader: how often the tracker is asked again for holders during a download. */
+  holdersRefreshMs: number;
+  /** Swarming, peer: least time between two reports of its partial contents to the tracker. */
+  partialsReportMs: number;
 }
 
 /** The timings rede-p2p runs with. */
@@ -273,6 +295,10 @@ export const DEFAULT_TIMINGS: Readonly<Timings> = Object.freeze({
   queueMs: 300_000,
   busyDelaysMs: [1_000, 2_000, 4_000, 8_000, 16_000],
   describeStaggerMs: 250,
+  haveWaitMs: 250,
+  haveIdleMs: 30_000,
+  holdersRefreshMs: 2_000,
+  partialsReportMs: 1_000,
 });
 
 /** The default timings with some replaced. */

@@ -5,6 +5,7 @@
  */
 import type { FileSummary, NamedDescriptor } from "../core/content.ts";
 import { hasCode, RedeError } from "../core/errors.ts";
+import { decodeHaveMap } from "../core/have_map.ts";
 import { type Timings, timings, UPLOAD_QUEUE } from "../core/limits.ts";
 import type { Source } from "../storage/download.ts";
 import { type Address, formatAddress } from "./address.ts";
@@ -137,25 +138,43 @@ export class PeerSource implements Source {
   #t: Timings;
   /** The header of the next chunk, read by {@link ready} ahead of its bytes. */
   #head?: MessageOf<"chunk_data">;
+  /** A peer that holds the content in part: asks for its have-map (only then defined). */
+  readonly haves?: () => Promise<number[]>;
+  readonly has?: (index: number) => boolean;
 
-  private constructor(ch: Channel, addr: Address, root: string, t: Timings) {
+  private constructor(ch: Channel, addr: Address, root: string, t: Timings, total?: number) {
     this.#ch = ch;
     this.#root = root;
     this.#t = t;
     this.label = formatAddress(addr);
+    if (total === undefined) return;
+    const have = new Set<number>();
+    this.has = (i) => have.has(i);
+    this.haves = async () => {
+      await ch.send({ t: "have", root });
+      const m = await ch.expect("have_map", t.replyMs);
+      if (m.root !== root) throw new RedeError("BAD_PEER", `${this.label} sent another have-map`);
+      const fresh = [...decodeHaveMap(m.map, total)].filter((i) => !have.has(i));
+      for (const i of fresh) have.add(i);
+      return fresh;
+    };
   }
 
-  /** Opens a source; aborting `signal` while it opens closes the connection at once. */
+  /**
+   * Opens a source; aborting `signal` while it opens closes the connection at once. `partOf`:
+   * the content's chunk count, for a peer that holds it in part (it is asked for its have-map).
+   */
   static async open(
     addr: Address,
     root: string,
     trust: Trust,
     over?: Partial<Timings>,
     signal?: AbortSignal,
+    partOf?: number,
   ): Promise<PeerSource> {
     const t = timings(over);
     try {
-      return new PeerSource(await open(addr, trust, t, signal), addr, root, t);
+      return new PeerSource(await open(addr, trust, t, signal), addr, root, t, partOf);
     } catch (err) {
       throw busyAt(err, formatAddress(addr));
     }

@@ -45,6 +45,8 @@ export interface SharedContent {
   checkChunk?(root: string, index: number): void;
   /** Reads chunk `index` of the content `root` into `buf`; returns its length. */
   readChunk(root: string, index: number, buf: Uint8Array): Promise<number>;
+  /** The have-map of `root` (`core/have_map.ts`); `NOT_FOUND` when it is not here at all. */
+  haveMap?(root: string): Promise<string>;
 }
 
 export interface PeerServerOptions {
@@ -119,6 +121,10 @@ export class PeerServer {
       await ch.send({ t: "descriptor", ...desc });
     },
     chunk: (ch, m) => this.#sendChunk(ch, m.root, m.index),
+    have: async (ch, m) => {
+      if (!this.#content.haveMap) throw new RedeError("BAD_REQUEST", "No have-maps here");
+      await ch.send({ t: "have_map", root: m.root, map: await this.#content.haveMap(m.root) });
+    },
   };
 
   private constructor(opts: PeerServerOptions) {

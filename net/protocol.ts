@@ -50,6 +50,24 @@ export type PeerAddress = v.InferOutput<typeof PeerAddress>;
 const PeerInfo = v.object({ ip: Ip, port: Port, id: Id, name: v.string(), files: Count });
 export type PeerInfo = v.InferOutput<typeof PeerInfo>;
 
+/** A holder of a content: its address, and `have`, its chunks, when it holds it in part. */
+const Holder = v.object({ ...PeerAddress.entries, have: v.optional(Count) });
+export type Holder = v.InferOutput<typeof Holder>;
+
+/** A content a peer holds in part (a download under way): how many of its chunks it has. */
+const PartialHolding = v.object({ root: Hash, size: Count, have: Count });
+export type PartialHolding = v.InferOutput<typeof PartialHolding>;
+
+/**
+ * A have-map: bit `i` (the most significant bit of byte `i >> 3` first) says the sender has
+ * chunk `i`; base64. At most 64 KiB of map (half a million chunks, 2 TiB of content).
+ */
+const HaveMap = v.pipe(
+  v.string(),
+  v.maxLength(87_384),
+  v.regex(/^[A-Za-z0-9+/]*={0,2}$/, "not a have-map"),
+);
+
 /** A search result: one content (root), the name it goes by, and who holds it. */
 const FoundFile = v.object({ ...FileSummary.entries, peers: v.array(PeerAddress) });
 export type FoundFile = v.InferOutput<typeof FoundFile>;
@@ -139,7 +157,12 @@ const MESSAGES = {
   cert_of: msg("cert_of", { id: Id }),
   cert: msg("cert", { id: Id, cert: Cert }),
   who_has: msg("who_has", { root: Hash }),
-  holders: msg("holders", { root: Hash, peers: v.array(PeerAddress) }),
+  holders: msg("holders", { root: Hash, peers: v.array(Holder) }),
+  // Swarming: the contents a peer holds in part (replaces its last list; no reply), and the
+  // chunks a peer has of a content, asked of it directly.
+  partials: msg("partials", { list: listOf(PartialHolding) }),
+  have: msg("have", { root: Hash }),
+  have_map: msg("have_map", { root: Hash, map: HaveMap }),
   bye: msg("bye", {}),
   list: msg("list", {}),
   file_list: msg("file_list", { files: Summaries }),

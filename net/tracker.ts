@@ -14,6 +14,7 @@ import { Buffer } from "node:buffer";
 import { randomBytes } from "node:crypto";
 import { hasCode, RedeError } from "../core/errors.ts";
 import {
+  MAX_HOLDERS,
   MAX_PEER_LIST,
   MAX_PEER_NAME_CHARS,
   type Timings,
@@ -31,18 +32,12 @@ import {
 import { remoteText } from "../core/terminal.ts";
 import { type Address, formatAddress, sourceKey } from "./address.ts";
 import type { Channel } from "./channel.ts";
-import type {
-  FoundFile,
-  Message,
-  MessageOf,
-  MessageType,
-  PeerAddress,
-  PeerInfo,
-} from "./protocol.ts";
+import type { FoundFile, Holder, Message, MessageOf, MessageType, PeerInfo } from "./protocol.ts";
 import { type BudgetClock, IpBudget } from "./ip_budget.ts";
 import { type PeerRecord, type StateLimits, TrackerState } from "./tracker_state.ts";
 import type { Credentials } from "./secure.ts";
 import { TrackerGate } from "./tracker_gate.ts";
+import { PartialHoldings } from "./tracker_partials.ts";
 import { Server } from "./transport.ts";
 
 /** Something that happened at the tracker. */
@@ -103,6 +98,7 @@ export class Tracker {
   #conns = new Map<PeerRecord, Conn>();
   /** The connection of each registered identity (`cert_of` answers with its certificate). */
   #byId = new Map<string, Conn>();
+  #partials = new PartialHoldings<PeerRecord>();
   #perIp = new Map<string, number>();
   #vacated = new Map<string, Vacated>();
   #work: IpBudget;
@@ -128,6 +124,7 @@ export class Tracker {
       c.findWork = this.#state.lastFindWork; // Before the send: another find may run meanwhile.
       return c.ch.send({ t: "found", results });
     },
+    partials: (c, m) => c.rec && this.#partials.set(c.rec, m.list), // No reply.
     who_has: (c, m) => c.ch.send({ t: "holders", root: m.root, peers: this.holders(m.root) }),
     cert_of: (c, m) => { // Not known (any more): the asker is told; its connection goes on.
       const cert = this.#byId.get(m.id)?.ch.peerCert;
@@ -233,9 +230,9 @@ export class Tracker {
     return this.#state.find(text);
   }
 
-  /** The peers that announced a content. */
-  holders(root: string): PeerAddress[] {
-    return this.#state.holders(root);
+  /** The peers that announced a content, then those that hold it in part. */
+  holders(root: string): Holder[] {
+    return this.#partials.holders(root, this.#state.holders(root), MAX_HOLDERS);
   }
 
   /** Stops accepting, drops every connection. */
@@ -379,6 +376,7 @@ export class Tracker {
     c.rec = undefined;
     if (!rec || this.#state.get(rec.key) !== rec) return;
     this.#state.remove(rec);
+    this.#partials.drop(rec);
     this.#conns.delete(rec);
     if (this.#byId.get(rec.id) === c) this.#byId.delete(rec.id);
     if (reason !== "quit" && reason !== "re-registered") {

@@ -17,10 +17,11 @@ import { type Address, formatAddress } from "./address.ts";
 import type { Channel } from "./channel.ts";
 import type {
   FoundFile,
+  Holder,
   Message,
   MessageOf,
   MessageType,
-  PeerAddress,
+  PartialHolding,
   PeerInfo,
 } from "./protocol.ts";
 import { Network, type Trust } from "./membership.ts";
@@ -71,6 +72,7 @@ export class TrackerClient {
   #t: Timings;
   #ch?: Channel;
   #registered = false;
+  #partials: PartialHolding[] = [];
   /** The secret the tracker handed at the last registration; a reconnect shows it. */
   #token?: string;
   #trimmedTold = false;
@@ -133,7 +135,7 @@ export class TrackerClient {
   }
 
   /** Asks the tracker which peers hold a content. */
-  async whoHas(root: string): Promise<PeerAddress[]> {
+  async whoHas(root: string): Promise<Holder[]> {
     return (await this.#request({ t: "who_has", root }, "holders")).peers;
   }
 
@@ -163,6 +165,12 @@ export class TrackerClient {
     if (this.#registered) {
       this.#ch?.send({ t: "announce", files: this.#files() }).catch(() => {});
     }
+  }
+
+  /** Tells the tracker what this peer holds in part now (again after each registration). */
+  notifyPartials(list: PartialHolding[]): void {
+    this.#partials = list;
+    if (this.#registered) this.#ch?.send({ t: "partials", list }).catch(() => {});
   }
 
   async #request<T extends MessageType>(m: Message, type: T): Promise<MessageOf<T>> {
@@ -229,6 +237,7 @@ export class TrackerClient {
         this.self = { ip: reg.ip, port: reg.port };
         this.#token = reg.token;
         this.#registered = true;
+        if (this.#partials.length > 0) this.notifyPartials(this.#partials);
         attempt = 0;
         const as = formatAddress({ host: reg.ip, port: reg.port });
         this.#opts.log(

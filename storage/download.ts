@@ -13,16 +13,17 @@ import { dirname } from "node:path";
 import { chunkCount, chunkSpan, type Descriptor, hashChunk } from "../core/content.ts";
 import { errorLine, hasCode, RedeError } from "../core/errors.ts";
 import { SerialQueue, writeAll } from "../core/io.ts";
+import { pause, untilStopped } from "../core/wait.ts";
 import {
   DEFAULT_TIMINGS,
   DOWNLOAD_BUFFERS,
-  MAX_RENAME_ATTEMPTS,
+  MAX_SOURCES,
   REQUESTS_PER_SOURCE,
   ROOM_SLACK_BYTES,
 } from "../core/limits.ts";
 import { freeBytes, isDiskFull, sizeText } from "./disk.ts";
-import { freeName, partialPaths, prepareTarget, sharedPath } from "./paths.ts";
-import { type CheckProgress, isComplete, openPartial } from "./partial.ts";
+import { partialPaths, prepareTarget, sharedPath } from "./paths.ts";
+import { type CheckProgress, commit, isComplete, openPartial } from "./partial.ts";
 import { BufferPool, Schedule } from "./schedule.ts";
 
 /** One peer serving chunks of the content being downloaded. */
@@ -37,7 +38,26 @@ export interface Source {
    * peer's queue meanwhile; a buffer is taken for it only then. Optional.
    */
   ready?(onQueued: (position: number) => void): Promise<void>;
+  /**
+   * A source that holds the content in part: asks it again which chunks it has, and returns
+   * those it did not have before (all it has, the first time). A source without this method
+   * has the whole content.
+   */
+  haves?(): Promise<number[]>;
+  /** Whether the source has chunk `index` (as of its last {@link haves}). */
+  has?(index: number): boolean;
   close(): void;
+}
+
+/** Opens a source; see {@link DownloadOptions.sources}. */
+export type OpenSource = (signal: AbortSignal) => Promise<Source>;
+
+/** Told of a download's verified chunks on disk, so that they can be served before it ends. */
+export interface SwarmHooks {
+  /** The partial file is open, with these chunks (checked) in it already. */
+  opened(dataPath: string, have: ReadonlySet<number>): void;
+  /** Chunk `index` is verified and written. */
+  added(index: number): void;
 }
 
 /** What a download reports while it runs. */
@@ -73,7 +93,18 @@ export interface DownloadOptions {
    * download no longer needs the source (done, cancelled, failed): an open still under way
    * should end then, and a source that opens after it is closed at once.
    */
-  sources: ((signal: AbortSignal) => Promise<Source>)[];
+  sources: OpenSource[];
+  /**
+   * Finds more sources while the download runs (holders that appeared, partial ones included):
+   * called every `holdersRefreshMs` while fewer than `room` sources work, and once more when
+   * every source has ended before the download is complete. Returns only sources not given yet.
+   */
+  discover?: (room: number) => Promise<OpenSource[]>;
+  holdersRefreshMs?: number;
+  /** Partial sources: the wait before asking for their chunks again, and the most idle time. */
+  haveWaitMs?: number;
+  haveIdleMs?: number;
+  swarm?: SwarmHooks;
   /** Names that count as taken even when no file has them yet (for example, manifest names). */
   taken?: (name: string) => boolean;
   onEvent?: (e: TransferEvent) => void;
@@ -139,8 +170,10 @@ export async function downloadContent(opts: DownloadOptions): Promise<DownloadRe
   });
   const resumed = [...have].reduce((n, i) => n + chunkSpan(desc, i).length, 0);
   if (resumed > 0) emit({ kind: "resumed", have: have.size, total });
-  const schedule = new Schedule([...Array(total).keys()].filter((i) => !have.has(i)));
-  for (const i of have) schedule.done.add(i);
+  const schedule = new Schedule(total, have);
+  opts.swarm?.opened(paths.data, have);
+  const haveWaitMs = opts.haveWaitMs ?? DEFAULT_TIMINGS.haveWaitMs;
+  const haveIdleMs = opts.haveIdleMs ?? DEFAULT_TIMINGS.haveIdleMs;
   const pool = new BufferPool(DOWNLOAD_BUFFERS, desc.chunk_size);
   const bySource = new Map<string, number>();
   const open = new Set<Source>();
@@ -192,9 +225,7 @@ export async function downloadContent(opts: DownloadOptions): Promise<DownloadRe
   };
 
   /** Fetches from one source until done; returns its BUSY answer, if that is how it ended. */
-  const fetchFrom = async (
-    openSource: (signal: AbortSignal) => Promise<Source>,
-  ): Promise<RedeError | undefined> => {
+  const fetchFrom = async (openSource: OpenSource): Promise<RedeError | undefined> => {
     let source: Source;
     try {
       source = await untilStopped(openSource(stop.signal), stop.signal);
@@ -206,15 +237,36 @@ export async function downloadContent(opts: DownloadOptions): Promise<DownloadRe
     open.add(source);
     pool.allow(++working + 1);
     const window: number[] = [];
+    // A partial source: the chunks it has count for rarity while it works.
+    const counted: number[] = [];
+    const has = source.has ? (i: number) => source.has!(i) : undefined;
+    let useful = performance.now();
+    const learn = async () => {
+      const fresh = await source.haves!();
+      schedule.count(fresh, 1);
+      counted.push(...fresh);
+      return fresh.length;
+    };
     try {
+      if (source.haves) await learn();
       while (!stop.signal.aborted) {
         while (window.length < REQUESTS_PER_SOURCE && roomLeft()) {
-          const index = schedule.next(source.label);
+          const index = schedule.next(source.label, has);
           if (index === undefined) break;
           window.push(index);
           await source.request(index);
         }
-        if (window.length === 0 || stop.signal.aborted) break;
+        if (stop.signal.aborted) break;
+        if (window.length === 0) {
+          // Nothing wanted that it has: a whole source is done; a partial one may get more.
+          if (!source.haves || schedule.complete) break;
+          if (performance.now() - useful > haveIdleMs) break;
+          await pause(haveWaitMs, stopped);
+          if (!stop.signal.aborted && (await learn()) > 0 && schedule.waiting) {
+            useful = performance.now();
+          }
+          continue;
+        }
         await source.ready?.((position) => {
           emit({ kind: "queued", source: source.label, position });
         });
@@ -230,6 +282,7 @@ export async function downloadContent(opts: DownloadOptions): Promise<DownloadRe
             throw new RedeError("HASH_MISMATCH", `chunk ${index} does not match its hash`);
           }
           bySource.set(source.label, (bySource.get(source.label) ?? 0) + size);
+          useful = performance.now();
           busyTries.delete(openSource);
           if (schedule.finish(index)) {
             keep = true;
@@ -238,6 +291,7 @@ export async function downloadContent(opts: DownloadOptions): Promise<DownloadRe
               if (diskFailure !== undefined) return; // The disk failed: nothing more is written.
               await file.seek(span.offset, Deno.SeekMode.Start);
               await writeAll(file, buf.subarray(0, size));
+              opts.swarm?.added(index);
               emit({ kind: "chunk", index, done: ++written, total, source: label });
             }).catch((err) => diskFailed(err)).finally(() => pool.give(buf));
             received += size;
@@ -262,6 +316,7 @@ export async function downloadContent(opts: DownloadOptions): Promise<DownloadRe
       }
     } finally {
       schedule.giveBack(source.label, window);
+      schedule.count(counted, -1);
       pool.allow(--working + 1);
       open.delete(source);
       source.close();
@@ -269,9 +324,9 @@ export async function downloadContent(opts: DownloadOptions): Promise<DownloadRe
   };
 
   /** BUSY answers in a row, by source: a source is tried again after each delay, then dropped. */
-  const busyTries = new Map<(signal: AbortSignal) => Promise<Source>, number>();
+  const busyTries = new Map<OpenSource, number>();
   const delays = opts.busyDelaysMs ?? DEFAULT_TIMINGS.busyDelaysMs;
-  const runSource = async (openSource: (signal: AbortSignal) => Promise<Source>) => {
+  const runSource = async (openSource: OpenSource) => {
     while (true) {
       const busy = await fetchFrom(openSource);
       if (busy === undefined || stop.signal.aborted || schedule.complete) return;
@@ -282,16 +337,34 @@ export async function downloadContent(opts: DownloadOptions): Promise<DownloadRe
       }
       busyTries.set(openSource, tries + 1);
       emit({ kind: "busy", error: busy, retryMs: delays[tries] });
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      await Promise.race([stopped, new Promise((r) => (timer = setTimeout(r, delays[tries])))]);
-      clearTimeout(timer);
+      await pause(delays[tries], stopped);
       if (stop.signal.aborted || schedule.complete) return;
     }
   };
 
   try {
-    // Sources start together; one that finishes early leaves the rest to the others.
-    await Promise.all(opts.sources.map(runSource));
+    // Sources start together; one that finishes early leaves the rest to the others. More
+    // are looked for while the download runs (holders that appear, partial ones among them).
+    const tasks = new Set<Promise<void>>();
+    const launch = (o: OpenSource) => {
+      const task: Promise<void> = runSource(o).finally(() => tasks.delete(task));
+      tasks.add(task);
+    };
+    opts.sources.forEach(launch);
+    const more = async () => {
+      if (stop.signal.aborted || schedule.complete || !opts.discover) return 0;
+      if (tasks.size >= MAX_SOURCES) return 0;
+      const found = await opts.discover(MAX_SOURCES - tasks.size).catch(() => []);
+      if (!stop.signal.aborted) found.forEach(launch);
+      return found.length;
+    };
+    const refreshMs = opts.holdersRefreshMs ?? DEFAULT_TIMINGS.holdersRefreshMs;
+    while (tasks.size > 0 || (await more()) > 0) {
+      const all = Promise.all(tasks).then(() => false);
+      if (!opts.discover || (await pause(refreshMs, all.then(() => {}), stopped))) {
+        await all;
+      } else await more();
+    }
     await writes.idle();
     if (diskFailure !== undefined) throw diskError(diskFailure);
     if (opts.signal?.aborted) {
@@ -322,45 +395,4 @@ export async function downloadContent(opts: DownloadOptions): Promise<DownloadRe
       // Closed already.
     }
   }
-}
-
-/**
- * `opening`, unless `signal` aborts first: then it fails at once, and the source, should it
- * open later, is closed.
- */
-function untilStopped(opening: Promise<Source>, signal: AbortSignal): Promise<Source> {
-  return new Promise((resolve, reject) => {
-    const onAbort = () => {
-      opening.then((s) => s.close(), () => {});
-      reject(new RedeError("CANCELLED", "Not needed any more"));
-    };
-    if (signal.aborted) return onAbort();
-    signal.addEventListener("abort", onAbort, { once: true });
-    opening.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
-  });
-}
-
-/** Gives the finished partial file a free final name without ever replacing a file. */
-async function commit(
-  dataPath: string,
-  dir: string,
-  wanted: string,
-  taken?: (name: string) => boolean,
-): Promise<string> {
-  for (let attempt = 0; attempt < MAX_RENAME_ATTEMPTS; attempt++) {
-    const name = await freeName(dir, wanted, taken);
-    const target = sharedPath(dir, name);
-    try {
-      // A hard link fails if the target exists, so nothing is ever overwritten.
-      await Deno.link(dataPath, target);
-      await Deno.remove(dataPath);
-      return name;
-    } catch (err) {
-      if (err instanceof Deno.errors.AlreadyExists) continue; // Someone took it meanwhile.
-      // File systems without hard links: rename, having just checked the name is free.
-      await Deno.rename(dataPath, target);
-      return name;
-    }
-  }
-  throw new RedeError("INTERNAL", `Cannot find a free name for '${wanted}'`);
 }

@@ -6,9 +6,11 @@
  * (a crash between the final rename and the manifest line leaves one) is recognised and kept.
  */
 import type { Descriptor } from "../core/content.ts";
+import { RedeError } from "../core/errors.ts";
+import { MAX_RENAME_ATTEMPTS } from "../core/limits.ts";
 import { writeJsonAtomic } from "../core/io.ts";
 import { assertRoom, checkChunks, heldBytes } from "./disk.ts";
-import { exists } from "./paths.ts";
+import { exists, freeName, sharedPath } from "./paths.ts";
 
 /** Where a download's partial data and state live. */
 export interface PartialPaths {
@@ -113,4 +115,29 @@ export async function openPartial(
     throw err;
   }
   return { file, have: new Set() };
+}
+
+/** Gives the finished partial file a free final name without ever replacing a file. */
+export async function commit(
+  dataPath: string,
+  dir: string,
+  wanted: string,
+  taken?: (name: string) => boolean,
+): Promise<string> {
+  for (let attempt = 0; attempt < MAX_RENAME_ATTEMPTS; attempt++) {
+    const name = await freeName(dir, wanted, taken);
+    const target = sharedPath(dir, name);
+    try {
+      // A hard link fails if the target exists, so nothing is ever overwritten.
+      await Deno.link(dataPath, target);
+      await Deno.remove(dataPath);
+      return name;
+    } catch (err) {
+      if (err instanceof Deno.errors.AlreadyExists) continue; // Someone took it meanwhile.
+      // File systems without hard links: rename, having just checked the name is free.
+      await Deno.rename(dataPath, target);
+      return name;
+    }
+  }
+  throw new RedeError("INTERNAL", `Cannot find a free name for '${wanted}'`);
 }

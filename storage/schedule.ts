@@ -48,29 +48,66 @@ export class BufferPool {
   }
 }
 
-/** Which chunks are wanted, which are being fetched and by whom, which are done. */
+/**
+ * Which chunks are wanted, which are being fetched and by whom, which are done; and how many
+ * sources that hold the content in part have each chunk, so each source is given the rarest
+ * chunk it has (rarest first), random among equals: downloaders that start together fetch
+ * different chunks from the first source, then trade them.
+ */
 export class Schedule {
   readonly done = new Set<number>();
-  #queue: number[];
+  #wanted = new Set<number>();
   #fetching = new Map<number, Set<string>>();
+  /** Partial sources known to hold each chunk (sources with the whole content count for all). */
+  #avail: Uint16Array;
+  /** A random rank per chunk: the tie-break among equally rare chunks. */
+  #rank: Uint32Array;
 
-  constructor(missing: number[]) {
-    this.#queue = missing;
+  /** A schedule for `total` chunks, of which `have` are in already. */
+  constructor(total: number, have: ReadonlySet<number> = new Set()) {
+    for (let i = 0; i < total; i++) {
+      if (have.has(i)) this.done.add(i);
+      else this.#wanted.add(i);
+    }
+    this.#avail = new Uint16Array(total);
+    this.#rank = crypto.getRandomValues(new Uint32Array(total));
   }
 
   get complete(): boolean {
-    return this.#queue.length === 0 && this.#fetching.size === 0;
+    return this.#wanted.size === 0 && this.#fetching.size === 0;
+  }
+
+  /** Whether chunks nobody fetches are still wanted. */
+  get waiting(): boolean {
+    return this.#wanted.size > 0;
+  }
+
+  /** A partial source was found to hold (`+1`) or no longer counts for (`-1`) these chunks. */
+  count(indexes: Iterable<number>, delta: 1 | -1): void {
+    for (const i of indexes) this.#avail[i] = Math.max(0, this.#avail[i] + delta);
   }
 
   /**
-   * The next chunk for a source: the first wanted one; when none is left, one that another
-   * source is still fetching (the endgame), so a slow source cannot hold the download back.
+   * The next chunk for a source, among those it has (all, without `has`): the rarest wanted one,
+   * random among equals; when none is left wanted at all, one that another source is still
+   * fetching (the endgame), so a slow source cannot hold the download back. `undefined` when the
+   * source has nothing to give now.
    */
-  next(source: string): number | undefined {
-    let index = this.#queue.shift();
-    if (index === undefined) {
+  next(source: string, has?: (index: number) => boolean): number | undefined {
+    let index: number | undefined;
+    let best = Infinity;
+    for (const i of this.#wanted) {
+      if (has && !has(i)) continue;
+      const score = this.#avail[i] * 2 ** 32 + this.#rank[i];
+      if (score < best) {
+        best = score;
+        index = i;
+      }
+    }
+    if (index !== undefined) this.#wanted.delete(index);
+    else if (this.#wanted.size === 0) {
       for (const [i, by] of this.#fetching) {
-        if (!by.has(source)) {
+        if (!by.has(source) && (!has || has(i))) {
           index = i;
           break;
         }
@@ -86,20 +123,19 @@ export class Schedule {
   /** A chunk arrived and checked; false if another source delivered it first. */
   finish(index: number): boolean {
     this.#fetching.delete(index);
+    this.#wanted.delete(index);
     if (this.done.has(index)) return false;
     this.done.add(index);
     return true;
   }
 
-  /** A source will not deliver these: they go back to the front of the queue. */
+  /** A source will not deliver these: they are wanted again (unless another source has them). */
   giveBack(source: string, indexes: number[]): void {
-    for (const i of indexes.reverse()) {
+    for (const i of indexes) {
       const by = this.#fetching.get(i);
       by?.delete(source);
       if (by && by.size === 0) this.#fetching.delete(i);
-      if (!this.done.has(i) && !this.#fetching.has(i) && !this.#queue.includes(i)) {
-        this.#queue.unshift(i);
-      }
+      if (!this.done.has(i) && !this.#fetching.has(i)) this.#wanted.add(i);
     }
   }
 }

@@ -3,6 +3,9 @@
  * switch that makes it misbehave. Over TLS like every peer, each with an identity of the test
  * home, and a member of the tracker's network where the attack needs one.
  */
+import { chunkCount } from "../core/content.ts";
+import { encodeHaveMap } from "../core/have_map.ts";
+import { CHUNK_BYTES } from "../core/limits.ts";
 import type { Channel } from "../net/channel.ts";
 import type { Credentials } from "../net/secure.ts";
 import type { Trust } from "../net/membership.ts";
@@ -42,6 +45,8 @@ export async function startInProcessPeer(
   setup: PeerSetup,
   name: string,
   readChunk: (read: ReadChunk, root: string, i: number, buf: Uint8Array) => Promise<number>,
+  /** Tells the tracker it holds its files in part (every chunk), not whole. */
+  partial = false,
 ): Promise<number> {
   const index = new ShareIndex(setup.dir, setup.manifest);
   await index.refresh();
@@ -53,6 +58,10 @@ export async function startInProcessPeer(
     describeRoot: (root) => index.describeRoot(root),
     checkChunk: (root, i) => index.checkChunk(root, i),
     readChunk: (root, i, buf) => readChunk(honest, root, i, buf),
+    haveMap: async (root) => {
+      const total = chunkCount(await index.describeRoot(root));
+      return encodeHaveMap(Array.from({ length: total }, (_, i) => i), total);
+    },
   };
   // One trust for both: the tracker client sets the network on it once admitted, and from then
   // on the server serves members of that network.
@@ -62,7 +71,7 @@ export async function startInProcessPeer(
     tracker: { host: "127.0.0.1", port: trackerPort },
     port: server.address.port,
     name,
-    files: () => index.list(),
+    files: () => partial ? [] : index.list(),
     log: () => {},
     trust,
     code: () => Promise.resolve(codeOf(trackerPort) ?? ""),
@@ -76,6 +85,15 @@ export async function startInProcessPeer(
   await tracker.start();
   if (!tracker.registered) throw new Error(`the in-process peer '${name}' could not register`);
   if (!trust.network) throw new Error(`the in-process peer '${name}' was not admitted`);
+  if (partial) {
+    tracker.notifyPartials(
+      index.list().map((f) => ({
+        root: f.root,
+        size: f.size,
+        have: chunkCount({ size: f.size, chunk_size: CHUNK_BYTES }),
+      })),
+    );
+  }
   return server.address.port;
 }
 

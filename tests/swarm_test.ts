@@ -1,0 +1,119 @@
+/**
+ * Swarming (issue 9), end to end with real processes on 127.0.0.1: a peer serves the verified
+ * chunks of a download still under way, and a holder in part that lies is dropped.
+ */
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { CHUNK_BYTES } from "../core/limits.ts";
+import { decodeHaveMap, encodeHaveMap } from "../core/have_map.ts";
+import { RedeError } from "../core/errors.ts";
+import { PartialHoldings } from "../net/tracker_partials.ts";
+import { type Scene, sceneTest, sha256File, SOURCE } from "../testing/harness.ts";
+import { startInProcessPeer } from "./_hostile.ts";
+
+const MIB = 1024 * 1024;
+const SAVED = /^(Saved '|error: )/;
+
+function swarm(name: string, fn: (s: Scene) => Promise<void>): void {
+  sceneTest(SOURCE, `swarm: ${name}`, fn);
+}
+
+/** Bytes each source sent, from the `sources:` line. */
+function contributions(lines: string[]): Map<string, number> {
+  const line = lines.find((l) => l.startsWith("  sources: ")) ?? "";
+  const out = new Map<string, number>();
+  for (const part of line.slice("  sources: ".length).split(", ")) {
+    const m = /^(\S+) ([\d.]+) (B|KiB|MiB|GiB)$/.exec(part);
+    if (m) out.set(m[1], Number(m[2]) * { B: 1, KiB: 1024, MiB: MIB, GiB: 1024 * MIB }[m[3]]!);
+  }
+  return out;
+}
+
+swarm("a peer serves verified chunks of a download it has not finished", async (s) => {
+  const t = await s.tracker();
+  const data = await s.file(32 * MIB, 21); // 8 chunks.
+  // The one whole source is slow: the first downloader is still at it when the second starts.
+  const seed = await s.peer(t.port, await s.seedHome(data, "f.bin"), ["--max-upload-rate", "2MB"]);
+  const aHome = await s.home();
+  const a = await s.peer(t.port, aHome, ["--verbose"]);
+  const bHome = await s.home();
+  const b = await s.peer(t.port, bHome, ["--verbose"]);
+  const aMark = a.mark();
+  await a.send("get f.bin");
+  await a.waitFor(/^ {2}chunk \d+ in \(2 of 8\)/, aMark, 30_000);
+  const bMark = b.mark();
+  await b.send("get f.bin");
+  // The second gets a chunk from the first while the first still downloads.
+  const fromA = new RegExp(`^ {2}chunk \\d+ in \\(\\d+ of 8\\) from 127\\.0\\.0\\.1:${a.port}$`);
+  await b.waitFor(fromA, bMark, 60_000);
+  assert.ok(!a.since(aMark).some((l) => SAVED.test(l)), "the first had not finished yet");
+  const bDone = await b.waitFor(SAVED, bMark, 120_000);
+  assert.match(bDone.input!, /^Saved 'f\.bin'/);
+  const aDone = await a.waitFor(SAVED, aMark, 120_000);
+  assert.match(aDone.input!, /^Saved 'f\.bin'/);
+  await b.waitFor(/^ {2}sources: /, bMark);
+  const bySource = contributions(b.since(bMark));
+  assert.ok((bySource.get(`127.0.0.1:${a.port}`) ?? 0) >= CHUNK_BYTES, [...bySource].join());
+  assert.equal(await sha256File(join(bHome.dir, "f.bin")), await sha256File(data));
+  assert.equal(await sha256File(join(aHome.dir, "f.bin")), await sha256File(data));
+  void seed;
+});
+
+swarm("a holder in part that sends chunks that do not match is dropped", async (s) => {
+  const t = await s.tracker();
+  const data = await s.file(16 * MIB, 22);
+  const liarHome = await s.seedHome(data, "f.bin");
+  const liar = await startInProcessPeer(
+    s,
+    t.port,
+    liarHome,
+    "partial-liar",
+    async (read, r, i, b) => {
+      const n = await read(r, i, b);
+      b[0] ^= 0xff;
+      return n;
+    },
+    true,
+  );
+  const seed = await s.peer(t.port, await s.seedHome(data, "f.bin"), ["--max-upload-rate", "8MB"]);
+  const downHome = await s.home();
+  const down = await s.peer(t.port, downHome, ["--verbose"]);
+  const mark = down.mark();
+  await down.send("get f.bin");
+  const done = await down.waitFor(SAVED, mark, 60_000);
+  assert.match(done.input!, /^Saved 'f\.bin'/);
+  const dropped = down.since(mark).find((l) => l.startsWith(`Dropped source 127.0.0.1:${liar}`));
+  assert.ok(dropped, down.since(mark).join("\n"));
+  assert.match(dropped, /does not match its hash/);
+  assert.equal(await sha256File(join(downHome.dir, "f.bin")), await sha256File(data));
+  void seed;
+});
+
+Deno.test("have-maps: round trip, and a map of the wrong length or with spare bits is refused", () => {
+  const map = encodeHaveMap([0, 3, 9], 10);
+  assert.deepEqual([...decodeHaveMap(map, 10)], [0, 3, 9]);
+  const bad = (m: string, n: number) =>
+    assert.throws(
+      () => decodeHaveMap(m, n),
+      (e) => e instanceof RedeError && e.code === "BAD_PEER",
+    );
+  bad(map, 20); // Too short for 20 chunks.
+  bad(map, 4); // Too long for 4.
+  bad(encodeHaveMap(Array.from({ length: 16 }, (_, i) => i), 16), 10); // Bits past chunk 9.
+});
+
+Deno.test("the tracker keeps a few partial holdings a peer, counts no impossible one", () => {
+  const held = new PartialHoldings<{ ip: string; port: number; id: string }>();
+  const peer = { ip: "127.0.0.1", port: 1, id: "a".repeat(64) };
+  const root = (n: number) => n.toString(16).padStart(64, "0");
+  const list = Array.from(
+    { length: 10 },
+    (_, n) => ({ root: root(n), size: 8 * CHUNK_BYTES, have: 3 }),
+  );
+  held.set(peer, [{ root: root(99), size: CHUNK_BYTES, have: 2 }, ...list]);
+  assert.deepEqual(held.holders(root(99), [], 10), []); // 2 chunks of a 1-chunk content.
+  assert.equal(held.holders(root(0), [], 10)[0].have, 3);
+  assert.deepEqual(held.holders(root(4), [], 10), []); // Past the four kept.
+  held.drop(peer);
+  assert.deepEqual(held.holders(root(0), [], 10), []);
+});

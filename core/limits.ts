@@ -208,6 +208,27 @@ export const MAX_DESCRIBE_HOLDERS = 16;
  */
 export const ROOM_SLACK_BYTES = 1024 * 1024;
 
+// --- Hand-in (issue 9): drop boxes and receipts ------------------------------------------
+
+/** Files one `hand_in` may name; a longer list is refused as malformed. */
+export const MAX_HAND_IN_FILES = 256;
+/** Bytes all the files of one hand-in may hold together; more is refused. */
+export const MAX_HAND_IN_BYTES = 8 * 1024 * 1024 * 1024;
+/** Longest box name, in UTF-8 bytes (a box name is one part of a shared name). */
+export const MAX_BOX_NAME_BYTES = 64;
+/** Largest receipt file read (a receipt with its certificate takes about 1.5 KiB). */
+export const MAX_RECEIPT_BYTES = 16 * 1024;
+/** Receipts `receipts` reads and lists at most, the newest. */
+export const MAX_RECEIPTS_LISTED = 1000;
+/** Hand-ins a collector serves at once, from everyone; more are answered BUSY. */
+export const HAND_INS_AT_ONCE = 8;
+/** Hand-ins under way from one sender (one ID) at a collector; more are answered BUSY. */
+export const HAND_INS_PER_SENDER = 2;
+/** Hand-ins under way from one source address at a collector; more are answered BUSY. */
+export const HAND_INS_PER_SOURCE = 4;
+/** Files one box records (this session); a hand-in beyond is answered BUSY. */
+export const MAX_BOX_ARRIVALS = 10_000;
+
 // --- The shell -----------------------------------------------------------------------------
 
 /** Lines of shell history kept (for this session). */
@@ -254,6 +275,12 @@ export interface Timings {
    * ones asked before have not answered (a holder that fails makes the next one start at once).
    */
   describeStaggerMs: number;
+  /**
+   * Hand-in: the longest a collector spends on one hand-in (fetching all its files from the
+   * sender); files not in by then are answered `not_received`. A sender waits this long, and
+   * `replyMs` more, for each answer.
+   */
+  handInMs: number;
 }
 
 /** The timings rede-p2p runs with. */
@@ -273,6 +300,7 @@ export const DEFAULT_TIMINGS: Readonly<Timings> = Object.freeze({
   queueMs: 300_000,
   busyDelaysMs: [1_000, 2_000, 4_000, 8_000, 16_000],
   describeStaggerMs: 250,
+  handInMs: 15 * 60_000,
 });
 
 /** The default timings with some replaced. */

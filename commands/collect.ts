@@ -53,8 +53,10 @@ export const collect: Command = {
     const known = collector.box(name);
     if (known?.open) return await show(session, known, ctx);
     const box = await collector.open(name);
+    const self = session.node.tracker.self; // Where others reach this peer, as the tracker sees.
+    const here = self ? { host: self.ip, port: self.port } : session.node.server.address;
     ctx.out(
-      `Box '${box.name}' open at ${formatAddress(session.node.server.address)}: hand-ins land in ` +
+      `Box '${box.name}' open at ${formatAddress(here)}: hand-ins land in ` +
         `${collector.folderOf(box.name)}/<sender>/ and are not shared; ` +
         `'collect ${box.name}' shows them, 'collect --close ${box.name}' closes it`,
     );

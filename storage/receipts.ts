@@ -51,9 +51,9 @@ export async function readReceipt(path: string): Promise<Receipt> {
     new RedeError("BAD_INPUT", `Receipt '${path}': ${why}`, { cause });
   let text: string;
   try {
+    // Checked before it is opened: opening a named pipe would wait for a writer.
+    if (!(await Deno.stat(path)).isFile) throw bad("not a file");
     using file = await Deno.open(path, { read: true });
-    const st = await file.stat();
-    if (!st.isFile) throw bad("not a file");
     const buf = new Uint8Array(MAX_RECEIPT_BYTES + 1);
     const n = await readFull(file, buf);
     if (n > MAX_RECEIPT_BYTES) throw bad(`larger than ${MAX_RECEIPT_BYTES} bytes`);

@@ -263,17 +263,21 @@ export class Collector {
       for (const file of files) {
         if (ch.closed) break;
         const where = `Box '${box.name}': '${file.name}' from ${sender.name}`;
+        let arrival: Arrival;
         try {
-          const arrival = await this.#fetch(box, sender, folder, file, stop.signal);
-          box.arrivals.push(arrival);
-          this.#node.log(`${where} is in (${file.size} bytes, stored as ${arrival.stored})`);
-          await ch.send({ t: "receipt", ...arrival.receipt });
+          arrival = await this.#fetch(box, sender, folder, file, stop.signal);
         } catch (err) {
           const why = whyNot(err, timedOut);
           const line = left ? "the sender left first" : errorLine(err);
           this.#node.log(`${where} not received: ${line}`);
           await ch.send({ t: "not_received", name: file.name, ...why }).catch(() => {});
+          continue;
         }
+        box.arrivals.push(arrival);
+        this.#node.log(`${where} is in (${file.size} bytes, stored as ${arrival.stored})`);
+        await ch.send({ t: "receipt", ...arrival.receipt }).catch(() => {
+          this.#node.log(`${where}: its receipt could not be sent (the sender left)`);
+        });
       }
     } finally {
       clearTimeout(late);

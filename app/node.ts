@@ -50,6 +50,8 @@ export class Node {
   readonly firstReport: IndexReport;
   /** This peer's identity and, once admitted, its network. */
   readonly trust: Trust;
+  /** Where background events go (the shell prints them between prompts). */
+  readonly log: (line: string) => void;
   #rescan: ReturnType<typeof setInterval>;
   #manifestEdits = new SerialQueue();
 
@@ -67,6 +69,7 @@ export class Node {
     this.swarm = swarm;
     this.firstReport = report;
     this.trust = trust;
+    this.log = opts.log;
     this.timings = timings(opts.timings);
     this.name = (opts.name ?? defaultName()).slice(0, MAX_PEER_NAME_CHARS);
     this.server = server;

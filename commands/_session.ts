@@ -5,6 +5,7 @@
 import { RedeError } from "../core/errors.ts";
 import { MAX_PEER_NAME_CHARS } from "../core/limits.ts";
 import { remoteText } from "../core/terminal.ts";
+import { Collector } from "../app/collect.ts";
 import { Fetcher } from "../app/fetch.ts";
 import type { Node } from "../app/node.ts";
 import { type Address, formatAddress, parseHostPort } from "../net/address.ts";
@@ -14,6 +15,8 @@ export class Session {
   readonly node: Node;
   /** This session's downloads. */
   readonly fetcher: Fetcher;
+  /** This peer's drop boxes (`collect`), and the handler of hand-ins to them. */
+  readonly collector: Collector;
   readonly verbose: boolean;
   /** Whether a person types at a terminal (live progress bars) or a script pipes commands. */
   interactive = false;
@@ -30,6 +33,7 @@ export class Session {
   constructor(node: Node, verbose: boolean) {
     this.node = node;
     this.fetcher = new Fetcher(node);
+    this.collector = new Collector(node);
     this.verbose = verbose;
   }
 

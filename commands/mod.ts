@@ -3,26 +3,34 @@
  * are built from it. Adding a verb means one module in this folder and one line here.
  */
 import type { Command } from "./_command.ts";
+import { collect } from "./collect.ts";
 import { downloads } from "./downloads.ts";
 import { find } from "./find.ts";
 import { get } from "./get.ts";
+import { handIn } from "./hand_in.ts";
 import { help } from "./help.ts";
 import { id } from "./id.ts";
 import { join } from "./join.ts";
 import { ls } from "./ls.ts";
 import { peers } from "./peers.ts";
 import { quit } from "./quit.ts";
+import { receipts } from "./receipts.ts";
 import { serve } from "./serve.ts";
+import { verifyReceipt } from "./verify_receipt.ts";
 
 export const COMMANDS: readonly Command[] = [
   serve,
   join,
   id,
+  verifyReceipt,
   peers,
   ls,
   find,
   get,
   downloads,
+  collect,
+  handIn,
+  receipts,
   help,
   quit,
 ];

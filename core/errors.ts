@@ -22,6 +22,8 @@ export const WIRE_CODES = [
   "WRONG_CODE",
   /** Peer: the client shows no valid membership of this network (issue 8). */
   "NOT_MEMBER",
+  /** Peer: no open drop box of that name for a hand-in (issue 9). */
+  "NO_BOX",
 ] as const;
 export type WireCode = (typeof WIRE_CODES)[number];
 

@@ -216,6 +216,27 @@ export const ROOM_SLACK_BYTES = 1024 * 1024;
  */
 export const MAX_PARTIALS_PER_PEER = 4;
 
+// --- Hand-in (issue 9): drop boxes and receipts ------------------------------------------
+
+/** Files one `hand_in` may name; a longer list is refused as malformed. */
+export const MAX_HAND_IN_FILES = 256;
+/** Bytes all the files of one hand-in may hold together; more is refused. */
+export const MAX_HAND_IN_BYTES = 8 * 1024 * 1024 * 1024;
+/** Longest box name, in UTF-8 bytes (a box name is one part of a shared name). */
+export const MAX_BOX_NAME_BYTES = 64;
+/** Largest receipt file read (a receipt with its certificate takes about 1.5 KiB). */
+export const MAX_RECEIPT_BYTES = 16 * 1024;
+/** Receipts `receipts` reads and lists at most, the newest. */
+export const MAX_RECEIPTS_LISTED = 1000;
+/** Hand-ins a collector serves at once, from everyone; more are answered BUSY. */
+export const HAND_INS_AT_ONCE = 8;
+/** Hand-ins under way from one sender (one ID) at a collector; more are answered BUSY. */
+export const HAND_INS_PER_SENDER = 2;
+/** Hand-ins under way from one source address at a collector; more are answered BUSY. */
+export const HAND_INS_PER_SOURCE = 4;
+/** Files one box records (this session); a hand-in beyond is answered BUSY. */
+export const MAX_BOX_ARRIVALS = 10_000;
+
 // --- The shell -----------------------------------------------------------------------------
 
 /** Lines of shell history kept (for this session). */
@@ -276,6 +297,12 @@ export interface Timings {
   holdersRefreshMs: number;
   /** Swarming, peer: least time between two reports of its partial contents to the tracker. */
   partialsReportMs: number;
+  /**
+   * Hand-in: the longest a collector spends on one hand-in (fetching all its files from the
+   * sender); files not in by then are answered `not_received`. A sender waits this long, and
+   * `replyMs` more, for each answer.
+   */
+  handInMs: number;
 }
 
 /** The timings rede-p2p runs with. */
@@ -299,6 +326,7 @@ export const DEFAULT_TIMINGS: Readonly<Timings> = Object.freeze({
   haveIdleMs: 30_000,
   holdersRefreshMs: 2_000,
   partialsReportMs: 1_000,
+  handInMs: 15 * 60_000,
 });
 
 /** The default timings with some replaced. */

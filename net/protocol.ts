@@ -19,10 +19,12 @@ import {
   ShareName,
 } from "../core/content.ts";
 import { RedeError, WIRE_CODES } from "../core/errors.ts";
+import { BoxName, RECEIPT_FIELDS } from "../core/receipt.ts";
 import { remoteText } from "../core/terminal.ts";
 import {
   MAX_FIND_TEXT_CHARS,
   MAX_FRAME_BYTES,
+  MAX_HAND_IN_FILES,
   MAX_HEARTBEAT_MS,
   MIN_HEARTBEAT_MS,
   PROTOCOL_APP,
@@ -172,6 +174,18 @@ const MESSAGES = {
   chunk_data: msg("chunk_data", { root: Hash, index: Count, size: Count }),
   // Before the `chunk_data` of a request that waits for an upload slot, and again as it moves up.
   queued: msg("queued", { root: Hash, index: Count, position: v.pipe(Count, v.minValue(1)) }),
+  // Hand-in (issue 9): a member hands files in to a drop box; for each, in the order they are
+  // in, the collector answers a signed `receipt` or `not_received` (docs/PROTOCOL.md, Hand-in).
+  hand_in: msg("hand_in", {
+    box: BoxName,
+    files: v.pipe(v.array(FileSummary), v.minLength(1), v.maxLength(MAX_HAND_IN_FILES)),
+  }),
+  receipt: msg("receipt", RECEIPT_FIELDS),
+  not_received: msg("not_received", {
+    name: ShareName,
+    code: v.fallback(v.picklist(WIRE_CODES), "INTERNAL"),
+    message: v.string(),
+  }),
 };
 
 type Schemas = typeof MESSAGES;

@@ -42,13 +42,22 @@ Deno.test("the registry lists every verb once, each with help text", () => {
     assert.ok(c.summary.length > 0 && !c.summary.includes("\n"), `${c.name}: one-line summary`);
     assert.ok(c.scopes.length > 0, `${c.name}: has a scope`);
   }
-  assert.deepEqual(CLI_COMMANDS.map((c) => c.name), ["serve", "join", "id", "help"]);
+  assert.deepEqual(CLI_COMMANDS.map((c) => c.name), [
+    "serve",
+    "join",
+    "id",
+    "verify-receipt",
+    "help",
+  ]);
   assert.deepEqual(SHELL_COMMANDS.map((c) => c.name), [
     "peers",
     "ls",
     "find",
     "get",
     "downloads",
+    "collect",
+    "hand-in",
+    "receipts",
     "help",
     "quit",
   ]);

@@ -9,6 +9,7 @@ import { Node } from "../app/node.ts";
 import { formatAddress, parseHostPort, parsePort } from "../net/address.ts";
 import { type Command, UsageError } from "./_command.ts";
 import { listenSignals, runShell } from "./_shell.ts";
+import { receivePushes } from "./_push_view.ts";
 import { Session } from "./_session.ts";
 
 function parseBytes(text: string): number | null {
@@ -60,6 +61,10 @@ export const join: Command = {
       description: "the network's join code (asked at a terminal when needed)",
     },
     "no-shell": { type: "boolean", description: "share only, no prompt, until Ctrl-C" },
+    "accept-push": {
+      type: "boolean",
+      description: "accept every file another peer pushes, without asking",
+    },
     verbose: { type: "boolean", short: "v", description: "log refused requests and error details" },
   },
   examples: [
@@ -67,6 +72,7 @@ export const join: Command = {
     "join 192.168.0.10:9450 --name ana",
     "join [::1]:9450 --dir ./shared --manifest ./shared.txt",
     "join 192.168.0.10 --code 4821-0937",
+    "join 192.168.0.10 --no-shell --accept-push",
   ],
   async run({ args, options }, ctx) {
     const { host, port } = parseHostPort(args[0], DEFAULT_TRACKER_PORT);
@@ -117,6 +123,11 @@ export const join: Command = {
       throw err;
     }
     const session = new Session(node, options.verbose === true);
+    session.say = (line) => log(line);
+    const pushes = receivePushes(session, {
+      acceptAll: options["accept-push"] === true,
+      shell: options["no-shell"] !== true,
+    }, (line) => log(line));
     let status = 0;
     try {
       if (options["no-shell"]) {
@@ -140,6 +151,7 @@ export const join: Command = {
       }
     } finally {
       log = (line) => ctx.out(line);
+      pushes.close();
       try {
         await node.close();
         ctx.out("Left the tracker. Bye.");

@@ -11,6 +11,7 @@ import { id } from "./id.ts";
 import { join } from "./join.ts";
 import { ls } from "./ls.ts";
 import { peers } from "./peers.ts";
+import { push } from "./push.ts";
 import { quit } from "./quit.ts";
 import { serve } from "./serve.ts";
 
@@ -22,6 +23,7 @@ export const COMMANDS: readonly Command[] = [
   ls,
   find,
   get,
+  push,
   downloads,
   help,
   quit,

@@ -35,7 +35,7 @@ async function listedCert(addr: Address, trust: Trust): Promise<string | undefin
  * aborts (the caller no longer needs this peer), the connection is closed at once, whatever it
  * was waiting for.
  */
-async function open(
+export async function open(
   addr: Address,
   trust: Trust,
   t: Timings,

@@ -48,6 +48,7 @@ Deno.test("the registry lists every verb once, each with help text", () => {
     "ls",
     "find",
     "get",
+    "push",
     "downloads",
     "help",
     "quit",

@@ -1,0 +1,225 @@
+/**
+ * Push, end to end: real `serve` and `join` processes on 127.0.0.1, a pusher whose shell is fed
+ * through its input, targets that accept on their own (`--accept-push`) or are asked at their
+ * prompt, and a hand-built client that sends hostile offers. No sleeps: every wait is on a line
+ * printed or a message received.
+ */
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { memberChannel, memberOf } from "../testing/raw_client.ts";
+import {
+  type PeerSetup,
+  run,
+  type Scene,
+  sceneTest,
+  sha256File,
+  SOURCE,
+  writeRandomFile,
+} from "../testing/harness.ts";
+import type { Message } from "../net/protocol.ts";
+import { PUSH_MAX_FILES } from "../core/limits.ts";
+
+const SUMMARY = /^Pushed .* to \d+ peer\(s\): /;
+const ROOT = "a".repeat(64);
+
+async function listing(dir: string): Promise<string[]> {
+  const out = [];
+  for await (const e of Deno.readDir(dir)) out.push(e.name);
+  return out.sort();
+}
+
+/** A home sharing `prova.pdf` (6 MiB: two chunks) and a folder `fotos` of two files. */
+async function pusherHome(s: Scene): Promise<PeerSetup> {
+  const h = await s.home({ "notes.txt": "only for one" });
+  await writeRandomFile(join(h.dir, "prova.pdf"), 6 * 1024 * 1024, 9);
+  await Deno.mkdir(join(h.dir, "fotos"));
+  await Deno.writeTextFile(join(h.dir, "fotos", "a.jpg"), "first photo");
+  await Deno.writeTextFile(join(h.dir, "fotos", "b.jpg"), "second photo");
+  await Deno.writeTextFile(
+    h.manifest,
+    "notes.txt share/notes.txt\nprova.pdf share/prova.pdf\nfotos share/fotos\n",
+  );
+  return h;
+}
+
+/** The row of `name` in the pusher's final table: its state and rate cells. */
+function row(lines: string[], name: string): string | undefined {
+  return lines.findLast((l) => new RegExp(`^│ ${name} +│`).test(l));
+}
+
+sceneTest(SOURCE, "push: two peers accept on their own, one declines at its prompt", async (s) => {
+  const t = await s.tracker();
+  const anaHome = await pusherHome(s);
+  const ana = await s.peer(t.port, anaHome, ["--name", "ana"]);
+  const bHome = await s.home();
+  await s.peer(t.port, bHome, ["--name", "bruno", "--accept-push"]);
+  const cHome = await s.home();
+  const carla = await s.peer(t.port, cHome, ["--name", "carla", "--accept-push"]);
+  const dHome = await s.home();
+  const dani = await s.peer(t.port, dHome, ["--name", "dani"]);
+
+  const mark = ana.mark();
+  const daniMark = dani.mark();
+  await ana.send("push prova.pdf");
+  // Dani is asked at its prompt, with the pusher's name as the tracker lists it.
+  await dani.waitFor(/^ana offers 'prova\.pdf' \(6 MiB\)\. Accept\? \[y\/N\]$/, daniMark);
+  await dani.send("n");
+  await dani.waitFor(/^Declined ana's offer of 'prova\.pdf'$/, daniMark);
+  await ana.waitFor(SUMMARY, mark, 30_000);
+  const out = ana.since(mark);
+  assert.ok(
+    out.includes("Pushed 'prova.pdf' (6 MiB) to 3 peer(s): 2 got it intact, 1 declined, 0 failed"),
+    out.join("\n"),
+  );
+  assert.ok(out.some((l) => /^Declined: dani \(127\.0\.0\.1:\d+\)$/.test(l)), out.join("\n"));
+  assert.match(row(out, "bruno")!, /│ done +│ .*\/s/);
+  assert.match(row(out, "carla")!, /│ done +│/);
+  assert.match(row(out, "dani")!, /│ declined +│/);
+  // Plain lines (not a terminal): one per change of state.
+  assert.ok(out.some((l) => /^dani \(127\.0\.0\.1:\d+\): declined$/.test(l)), out.join("\n"));
+
+  const want = await sha256File(join(anaHome.dir, "prova.pdf"));
+  for (const h of [bHome, cHome]) {
+    assert.equal(await sha256File(join(h.dir, "prova.pdf")), want);
+  }
+  assert.deepEqual(await listing(dHome.dir), [], "nothing at the peer that declined");
+  // The answer was not run as a command, and the shells go on.
+  assert.ok(!dani.since(daniMark).some((l) => /Unknown verb/.test(l)));
+  await carla.waitFor(/^Received 'prova\.pdf' \(6 MiB\) pushed by ana in [\d.]+ s; verified$/);
+  await run(dani, "peers", /^\d+ peer\(s\) connected/);
+});
+
+sceneTest(SOURCE, "push: to the peers named only, a folder included", async (s) => {
+  const t = await s.tracker();
+  const ana = await s.peer(t.port, await pusherHome(s), ["--name", "ana"]);
+  const bHome = await s.home();
+  const bruno = await s.peer(t.port, bHome, ["--name", "bruno", "--accept-push"]);
+  const cHome = await s.home();
+  await s.peer(t.port, cHome, ["--name", "carla", "--accept-push"]);
+
+  // By name.
+  let out = await run(ana, "push notes.txt bruno", SUMMARY, 30_000);
+  assert.equal(
+    out.at(-1),
+    "Pushed 'notes.txt' (12 B) to 1 peer(s): 1 got it intact, 0 declined, 0 failed",
+  );
+  assert.equal(await Deno.readTextFile(join(bHome.dir, "notes.txt")), "only for one");
+  // By address: a folder, its files in a folder of the same name.
+  out = await run(ana, `push fotos 127.0.0.1:${bruno.port}`, SUMMARY, 30_000);
+  assert.match(
+    out.at(-1)!,
+    /^Pushed the folder 'fotos' \(2 file\(s\), 23 B\) to 1 peer\(s\): 1 got/,
+  );
+  assert.equal(await Deno.readTextFile(join(bHome.dir, "fotos", "b.jpg")), "second photo");
+  assert.deepEqual(await listing(cHome.dir), [], "nothing at the peer not named");
+
+  // A name this peer does not share, and a peer that is not there: one line each.
+  out = await run(ana, "push nada.txt", /^error: /);
+  assert.equal(out.at(-1), "error: This peer shares no file or folder named 'nada.txt'");
+  out = await run(ana, "push notes.txt nobody", /^error: /);
+  assert.match(out.at(-1)!, /^error: No peer at nobody is registered with the tracker/);
+});
+
+sceneTest(SOURCE, "push: Ctrl-C or the pusher leaving withdraws the question", async (s) => {
+  const t = await s.tracker();
+  const ana = await s.peer(t.port, await pusherHome(s), ["--name", "ana"]);
+  const dHome = await s.home();
+  const dani = await s.peer(t.port, dHome, ["--name", "dani"]);
+
+  let mark = ana.mark();
+  let daniMark = dani.mark();
+  await ana.send("push prova.pdf");
+  await dani.waitFor(/^ana offers 'prova\.pdf' .* Accept\? \[y\/N\]$/, daniMark);
+  await ana.waitFor(/^dani \(127\.0\.0\.1:\d+\): asked$/, mark);
+  ana.kill("SIGINT"); // Ctrl-C in the piped shell: ends the push, not the shell.
+  await dani.waitFor(/^ana withdrew the offer of 'prova\.pdf'$/, daniMark);
+  await ana.waitFor(SUMMARY, mark);
+  const out = ana.since(mark);
+  assert.ok(out.some((l) => /^Withdrawn from: dani \(127\.0\.0\.1:\d+\)$/.test(l)), out.join("\n"));
+  assert.equal(
+    out.at(-1),
+    "Pushed 'prova.pdf' (6 MiB) to 1 peer(s): 0 got it intact, 0 declined, 0 failed",
+  );
+  // The question is gone: the next line is a command again.
+  await run(dani, "y", /^error: Unknown verb 'y'/);
+
+  // The pusher's process ends while the question waits: withdrawn too.
+  mark = ana.mark();
+  daniMark = dani.mark();
+  await ana.send("push notes.txt");
+  await dani.waitFor(/^ana offers 'notes\.txt' \(12 B\)\. Accept\? \[y\/N\]$/, daniMark);
+  await ana.stop();
+  await dani.waitFor(/^ana withdrew the offer of 'notes\.txt'$/, daniMark);
+  await run(dani, "y", /^error: Unknown verb 'y'/);
+  assert.deepEqual(await listing(dHome.dir), []);
+});
+
+sceneTest(
+  SOURCE,
+  "push: hostile offers are refused in one line and nothing is written",
+  async (s) => {
+    const t = await s.tracker();
+    const home = await s.home();
+    // Even a peer that accepts every push takes nothing from these.
+    const target = await s.peer(t.port, home, ["--name", "lab", "--accept-push"]);
+    const mark = target.mark();
+    const ch = await memberChannel(target.port, await memberOf(t.port));
+    const send = (m: unknown) => ch.send(m as Message);
+    const refusal = async (m: unknown) => {
+      await send(m);
+      const reply = await ch.recv(10_000);
+      assert.equal(reply?.t, "error", JSON.stringify(reply));
+      return reply as Extract<Message, { t: "error" }>;
+    };
+    try {
+      // An unsafe name, in the offer's name or in a file's: BAD_NAME, the connection goes on.
+      for (const name of ["../escape.txt", "/etc/passwd", "a\u001b[2J"]) {
+        const e = await refusal({ t: "offer", name, files: [{ name, size: 1, root: ROOT }] });
+        assert.equal(e.code, "BAD_NAME", e.message);
+        assert.doesNotMatch(e.message, /\n/);
+      }
+      let e = await refusal({
+        t: "offer",
+        name: "fotos",
+        files: [{ name: "fotos/../../x", size: 1, root: ROOT }],
+      });
+      assert.equal(e.code, "BAD_NAME");
+      // Files outside the name offered, or one name twice: BAD_REQUEST.
+      e = await refusal({
+        t: "offer",
+        name: "fotos",
+        files: [{ name: "a.txt", size: 1, root: ROOT }],
+      });
+      assert.equal(e.code, "BAD_REQUEST");
+      assert.match(e.message, /files outside it/);
+      const twice = { name: "fotos/a.jpg", size: 1, root: ROOT };
+      e = await refusal({ t: "offer", name: "fotos", files: [twice, twice] });
+      assert.match(e.message, /names a file twice/);
+      // A well-formed offer from a member the tracker does not list: refused, not asked.
+      e = await refusal({
+        t: "offer",
+        name: "x.txt",
+        files: [{ name: "x.txt", size: 1, root: ROOT }],
+      });
+      assert.equal(e.code, "BAD_REQUEST");
+      assert.match(e.message, /tracker does not list you/);
+      // Too many files: the frame itself is refused and the connection closed.
+      const files = Array.from({ length: PUSH_MAX_FILES + 1 }, (_, i) => ({
+        name: `d/f${i}`,
+        size: 1,
+        root: ROOT,
+      }));
+      e = await refusal({ t: "offer", name: "d", files });
+      assert.equal(e.code, "BAD_FRAME");
+      assert.match(e.message, /at most 1000 files/);
+      assert.equal(await ch.recv(10_000).catch(() => null), null, "closed after a bad frame");
+    } finally {
+      ch.close();
+    }
+    assert.deepEqual(await listing(home.dir), [], "nothing written");
+    assert.ok(
+      !target.since(mark).some((l) => /offer|Accepted/.test(l)),
+      "no question, no download",
+    );
+  },
+);

@@ -240,14 +240,22 @@ export class PushReceiver {
     }
   }
 
-  /** Gives the pusher a moment to close after the last status, then closes. */
+  /**
+   * Gives the pusher a moment to close after the last status (it closes as soon as it has read
+   * it), then closes; at once when this peer is leaving.
+   */
   async #end(ch: Channel, gone: Promise<void>): Promise<void> {
     let timer: ReturnType<typeof setTimeout> | undefined;
+    const stop = this.#stop.signal;
+    const close = () => ch.close();
+    stop.addEventListener("abort", close, { once: true });
+    if (stop.aborted) close();
     await Promise.race([
       gone,
       new Promise<void>((resolve) => (timer = setTimeout(resolve, this.#node.timings.replyMs))),
     ]);
     clearTimeout(timer);
+    stop.removeEventListener("abort", close);
     ch.close();
   }
 }

@@ -23,7 +23,9 @@ export const join: Command = {
   description: "Opens a listener for other peers (a free port unless --listen-port), registers\n" +
     "it with the tracker at HOST (port 9450 unless HOST:PORT; IPv6 as [::1]:9450), shares the\n" +
     "files listed in the manifest, and opens a shell. With a pipe as input, runs one command a\n" +
-    "line and exits at the end, with status 1 if any failed.",
+    "line and exits at the end, with status 1 if any failed. A file another peer pushes is\n" +
+    "asked about at the prompt (the next line answers), taken without asking with\n" +
+    "--accept-push, and declined with --no-shell alone.",
   args: [{ name: "tracker", description: "HOST or HOST:PORT of the tracker" }],
   options: {
     dir: {

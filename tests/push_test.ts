@@ -8,6 +8,9 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { memberChannel, memberOf } from "../testing/raw_client.ts";
 import {
+  codeOf,
+  guard,
+  IDENTITY_HOME,
   type PeerSetup,
   run,
   type Scene,
@@ -17,7 +20,12 @@ import {
   writeRandomFile,
 } from "../testing/harness.ts";
 import type { Message } from "../net/protocol.ts";
-import { PUSH_MAX_FILES } from "../core/limits.ts";
+import { open } from "../net/peer_client.ts";
+import { PUSH_MAX_FILES, type Timings } from "../core/limits.ts";
+import { Fetcher } from "../app/fetch.ts";
+import { Node } from "../app/node.ts";
+import { offerOf, pushOffer, type Target } from "../app/push.ts";
+import { type AcceptPolicy, type PushEvent, PushReceiver } from "../app/push_receiver.ts";
 
 const SUMMARY = /^Pushed .* to \d+ peer\(s\): /;
 const ROOT = "a".repeat(64);
@@ -221,5 +229,116 @@ sceneTest(
       !target.since(mark).some((l) => /offer|Accepted/.test(l)),
       "no question, no download",
     );
+  },
+);
+
+/** A peer in this process, joined to the tracker on `trackerPort`. */
+async function nodeIn(
+  s: Scene,
+  trackerPort: number,
+  home: PeerSetup,
+  timings: Partial<Timings> = {},
+): Promise<Node> {
+  const node = await Node.start({
+    tracker: { host: "127.0.0.1", port: trackerPort },
+    dir: home.dir,
+    manifest: home.manifest,
+    listenHost: "127.0.0.1",
+    listenPort: 0,
+    log: () => {},
+    code: () => Promise.resolve(codeOf(trackerPort)!),
+    home: IDENTITY_HOME,
+    timings,
+  });
+  s.defer(() => node.close());
+  await node.tracker.start();
+  return node;
+}
+
+/** A target in this process that takes offers by `accept`, its events kept. */
+async function targetIn(
+  s: Scene,
+  trackerPort: number,
+  accept: AcceptPolicy,
+  timings: Partial<Timings> = {},
+): Promise<{ node: Node; home: PeerSetup; events: PushEvent[]; target: Target }> {
+  const home = await s.home();
+  const node = await nodeIn(s, trackerPort, home, timings);
+  const events: PushEvent[] = [];
+  const receiver = PushReceiver.attach(node, new Fetcher(node), {
+    accept,
+    onEvent: (e) => events.push(e),
+  });
+  s.defer(() => Promise.resolve(receiver.close()));
+  const address = {
+    host: "127.0.0.1",
+    port: node.server.address.port,
+    id: node.trust.creds.fingerprint,
+  };
+  return {
+    node,
+    home,
+    events,
+    target: { name: "target", address, state: "connecting", received: 0, rate: 0 },
+  };
+}
+
+sceneTest(
+  SOURCE,
+  "push: no answer in time declines, and a late yes downloads nothing",
+  async (s) => {
+    const t = await s.tracker();
+    const ana = await nodeIn(s, t.port, await s.home({ "a.txt": "from ana" }));
+    let dismissed = false;
+    // Asked, never answered in time; the question is taken back; its late yes changes nothing.
+    const never: AcceptPolicy = (_, signal) =>
+      new Promise((resolve) =>
+        signal.addEventListener("abort", () => {
+          dismissed = true;
+          resolve(true);
+        })
+      );
+    const target = await targetIn(s, t.port, never, { pushAnswerMs: 300 });
+    const [r] = await guard(
+      pushOffer(ana, offerOf(ana.index.list(), "a.txt"), [target.target], {
+        signal: new AbortController().signal,
+      }),
+      "the push",
+    );
+    assert.equal(r.state, "declined");
+    assert.equal(r.note, "No answer in time");
+    assert.ok(dismissed, "the question was taken back");
+    assert.deepEqual(target.events.map((e) => e.kind === "declined" && e.why), ["timeout"]);
+    assert.deepEqual(await listing(target.home.dir), []);
+  },
+);
+
+sceneTest(
+  SOURCE,
+  "push: a pusher cannot swap other content in under the name offered",
+  async (s) => {
+    const t = await s.tracker();
+    // Ana shares a.txt, and offers a.txt with another root: the target asks Ana for that root
+    // (never for the name), nobody has it, and nothing is written.
+    const ana = await nodeIn(s, t.port, await s.home({ "a.txt": "not what was offered" }));
+    const target = await targetIn(s, t.port, "always");
+    const ch = await open(target.target.address, ana.trust, ana.timings);
+    try {
+      await ch.send({ t: "offer", name: "a.txt", files: [{ name: "a.txt", size: 5, root: ROOT }] });
+      const states = [];
+      while (true) {
+        const m = await ch.recv(10_000);
+        assert.equal(m?.t, "push_status", JSON.stringify(m));
+        if (m?.t !== "push_status") break;
+        states.push(m.state);
+        if (m.state === "failed") assert.equal(m.message, "no source shares it any more");
+        if (m.state === "failed" || m.state === "done" || m.state === "declined") break;
+      }
+      assert.deepEqual(states.filter((x) => x !== "downloading"), ["asked", "accepted", "failed"]);
+    } finally {
+      ch.close();
+    }
+    assert.deepEqual(target.events.map((e) => e.kind), ["accepted", "failed"]);
+    assert.ok(!(await listing(target.home.dir)).includes("a.txt"), "nothing under the name");
   },
 );

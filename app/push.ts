@@ -175,7 +175,9 @@ async function follow(
       since = now;
       from = received;
     }
-    const rate = since && now > since ? ((received - from) * 1000) / (now - since) : 0;
+    // The rate since it accepted; none for a `done` that says why (it had the files already).
+    const bytes = m.state === "done" ? offer.size : received;
+    const rate = since && now > since && !note ? ((bytes - from) * 1000) / (now - since) : 0;
     if (m.state === "done") return change({ state: "done", received: offer.size, rate, note });
     change({ state: m.state, received, rate: Math.max(0, rate), note });
     if (m.state === "declined" || m.state === "failed") return;

@@ -47,7 +47,8 @@ export type PushEvent =
   | { kind: "accepted"; offer: IncomingOffer; auto: boolean }
   | { kind: "declined"; offer: IncomingOffer; why: DeclineReason }
   | { kind: "withdrawn"; offer: IncomingOffer }
-  | { kind: "received"; offer: IncomingOffer; ms: number }
+  /** In, verified and shared; `already`: every file was here already (same content). */
+  | { kind: "received"; offer: IncomingOffer; ms: number; already: boolean }
   | { kind: "failed"; offer: IncomingOffer; errors: unknown[] };
 
 /**
@@ -217,11 +218,13 @@ export class PushReceiver {
     }));
     const sizes = new Map(jobs.map((j, i) => [j, offer.files[i].size]));
     const got = new Map<Job, number>();
+    let skipped = 0;
     const reporter = new Reporter(ch, offer.size);
     const onEvent = (e: FetchEvent) => {
       if (e.kind === "transfer" && e.event.kind === "progress") got.set(e.job, e.event.received);
       else if (e.kind === "skipped" || e.kind === "saved" || e.kind === "adopted") {
         got.set(e.job, sizes.get(e.job) ?? 0);
+        if (e.kind === "skipped") skipped++;
       }
       reporter.received = [...got.values()].reduce((a, b) => a + b, 0);
     };
@@ -232,8 +235,10 @@ export class PushReceiver {
       errors = [err];
     }
     if (errors.length === 0) {
-      this.#opts.onEvent({ kind: "received", offer, ms: performance.now() - started });
-      await reporter.end("done");
+      const ms = performance.now() - started;
+      const already = skipped === jobs.length;
+      this.#opts.onEvent({ kind: "received", offer, ms, already });
+      await reporter.end("done", already ? "It had it already" : undefined);
     } else {
       this.#opts.onEvent({ kind: "failed", offer, errors });
       await reporter.end("failed", failureText(errors, jobs.length));

@@ -5,11 +5,12 @@
  * printable here; shared names passed the name rule; every line passes the sanitiser again on
  * its way out (`_ui.ts`).
  */
+import Table from "cli-table3";
 import * as readline from "node:readline";
 import process from "node:process";
 import { errorLine } from "../core/errors.ts";
 import { MAX_PEER_NAME_CHARS } from "../core/limits.ts";
-import { remoteText, terminalText } from "../core/terminal.ts";
+import { printable, remoteText, terminalText } from "../core/terminal.ts";
 import type { Offer, Target } from "../app/push.ts";
 import {
   type AcceptPolicy,
@@ -19,7 +20,7 @@ import {
 } from "../app/push_receiver.ts";
 import { formatAddress } from "../net/address.ts";
 import type { Session } from "./_session.ts";
-import { bytes, rate, table } from "./_ui.ts";
+import { bytes, rate } from "./_ui.ts";
 
 /** A peer's name as the tracker listed it, made printable. */
 export function peerName(name: string): string {
@@ -74,7 +75,9 @@ export function pushEventLine(e: PushEvent): string {
     case "withdrawn":
       return `${who} withdrew the offer of '${e.offer.name}'`;
     case "received":
-      return `Received ${what} pushed by ${who} in ${(e.ms / 1000).toFixed(1)} s; verified`;
+      return e.already
+        ? `${what} pushed by ${who} is already here (same content); nothing to do`
+        : `Received ${what} pushed by ${who} in ${(e.ms / 1000).toFixed(1)} s; verified`;
     case "failed": {
       const n = e.errors.length;
       const count = e.offer.files.length > 1 ? ` (${n} of ${e.offer.files.length} files)` : "";
@@ -100,20 +103,35 @@ function declinedLine(why: string, who: string, offer: IncomingOffer): string {
 /** The state of a target as a cell: `downloading 42%`, `done`, ... */
 function stateText(t: Target, size: number): string {
   const pct = size > 0 ? Math.floor((t.received * 100) / size) : 100;
-  const state = t.state === "downloading" ? `downloading ${pct}%` : t.state;
+  const state = t.state === "downloading"
+    ? `downloading ${pct}%`
+    : t.state === "done" && t.note
+    ? `done (${t.note.toLowerCase()})`
+    : t.state;
   return t.unfollowed ? `${state} (not followed)` : state;
 }
 
-function rows(targets: Target[], size: number): string {
-  return table(
-    ["Peer", "Address", "State", "Rate"],
-    targets.map((t) => [
-      peerName(t.name),
-      formatAddress(t.address),
-      stateText(t, size),
-      t.state === "downloading" || t.state === "done" ? rate(t.rate, 1000) : "",
-    ]),
-  );
+/**
+ * The targets as a table, one line a row (no rules between rows, so that a class fits on a
+ * screen), at most `max` rows and a line saying how many more.
+ */
+function rows(targets: Target[], size: number, max = Infinity): string {
+  const t = new Table({
+    head: ["Peer", "Address", "State", "Rate"],
+    style: { head: [], border: [] },
+    chars: { "mid": "", "left-mid": "", "mid-mid": "", "right-mid": "" },
+  });
+  const shown = targets.slice(0, max);
+  for (const x of shown) {
+    t.push([
+      peerName(x.name),
+      formatAddress(x.address),
+      stateText(x, size),
+      (x.state === "downloading" || x.state === "done") && x.rate > 0 ? rate(x.rate, 1000) : "",
+    ].map(printable));
+  }
+  const more = targets.length - shown.length;
+  return t.toString() + (more > 0 ? `\n… and ${more} more` : "");
 }
 
 /**
@@ -153,7 +171,7 @@ export class PushBoard {
     const state = t.unfollowed ? "unfollowed" : t.state;
     if (this.#states.get(t) === state || (state === "downloading" && t.received === 0)) return;
     this.#states.set(t, state);
-    const note = t.note ? `: ${t.note}` : "";
+    const note = t.note && t.state !== "done" ? `: ${t.note}` : "";
     this.#out(
       `${peerName(t.name)} (${formatAddress(t.address)}): ${stateText(t, this.#size)}${note}`,
     );
@@ -163,12 +181,14 @@ export class PushBoard {
   stop(): void {
     clearTimeout(this.#timer);
     this.#timer = undefined;
-    if (this.#live) this.#draw();
+    if (this.#live) this.#draw(true);
     else this.#out(rows(this.#targets, this.#size));
   }
 
-  #draw(): void {
-    const text = rows(this.#targets, this.#size);
+  /** Draws the table over the last one; it is cut to the screen's height while it changes. */
+  #draw(final = false): void {
+    const max = final ? Infinity : Math.max(3, (process.stdout.rows ?? 24) - 8);
+    const text = rows(this.#targets, this.#size, max);
     if (this.#drawn > 0) {
       readline.moveCursor(process.stdout, 0, -this.#drawn);
       readline.cursorTo(process.stdout, 0);

@@ -112,6 +112,16 @@ sceneTest(SOURCE, "push: to the peers named only, a folder included", async (s) 
     "Pushed 'notes.txt' (12 B) to 1 peer(s): 1 got it intact, 0 declined, 0 failed",
   );
   assert.equal(await Deno.readTextFile(join(bHome.dir, "notes.txt")), "only for one");
+  // Again: the same content is already there, so it is done at once and nothing is copied.
+  const bMark = bruno.mark();
+  out = await run(ana, "push notes.txt bruno", SUMMARY, 30_000);
+  assert.match(out.at(-1)!, /: 1 got it intact, 0 declined, 0 failed$/);
+  assert.match(row(out, "bruno")!, /│ done \(it had it already\) +│ +│$/);
+  await bruno.waitFor(
+    /^'notes\.txt' \(12 B\) pushed by ana is already here \(same content\)/,
+    bMark,
+  );
+  assert.deepEqual(await listing(bHome.dir), [".rede-p2p", "notes.txt"]);
   // By address: a folder, its files in a folder of the same name.
   out = await run(ana, `push fotos 127.0.0.1:${bruno.port}`, SUMMARY, 30_000);
   assert.match(

@@ -220,13 +220,16 @@ export class PushReceiver {
     const got = new Map<Job, number>();
     let skipped = 0;
     const reporter = new Reporter(ch, offer.size);
+    const has = (job: Job, n: number) => {
+      reporter.received += n - (got.get(job) ?? 0);
+      got.set(job, n);
+    };
     const onEvent = (e: FetchEvent) => {
-      if (e.kind === "transfer" && e.event.kind === "progress") got.set(e.job, e.event.received);
+      if (e.kind === "transfer" && e.event.kind === "progress") has(e.job, e.event.received);
       else if (e.kind === "skipped" || e.kind === "saved" || e.kind === "adopted") {
-        got.set(e.job, sizes.get(e.job) ?? 0);
+        has(e.job, sizes.get(e.job) ?? 0);
         if (e.kind === "skipped") skipped++;
       }
-      reporter.received = [...got.values()].reduce((a, b) => a + b, 0);
     };
     let errors: unknown[];
     try {

@@ -26,6 +26,8 @@ import { Fetcher } from "../app/fetch.ts";
 import { Node } from "../app/node.ts";
 import { offerOf, pushOffer, type Target } from "../app/push.ts";
 import { type AcceptPolicy, type PushEvent, PushReceiver } from "../app/push_receiver.ts";
+import { Session } from "../commands/_session.ts";
+import { isYes } from "../commands/_push_view.ts";
 
 const SUMMARY = /^Pushed .* to \d+ peer\(s\): /;
 const ROOT = "a".repeat(64);
@@ -62,7 +64,7 @@ sceneTest(SOURCE, "push: two peers accept on their own, one declines at its prom
   const bHome = await s.home();
   await s.peer(t.port, bHome, ["--name", "bruno", "--accept-push"]);
   const cHome = await s.home();
-  const carla = await s.peer(t.port, cHome, ["--name", "carla", "--accept-push"]);
+  const carla = await s.peer(t.port, cHome, ["--name", "carla", "--no-shell", "--accept-push"]);
   const dHome = await s.home();
   const dani = await s.peer(t.port, dHome, ["--name", "dani"]);
 
@@ -130,6 +132,17 @@ sceneTest(SOURCE, "push: to the peers named only, a folder included", async (s) 
   );
   assert.equal(await Deno.readTextFile(join(bHome.dir, "fotos", "b.jpg")), "second photo");
   assert.deepEqual(await listing(cHome.dir), [], "nothing at the peer not named");
+
+  // A peer with no shell and no --accept-push declines, and says why.
+  const eva = await s.peer(t.port, await s.home(), ["--name", "eva", "--no-shell"]);
+  out = await run(ana, "push notes.txt eva", SUMMARY, 30_000);
+  assert.ok(
+    out.includes(
+      `Declined: eva (127.0.0.1:${eva.port}) (It takes pushes only when started with --accept-push)`,
+    ),
+    out.join("\n"),
+  );
+  await eva.waitFor(/^Declined ana's offer of 'notes\.txt': without a shell, pushes are taken/);
 
   // A name this peer does not share, and a peer that is not there: one line each.
   out = await run(ana, "push nada.txt", /^error: /);
@@ -352,3 +365,26 @@ sceneTest(
     assert.ok(!(await listing(target.home.dir)).includes("a.txt"), "nothing under the name");
   },
 );
+
+Deno.test("push: questions are asked one at a time, and one taken back goes away", async () => {
+  const session = new Session({} as Node, false);
+  const said: string[] = [];
+  session.say = (line) => said.push(line);
+  const [a, b, c] = [new AbortController(), new AbortController(), new AbortController()];
+  const qa = session.ask("A?", a.signal);
+  const qb = session.ask("B?", b.signal);
+  const qc = session.ask("C?", c.signal);
+  assert.deepEqual(said, ["A?"], "one question shown; the others wait");
+  b.abort(); // A waiting question taken back is never shown.
+  assert.equal(await qb, null);
+  assert.equal(session.answer("sim"), true);
+  assert.equal(await qa, "sim");
+  assert.deepEqual(said, ["A?", "C?"], "the next one is shown once the first is answered");
+  c.abort();
+  assert.equal(await qc, null);
+  assert.equal(session.answer("y"), false, "with no question, a line is a command again");
+  assert.deepEqual(
+    ["y", "Yes", " s ", "SIM", "n", "", "yes please", "no"].map(isYes),
+    [true, true, true, true, false, false, false, false],
+  );
+});

@@ -28,7 +28,9 @@ export function peerName(name: string): string {
 }
 
 /** `'prova.pdf' (2.1 MiB)`, or `the folder 'fotos' (12 files, 30 MiB)`. */
-export function offerText(o: { name: string; files: unknown[]; size: number; folder: boolean }) {
+export function offerText(
+  o: { name: string; files: unknown[]; size: number; folder: boolean },
+): string {
   return o.folder
     ? `the folder '${o.name}' (${o.files.length} file(s), ${bytes(o.size)})`
     : `'${o.name}' (${bytes(o.size)})`;

@@ -28,6 +28,11 @@ export interface Job {
   root?: string;
   /** A peer known to hold it (named by the user). */
   from?: Address;
+  /**
+   * Only the content `root` will do: `from` is asked for it by root, not by name, so a peer that
+   * now shares other content under the name cannot swap it in (a push fetches what was accepted).
+   */
+  exact?: boolean;
 }
 
 /** A download, as `downloads` lists it. */
@@ -141,7 +146,9 @@ export class Fetcher {
     holders = dedupe(holders).filter((a) => !node.isSelf(a));
     const asks: Ask[] = holders.filter((a) => !job.from || !sameAddress(a, job.from))
       .map((addr) => ({ addr, what: { root: job.root! } }));
-    if (job.from) asks.unshift({ addr: job.from, what: { name: job.name } });
+    if (job.from) {
+      asks.unshift({ addr: job.from, what: job.exact ? { root: job.root! } : { name: job.name } });
+    }
     if (asks.length === 0) {
       throw new RedeError("NOT_FOUND", `Nobody else shares '${job.name}'`);
     }

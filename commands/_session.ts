@@ -29,12 +29,59 @@ export class Session {
   /** File names seen in `ls` and `find` results, for tab completion. */
   readonly knownNames = new Set<string>();
   quitRequested = false;
+  /**
+   * Prints a line beside the prompt, the way background events are (set by `join` to the
+   * shell's log path).
+   */
+  say: (line: string) => void = () => {};
+  /** Questions for the user, asked one at a time: the first is shown, the others wait. */
+  #questions: { text: string; resolve: (line: string | null) => void }[] = [];
 
   constructor(node: Node, verbose: boolean) {
     this.node = node;
     this.fetcher = new Fetcher(node);
     this.collector = new Collector(node);
     this.verbose = verbose;
+  }
+
+  /**
+   * Asks the user a question beside the prompt: the next line typed answers it (the shell hands
+   * it to {@link answer} instead of running it). One question is shown at a time; one asked
+   * meanwhile waits its turn.
+   *
+   * @param signal Aborting it takes the question back (shown or waiting).
+   * @returns The line typed, or `null` when the question was taken back first.
+   */
+  ask(text: string, signal: AbortSignal): Promise<string | null> {
+    return new Promise((resolve) => {
+      if (signal.aborted) return resolve(null);
+      const q = {
+        text,
+        resolve: (line: string | null) => {
+          signal.removeEventListener("abort", drop);
+          resolve(line);
+        },
+      };
+      const drop = () => {
+        const i = this.#questions.indexOf(q);
+        if (i < 0) return;
+        this.#questions.splice(i, 1);
+        q.resolve(null);
+        if (i === 0 && this.#questions.length > 0) this.say(this.#questions[0].text);
+      };
+      signal.addEventListener("abort", drop, { once: true });
+      this.#questions.push(q);
+      if (this.#questions.length === 1) this.say(text);
+    });
+  }
+
+  /** Gives a line typed to the question shown, if there is one; true when it answered one. */
+  answer(line: string): boolean {
+    const q = this.#questions.shift();
+    if (!q) return false;
+    q.resolve(line);
+    if (this.#questions.length > 0) this.say(this.#questions[0].text);
+    return true;
   }
 
   /** Whether a listed peer is this one. */

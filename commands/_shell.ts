@@ -92,9 +92,14 @@ export async function runShell(opts: ShellOptions): Promise<number> {
       rl.prompt(true);
     } else print(line);
   });
+  // A line typed while a question waits (a push offer) answers it, even while a verb runs; the
+  // loop below then skips it (the answer's outcome is a background line, which prompts again).
+  const answered: boolean[] = [];
+  rl.on("line", (line: string) => answered.push(session.answer(line)));
   if (interactive) rl.prompt();
   try {
     for await (const line of rl) {
+      if (answered.shift()) continue;
       current = new AbortController();
       const ok = await runLine(line, {
         out: print,

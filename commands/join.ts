@@ -9,6 +9,7 @@ import { Node } from "../app/node.ts";
 import { formatAddress, parseHostPort, parsePort } from "../net/address.ts";
 import { type Command, UsageError } from "./_command.ts";
 import { listenSignals, runShell } from "./_shell.ts";
+import { receivePushes } from "./_push_view.ts";
 import { Session } from "./_session.ts";
 
 function parseBytes(text: string): number | null {
@@ -22,7 +23,9 @@ export const join: Command = {
   description: "Opens a listener for other peers (a free port unless --listen-port), registers\n" +
     "it with the tracker at HOST (port 9450 unless HOST:PORT; IPv6 as [::1]:9450), shares the\n" +
     "files listed in the manifest, and opens a shell. With a pipe as input, runs one command a\n" +
-    "line and exits at the end, with status 1 if any failed.",
+    "line and exits at the end, with status 1 if any failed. A file another peer pushes is\n" +
+    "asked about at the prompt (the next line answers), taken without asking with\n" +
+    "--accept-push, and declined with --no-shell alone.",
   args: [{ name: "tracker", description: "HOST or HOST:PORT of the tracker" }],
   options: {
     dir: {
@@ -60,6 +63,10 @@ export const join: Command = {
       description: "the network's join code (asked at a terminal when needed)",
     },
     "no-shell": { type: "boolean", description: "share only, no prompt, until Ctrl-C" },
+    "accept-push": {
+      type: "boolean",
+      description: "accept every file another peer pushes, without asking",
+    },
     verbose: { type: "boolean", short: "v", description: "log refused requests and error details" },
   },
   examples: [
@@ -67,6 +74,7 @@ export const join: Command = {
     "join 192.168.0.10:9450 --name ana",
     "join [::1]:9450 --dir ./shared --manifest ./shared.txt",
     "join 192.168.0.10 --code 4821-0937",
+    "join 192.168.0.10 --no-shell --accept-push",
   ],
   async run({ args, options }, ctx) {
     const { host, port } = parseHostPort(args[0], DEFAULT_TRACKER_PORT);
@@ -117,6 +125,11 @@ export const join: Command = {
       throw err;
     }
     const session = new Session(node, options.verbose === true);
+    session.say = (line) => log(line);
+    const pushes = receivePushes(session, {
+      acceptAll: options["accept-push"] === true,
+      shell: options["no-shell"] !== true,
+    }, (line) => log(line));
     let status = 0;
     try {
       if (options["no-shell"]) {
@@ -140,6 +153,7 @@ export const join: Command = {
       }
     } finally {
       log = (line) => ctx.out(line);
+      pushes.close();
       try {
         await node.close();
         ctx.out("Left the tracker. Bye.");

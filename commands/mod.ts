@@ -13,6 +13,7 @@ import { id } from "./id.ts";
 import { join } from "./join.ts";
 import { ls } from "./ls.ts";
 import { peers } from "./peers.ts";
+import { push } from "./push.ts";
 import { quit } from "./quit.ts";
 import { receipts } from "./receipts.ts";
 import { serve } from "./serve.ts";
@@ -27,6 +28,7 @@ export const COMMANDS: readonly Command[] = [
   ls,
   find,
   get,
+  push,
   downloads,
   collect,
   handIn,

@@ -237,6 +237,26 @@ export const HAND_INS_PER_SOURCE = 4;
 /** Files one box records (this session); a hand-in beyond is answered BUSY. */
 export const MAX_BOX_ARRIVALS = 10_000;
 
+// --- Push (issue 9: one file or folder offered to every peer) ------------------------------
+
+/** Files one push offers at most (a folder with more is refused before anything is sent). */
+export const PUSH_MAX_FILES = 1000;
+/**
+ * Offers a peer handles at once, from their arrival until the download they led to ends:
+ * asked, waiting to be asked, or downloading. More are refused with BUSY.
+ */
+export const PUSH_MAX_OFFERS = 8;
+/** Offers from one source address a peer handles at once (of {@link PUSH_MAX_OFFERS}). */
+export const PUSH_OFFERS_PER_SOURCE = 2;
+/** Least time between two `push_status` messages of one offer. */
+export const PUSH_STATUS_GAP_MS = 250;
+/** A `push_status` goes out at least this often while a pushed download runs. */
+export const PUSH_STATUS_BEAT_MS = 5_000;
+/** Longest an offer's connection stays open (the target then stops reporting; it goes on). */
+export const PUSH_HOLD_MS = 24 * 60 * 60_000;
+/** Offers a pusher has in connection and handshake at once; the others wait their turn. */
+export const PUSH_CONNECTS_AT_ONCE = 32;
+
 // --- The shell -----------------------------------------------------------------------------
 
 /** Lines of shell history kept (for this session). */
@@ -303,6 +323,11 @@ export interface Timings {
    * `replyMs` more, for each answer.
    */
   handInMs: number;
+  /**
+   * Push: how long an offer waits for its answer at the target, from its arrival (waiting its
+   * turn behind another question included); no answer counts as declined.
+   */
+  pushAnswerMs: number;
 }
 
 /** The timings rede-p2p runs with. */
@@ -327,6 +352,7 @@ export const DEFAULT_TIMINGS: Readonly<Timings> = Object.freeze({
   holdersRefreshMs: 2_000,
   partialsReportMs: 1_000,
   handInMs: 15 * 60_000,
+  pushAnswerMs: 60_000,
 });
 
 /** The default timings with some replaced. */

@@ -26,9 +26,11 @@ import {
   MAX_FRAME_BYTES,
   MAX_HAND_IN_FILES,
   MAX_HEARTBEAT_MS,
+  MAX_REMOTE_TEXT_CHARS,
   MIN_HEARTBEAT_MS,
   PROTOCOL_APP,
   PROTOCOL_VERSION,
+  PUSH_MAX_FILES,
 } from "../core/limits.ts";
 
 export type { FileSummary } from "../core/content.ts";
@@ -105,6 +107,17 @@ const Cert = v.pipe(v.string(), v.regex(/^[A-Za-z0-9+/=]{16,4096}$/, "not a cert
 
 /** 32 bytes in hex: a PAKE share or a key-confirmation tag. */
 const Hex32 = v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/, "not 32 bytes of hex"));
+
+/** What a push target tells the pusher of its offer (docs/PROTOCOL.md, Push). */
+export const PUSH_STATES = [
+  "asked",
+  "accepted",
+  "declined",
+  "downloading",
+  "done",
+  "failed",
+] as const;
+export type PushState = (typeof PUSH_STATES)[number];
 
 /** Every message, by type. */
 const MESSAGES = {
@@ -185,6 +198,23 @@ const MESSAGES = {
     name: ShareName,
     code: v.fallback(v.picklist(WIRE_CODES), "INTERNAL"),
     message: v.string(),
+  }),
+  // Push: a file (or a folder's files) offered to a peer, which answers with its state on the
+  // same connection until it has the files or gives up. Every entry must pass: one unsafe name
+  // refuses the whole offer.
+  offer: msg("offer", {
+    name: ShareName,
+    files: v.pipe(
+      v.array(FileSummary),
+      v.minLength(1, "an offer needs a file"),
+      v.maxLength(PUSH_MAX_FILES, `an offer has at most ${PUSH_MAX_FILES} files`),
+    ),
+  }),
+  push_status: msg("push_status", {
+    state: v.picklist(PUSH_STATES),
+    received: Count,
+    size: Count,
+    message: v.optional(v.pipe(v.string(), v.maxLength(MAX_REMOTE_TEXT_CHARS))),
   }),
 };
 

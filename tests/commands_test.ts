@@ -54,6 +54,7 @@ Deno.test("the registry lists every verb once, each with help text", () => {
     "ls",
     "find",
     "get",
+    "push",
     "downloads",
     "collect",
     "hand-in",

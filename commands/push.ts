@@ -1,0 +1,112 @@
+import { RedeError } from "../core/errors.ts";
+import { assertShareName } from "../core/names.ts";
+import { offerOf, pushOffer } from "../app/push.ts";
+import { type Address, formatAddress } from "../net/address.ts";
+import type { PeerInfo } from "../net/protocol.ts";
+import type { Command } from "./_command.ts";
+import { PushBoard, summary } from "./_push_view.ts";
+import type { Session } from "./_session.ts";
+import { needSession } from "./_shell.ts";
+
+export const push: Command = {
+  name: "push",
+  scopes: ["shell"],
+  summary: "Offer a file or folder you share to every peer, or to the ones named",
+  description: "push <file>              to every other peer on the network\n" +
+    "push <file> <peer>...    to the peers named: # in 'peers', name, IP:PORT or IP\n\n" +
+    "Each peer is asked at its prompt ('ana offers 'prova.pdf' (2.1 MiB). Accept? [y/N]'),\n" +
+    "or accepts on its own when started with --accept-push; no answer within 60 s declines.\n" +
+    "A peer that accepts downloads it like a 'get', each chunk verified, from you and every\n" +
+    "other peer that has it. A table shows each peer's state (asked, declined, downloading %,\n" +
+    "done, failed) and its rate, then a summary: who got it intact, who declined, who failed\n" +
+    `and why. A folder offers its files (at most 1000). Ctrl-C withdraws the offer from the\n` +
+    "peers that have not accepted yet; those already downloading go on.",
+  args: [
+    { name: "file", description: "a file or folder this peer shares" },
+    {
+      name: "peer",
+      description: "# from 'peers', name, IP:PORT or IP (default: all)",
+      optional: true,
+    },
+  ],
+  variadic: true,
+  examples: ["push prova.pdf", "push fotos 2 3", 'push "meu arquivo.txt" ana 192.168.0.7:50123'],
+  async run({ args }, ctx) {
+    const session = needSession(ctx);
+    const [name, ...named] = args;
+    assertShareName(name); // The gate for names the user typed.
+    const { node } = session;
+    await node.index.refresh();
+    const offer = offerOf(node.index.list(), name);
+    const { peers } = await node.tracker.peerList();
+    const targets = named.length
+      ? await resolveAll(session, named, peers)
+      : everyone(session, peers);
+    if (targets.length === 0) {
+      throw new RedeError("NOT_FOUND", "No other peer is on the network to push to");
+    }
+    const board = new PushBoard(
+      session.interactive && Deno.stdout.isTerminal(),
+      ctx.out,
+      offer,
+    );
+    const results = await pushOffer(node, offer, targets, {
+      signal: ctx.signal,
+      onStart: (all) => board.show(all),
+      onChange: (t) => board.changed(t),
+    }).finally(() => board.stop());
+    for (const line of summary(offer, results)) ctx.out(line);
+    return results.some((t) => t.state === "failed" || t.state === "withdrawn") ? 1 : 0;
+  },
+};
+
+/** Every listed peer but this one. */
+function everyone(session: Session, peers: PeerInfo[]): { name: string; address: Address }[] {
+  return peers.filter((p) => !session.isSelf(p)).map(target);
+}
+
+function target(p: PeerInfo): { name: string; address: Address } {
+  return { name: p.name, address: { host: p.ip, port: p.port, id: p.id } };
+}
+
+/** The peers named, once each; this peer is refused. */
+async function resolveAll(
+  session: Session,
+  named: string[],
+  peers: PeerInfo[],
+): Promise<{ name: string; address: Address }[]> {
+  const found = new Map<string, { name: string; address: Address }>();
+  for (const text of named) {
+    const t = await resolve(session, text, peers);
+    if (session.node.isSelf(t.address)) {
+      throw new RedeError("BAD_INPUT", `'${text}' is this peer; pick others in 'peers'`);
+    }
+    found.set(formatAddress(t.address), t);
+  }
+  return [...found.values()];
+}
+
+/**
+ * A peer named as `#N` (a row of the last `peers`), by its name in the tracker's list, or by
+ * address (`IP:PORT`, or an IP only one other peer uses).
+ */
+async function resolve(
+  session: Session,
+  text: string,
+  peers: PeerInfo[],
+): Promise<{ name: string; address: Address }> {
+  const others = peers.filter((p) => !session.isSelf(p));
+  if (!/^#?\d{1,4}$/.test(text)) {
+    const byName = others.filter((p) => p.name === text);
+    if (byName.length === 1) return target(byName[0]);
+    if (byName.length > 1) {
+      throw new RedeError(
+        "BAD_INPUT",
+        `Several peers are named '${text}'; name one as IP:PORT or by its # in 'peers'`,
+      );
+    }
+  }
+  const addr = await session.resolvePeer(text);
+  const listed = peers.find((p) => p.ip === addr.host && p.port === addr.port);
+  return listed ? target(listed) : { name: "?", address: addr };
+}

@@ -473,3 +473,15 @@ export function sceneTest(program: Program, name: string, fn: (s: Scene) => Prom
     }
   });
 }
+
+/** Bytes each source sent, from the `sources:` line a download prints. */
+export function contributions(lines: string[]): Map<string, number> {
+  const MIB = 1024 * 1024;
+  const line = lines.find((l) => l.startsWith("  sources: ")) ?? "";
+  const out = new Map<string, number>();
+  for (const part of line.slice("  sources: ".length).split(", ")) {
+    const m = /^(\S+) ([\d.]+) (B|KiB|MiB|GiB)$/.exec(part);
+    if (m) out.set(m[1], Number(m[2]) * { B: 1, KiB: 1024, MiB: MIB, GiB: 1024 * MIB }[m[3]]!);
+  }
+  return out;
+}

@@ -6,7 +6,15 @@ import assert from "node:assert/strict";
 import { startLyingPeer } from "./_hostile.ts";
 import { join } from "node:path";
 import { CHUNK_BYTES } from "../core/limits.ts";
-import { codeOf, run, type Scene, sceneTest, sha256File, SOURCE } from "../testing/harness.ts";
+import {
+  codeOf,
+  contributions,
+  run,
+  type Scene,
+  sceneTest,
+  sha256File,
+  SOURCE,
+} from "../testing/harness.ts";
 import { RawClient } from "../testing/raw_client.ts";
 
 const MIB = 1024 * 1024;
@@ -23,17 +31,6 @@ function chunkIndexes(lines: string[]): Set<number> {
     const m = /^ {2}chunk (\d+) in \(/.exec(l);
     return m ? [Number(m[1])] : [];
   }));
-}
-
-/** Bytes each source sent, from the `sources:` line. */
-function contributions(lines: string[]): Map<string, number> {
-  const line = lines.find((l) => l.startsWith("  sources: ")) ?? "";
-  const out = new Map<string, number>();
-  for (const part of line.slice("  sources: ".length).split(", ")) {
-    const m = /^(\S+) ([\d.]+) (B|KiB|MiB|GiB)$/.exec(part);
-    if (m) out.set(m[1], Number(m[2]) * { B: 1, KiB: 1024, MiB: MIB, GiB: 1024 * MIB }[m[3]]!);
-  }
-  return out;
 }
 
 e2e("a 300 MiB file held by three peers comes from all three", async (s) => {

@@ -8,7 +8,7 @@ import { CHUNK_BYTES } from "../core/limits.ts";
 import { decodeHaveMap, encodeHaveMap } from "../core/have_map.ts";
 import { RedeError } from "../core/errors.ts";
 import { PartialHoldings } from "../net/tracker_partials.ts";
-import { type Scene, sceneTest, sha256File, SOURCE } from "../testing/harness.ts";
+import { contributions, type Scene, sceneTest, sha256File, SOURCE } from "../testing/harness.ts";
 import { startInProcessPeer } from "./_hostile.ts";
 
 const MIB = 1024 * 1024;
@@ -16,17 +16,6 @@ const SAVED = /^(Saved '|error: )/;
 
 function swarm(name: string, fn: (s: Scene) => Promise<void>): void {
   sceneTest(SOURCE, `swarm: ${name}`, fn);
-}
-
-/** Bytes each source sent, from the `sources:` line. */
-function contributions(lines: string[]): Map<string, number> {
-  const line = lines.find((l) => l.startsWith("  sources: ")) ?? "";
-  const out = new Map<string, number>();
-  for (const part of line.slice("  sources: ".length).split(", ")) {
-    const m = /^(\S+) ([\d.]+) (B|KiB|MiB|GiB)$/.exec(part);
-    if (m) out.set(m[1], Number(m[2]) * { B: 1, KiB: 1024, MiB: MIB, GiB: 1024 * MIB }[m[3]]!);
-  }
-  return out;
 }
 
 swarm("a peer serves verified chunks of a download it has not finished", async (s) => {

@@ -68,7 +68,7 @@
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import {
-  Proc,
+  type Proc,
   type Program,
   sha256File,
   SOURCE,
@@ -90,50 +90,31 @@ import {
   rate,
   round,
   showMb,
-  within,
 } from "./bench.ts";
+import { Lan, type LinkRate, parseRate, runOnLan, sh, TBF_LATENCY } from "./lan.ts";
 
 const MIB = 1024 * 1024;
 const GIB = 1024 * MIB;
 const DOWNLOADER_RSS_GOAL_MB = 100;
-/** Longest a process may take to leave once asked to (a guard, not a sync point). */
-const EXIT_GUARD_MS = 30_000;
-/** The tbf bucket: this much time at the link rate, and never under MIN_BURST_BYTES. */
-const BURST_MS = 1;
-const MIN_BURST_BYTES = 128 * 1024;
-const TBF_LATENCY = "5ms";
 
 /** The ratio goal at a rate: 0.9 from 10 Gbit/s up, 0.95 below. */
 const ratioGoal = (bitsPerSecond: number) => bitsPerSecond >= 10e9 ? 0.9 : 0.95;
 
-const TAG = `rp-bench-${Deno.pid}`;
 type Host = "seeder" | "downloader" | "tracker";
 const HOSTS: Host[] = ["seeder", "downloader", "tracker"];
-const NS: Record<Host | "bridge", string> = {
-  seeder: `${TAG}-a`,
-  downloader: `${TAG}-b`,
-  tracker: `${TAG}-t`,
-  bridge: `${TAG}-br`,
-};
+/** Each host's key: its namespace is `rp-bench-PID-KEY`, its bridge port `br-KEY`. */
+const KEY: Record<Host, string> = { seeder: "a", downloader: "b", tracker: "t" };
 const IP: Record<Host, string> = {
   seeder: "192.0.2.1",
   downloader: "192.0.2.2",
   tracker: "192.0.2.3",
 };
-/** Bridge-side veth names (at most 15 characters, in the bridge's own namespace). */
-const PORT_NAME: Record<Host, string> = { seeder: "br-a", downloader: "br-b", tracker: "br-t" };
 const CORES = navigator.hardwareConcurrency >= 2 ? { send: 0, recv: 1 } : { send: 0, recv: 0 };
 const CORE: Record<Host, number> = {
   seeder: CORES.send,
   tracker: CORES.send,
   downloader: CORES.recv,
 };
-
-interface LinkRate {
-  text: string;
-  bitsPerSecond: number;
-  burstBytes: number;
-}
 
 interface Options {
   sizeMib: number;
@@ -146,15 +127,6 @@ interface Options {
 
 const USAGE = "Usage: deno task bench:lan [--size-mib N] [--rounds N] [--rates 1gbit,10gbit] " +
   "[--warmup-mib N] [--timeout-min N] [--tmp-dir DIR]";
-
-function parseRate(text: string): LinkRate {
-  const m = /^(\d+(?:\.\d+)?)([kmg])bit$/i.exec(text.trim());
-  if (!m) throw new Error(`--rates: '${text}' is not a rate like 1gbit, 500mbit or 10gbit`);
-  const bitsPerSecond = Number(m[1]) * { k: 1e3, m: 1e6, g: 1e9 }[m[2].toLowerCase() as "k"];
-  if (!(bitsPerSecond >= 1e6)) throw new Error(`--rates: '${text}' is below 1mbit`);
-  const burstBytes = Math.max(MIN_BURST_BYTES, Math.ceil((bitsPerSecond / 8) * BURST_MS / 1000));
-  return { text: text.trim().toLowerCase(), bitsPerSecond, burstBytes };
-}
 
 function parseOptions(argv: string[]): Options {
   const { values } = parseArgs({
@@ -175,7 +147,7 @@ function parseOptions(argv: string[]): Options {
     console.log(USAGE);
     Deno.exit(0);
   }
-  const rates = values.rates.split(",").filter((r) => r.trim()).map(parseRate);
+  const rates = values.rates.split(",").filter((r) => r.trim()).map((r) => parseRate(r, "--rates"));
   if (rates.length === 0) throw new Error("--rates: no rate given");
   return {
     sizeMib: int("size-mib", values["size-mib"], 1),
@@ -187,29 +159,7 @@ function parseOptions(argv: string[]): Options {
   };
 }
 
-// ---------------------------------------------------------------------------------------------
-// What this script owns (processes by PID, namespaces by name, folders), so that every exit
-// path can remove exactly that.
-
-const procs = new Set<Proc>();
-const children = new Set<Deno.ChildProcess>();
-const namespaces: string[] = [];
-const tempDirs = new Set<string>();
-
-/** Runs a command to its end; throws with its stderr if it fails. */
-function sh(cmd: string, ...args: string[]): string {
-  const out = new Deno.Command(cmd, { args, stdout: "piped", stderr: "piped" }).outputSync();
-  if (!out.success) {
-    const err = new TextDecoder().decode(out.stderr).trim();
-    throw new Error(`${cmd} ${args.join(" ")}: ${err || `exit status ${out.code}`}`);
-  }
-  return new TextDecoder().decode(out.stdout);
-}
-
-/** The command prefix that runs a program on `host`: its namespace, its core. */
-const onHost = (
-  host: Host,
-) => ["ip", "netns", "exec", NS[host], "taskset", "-c", String(CORE[host])];
+const lan = new Lan("bench:lan");
 
 function spawn(
   host: Host,
@@ -217,110 +167,7 @@ function spawn(
   args: string[],
   opts: { cwd?: string; stdin?: boolean; env?: Record<string, string> } = {},
 ): Proc {
-  const p = new Proc(program, args, { ...opts, wrap: onHost(host) });
-  procs.add(p);
-  return p;
-}
-
-/** Kills this script's processes (by PID), deletes its namespaces (by name) and folders. */
-function cleanupSync(): void {
-  for (const p of procs) p.kill("SIGKILL");
-  for (const c of children) {
-    try {
-      c.kill("SIGKILL");
-    } catch {
-      // Gone already.
-    }
-  }
-  for (const ns of namespaces.splice(0).reverse()) {
-    try {
-      sh("ip", "netns", "del", ns);
-    } catch (err) {
-      console.error(`bench:lan: could not delete namespace ${ns}: ${(err as Error).message}`);
-    }
-  }
-  for (const d of tempDirs) {
-    try {
-      Deno.removeSync(d, { recursive: true });
-    } catch {
-      // Gone already.
-    }
-  }
-  tempDirs.clear();
-}
-
-function emergencyExit(reason: string, status: number): never {
-  console.error(`bench:lan: ${reason}; killing this run's processes and removing its LAN`);
-  cleanupSync();
-  Deno.exit(status);
-}
-
-// ---------------------------------------------------------------------------------------------
-// The emulated LAN.
-
-/** Adds the first namespace: whether `ip netns` is usable here at all. */
-function probeNetns(): void {
-  sh("ip", "netns", "add", NS.bridge);
-  namespaces.push(NS.bridge);
-}
-
-function buildLan(): void {
-  for (const ns of HOSTS.map((h) => NS[h])) {
-    sh("ip", "netns", "add", ns);
-    namespaces.push(ns);
-  }
-  sh("ip", "-n", NS.bridge, "link", "add", "br0", "type", "bridge");
-  sh("ip", "-n", NS.bridge, "link", "set", "br0", "up");
-  for (const h of HOSTS) {
-    sh(
-      "ip",
-      "-n",
-      NS.bridge,
-      "link",
-      "add",
-      PORT_NAME[h],
-      "type",
-      "veth",
-      "peer",
-      "name",
-      "eth0",
-      "netns",
-      NS[h],
-    );
-    sh("ip", "-n", NS.bridge, "link", "set", PORT_NAME[h], "master", "br0");
-    sh("ip", "-n", NS.bridge, "link", "set", PORT_NAME[h], "up");
-    sh("ip", "-n", NS[h], "addr", "add", `${IP[h]}/24`, "dev", "eth0");
-    sh("ip", "-n", NS[h], "link", "set", "eth0", "up");
-    sh("ip", "-n", NS[h], "link", "set", "lo", "up");
-  }
-}
-
-function setRate(r: LinkRate): void {
-  for (const h of HOSTS) {
-    sh(
-      "tc",
-      "-n",
-      NS[h],
-      "qdisc",
-      "replace",
-      "dev",
-      "eth0",
-      "root",
-      "tbf",
-      "rate",
-      r.text,
-      "burst",
-      String(r.burstBytes),
-      "latency",
-      TBF_LATENCY,
-    );
-  }
-}
-
-/** What tc says about the seeder's qdisc (sent, dropped, overlimits), for the report. */
-function qdiscStats(host: Host): string {
-  return sh("tc", "-n", NS[host], "-s", "qdisc", "show", "dev", "eth0").trim().split("\n")
-    .map((l) => l.trim()).join("; ");
+  return lan.spawn(KEY[host], program, args, opts);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -348,14 +195,7 @@ function waitLine(p: Proc, re: RegExp, from = 0): Promise<RegExpMatchArray> {
   return p.waitFor(re, from, NO_GUARD_MS);
 }
 
-async function finish(p: Proc, what: string): Promise<Deno.CommandStatus> {
-  try {
-    return await within(p.done, EXIT_GUARD_MS, `${what} did not exit`);
-  } finally {
-    await p.stop();
-    procs.delete(p);
-  }
-}
+const finish = (p: Proc, what: string) => lan.finish(p, what);
 
 interface Subject {
   name: string;
@@ -505,13 +345,13 @@ async function iperf3(): Promise<number | undefined> {
   } catch {
     return undefined;
   }
-  const [cmd, ...pre] = onHost("downloader");
-  const server = new Deno.Command(cmd, {
-    args: [...pre, "iperf3", "-s", "-1", "-B", IP.downloader, "--forceflush"],
-    stdout: "piped",
-    stderr: "null",
-  }).spawn();
-  children.add(server);
+  const server = lan.child(KEY.downloader, "iperf3", [
+    "-s",
+    "-1",
+    "-B",
+    IP.downloader,
+    "--forceflush",
+  ]);
   try {
     // Wait for its "Server listening" line.
     let seen = "";
@@ -519,7 +359,7 @@ async function iperf3(): Promise<number | undefined> {
       seen += text;
       if (/Server listening/.test(seen)) break;
     }
-    const [ccmd, ...cpre] = onHost("seeder");
+    const [ccmd, ...cpre] = lan.onHost(KEY.seeder);
     const out = await new Deno.Command(ccmd, {
       args: [...cpre, "iperf3", "-c", IP.downloader, "-B", IP.seeder, "-t", "5", "-J"],
       stdout: "piped",
@@ -531,13 +371,7 @@ async function iperf3(): Promise<number | undefined> {
   } catch {
     return undefined;
   } finally {
-    try {
-      server.kill("SIGKILL");
-    } catch {
-      // Gone already.
-    }
-    await server.status;
-    children.delete(server);
+    await lan.endChild(server);
   }
 }
 
@@ -561,7 +395,7 @@ async function measureRate(
   t: Tracker,
   seeder: Peer,
 ) {
-  setRate(r);
+  lan.setRate(r);
   console.log(
     `\nLink ${r.text}: tbf rate ${r.text} burst ${r.burstBytes} B latency ${TBF_LATENCY} ` +
       `on every host's eth0`,
@@ -602,7 +436,7 @@ async function measureRate(
       await doBase();
     }
   }
-  console.log(`  seeder qdisc (counts since the LAN was built): ${qdiscStats("seeder")}`);
+  console.log(`  seeder qdisc (counts since the LAN was built): ${lan.qdiscStats(KEY.seeder)}`);
 
   const baseBest = Math.min(...base.map((s) => s.seconds));
   const redeBest = Math.min(...rede.map((s) => s.seconds));
@@ -692,27 +526,18 @@ async function run(opts: Options): Promise<number> {
   } catch {
     // 100, the usual value.
   }
-  try {
-    probeNetns();
-  } catch (err) {
-    cleanupSync();
-    console.log(
-      `bench:lan needs root with working network namespaces ('ip netns'), skipped: ${
-        (err as Error).message
-      }`,
-    );
-    return 0;
-  }
-  buildLan(); // A failure from here on is an error (exit 1), the namespaces removed.
+  // A failure from here on is an error (exit 1), the namespaces removed.
+  lan.build(HOSTS.map((h) => ({ key: KEY[h], ip: IP[h], core: CORE[h] })));
   console.log(
-    `Emulated LAN: namespaces ${Object.values(NS).join(", ")}; seeder ${IP.seeder} ` +
+    `Emulated LAN: namespaces ${lan.tag}-{${
+      Object.values(KEY).join(",")
+    },br}; seeder ${IP.seeder} ` +
       `(core ${CORE.seeder}), downloader ${IP.downloader} (core ${CORE.downloader}), ` +
       `tracker ${IP.tracker} (core ${CORE.tracker})` +
       (CORES.send === CORES.recv ? " — one core only, both sides share it" : ""),
   );
 
-  const root = await Deno.makeTempDir({ dir: opts.tmpDir, prefix: "rede-bench-lan-" });
-  tempDirs.add(root);
+  const root = await lan.tempDir(opts.tmpDir, "rede-bench-lan-");
   const seedHome = join(root, "seeder");
   await Deno.mkdir(join(seedHome, "share"), { recursive: true });
   await Deno.mkdir(join(seedHome, "identity"));
@@ -773,34 +598,7 @@ async function main(): Promise<number> {
     console.error(`bench:lan: ${(err as Error).message}\n${USAGE}`);
     return 2;
   }
-  if (Deno.build.os !== "linux" || Deno.uid() !== 0) {
-    console.log(
-      "bench:lan needs root on Linux (it builds network namespaces with 'ip netns'), skipped: " +
-        (Deno.build.os !== "linux" ? `this is ${Deno.build.os}` : `uid is ${Deno.uid()}`),
-    );
-    return 0;
-  }
-  const deadline = setTimeout(
-    () => emergencyExit(`overall timeout of ${opts.timeoutMin} min reached`, 124),
-    opts.timeoutMin * 60_000,
-  );
-  const onInt = () => emergencyExit("interrupted (SIGINT)", 130);
-  const onTerm = () => emergencyExit("terminated (SIGTERM)", 143);
-  Deno.addSignalListener("SIGINT", onInt);
-  Deno.addSignalListener("SIGTERM", onTerm);
-  try {
-    return await run(opts);
-  } catch (err) {
-    console.error(`bench:lan: FAILED: ${err instanceof Error ? err.message : String(err)}`);
-    return 1;
-  } finally {
-    for (const p of procs) await p.stop();
-    procs.clear();
-    cleanupSync();
-    Deno.removeSignalListener("SIGINT", onInt);
-    Deno.removeSignalListener("SIGTERM", onTerm);
-    clearTimeout(deadline);
-  }
+  return await runOnLan(lan, opts.timeoutMin, () => run(opts));
 }
 
 if (import.meta.main) Deno.exit(await main());

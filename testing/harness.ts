@@ -112,9 +112,13 @@ export class TestNetwork {
   }
 }
 
-/** What to run: the TypeScript sources, or the bundled single file. */
+/**
+ * What to run: the TypeScript sources, or the bundled single file; or, with `native`, an
+ * executable that is not Deno's (a benchmark's BitTorrent client), run with its own arguments.
+ */
 export interface Program {
   entry: string;
+  native?: boolean;
 }
 export const SOURCE: Program = { entry: join(ROOT, "main.ts") };
 
@@ -143,7 +147,9 @@ export class Proc {
     args: string[],
     opts: { cwd?: string; stdin?: boolean; wrap?: string[]; env?: Record<string, string> } = {},
   ) {
-    const argv = [Deno.execPath(), "run", ...PERMS, program.entry, ...args];
+    const argv = program.native
+      ? [program.entry, ...args]
+      : [Deno.execPath(), "run", ...PERMS, program.entry, ...args];
     const [cmd, ...rest] = [...(opts.wrap ?? []), ...argv];
     this.child = new Deno.Command(cmd, {
       args: rest,

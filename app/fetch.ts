@@ -167,12 +167,12 @@ export class Fetcher {
     // Every holder is a source: the one that answered first, then the others, and those that
     // failed to describe it last (a source that fails to open is only skipped).
     const bad = (a: Address) => failed.has(formatAddress(a));
-    holders = dedupe([from, ...holders]).filter((a) => !node.isSelf(a));
+    holders = dedupe([from, ...spread(holders)]).filter((a) => !node.isSelf(a));
     holders = [...holders.filter((a) => !bad(a)), ...holders.filter(bad)].slice(0, MAX_SOURCES);
     rec.status = "active";
     rec.started = performance.now();
     emit({ kind: "started", job, size: desc.size, sources: holders.length });
-    // A holder in part is asked for its have-map; every source is opened once per download.
+    // Every holder is asked for its have-map (a whole one suggests chunks); each is opened once.
     const given = new Set(holders.map(formatAddress));
     const total = chunkCount(desc);
     const sourceOf = (a: Holder): OpenSource => (signal) =>
@@ -182,10 +182,10 @@ export class Fetcher {
         node.trust,
         t,
         signal,
-        a.have === undefined ? undefined : total,
+        { total, whole: a.have === undefined },
       );
     const discover = async (room: number) => {
-      const fresh = dedupe(await node.holdersOf(desc.root))
+      const fresh = dedupe(spread(await node.holdersOf(desc.root)))
         .filter((a) => !node.isSelf(a) && !given.has(formatAddress(a))).slice(0, room);
       for (const a of fresh) given.add(formatAddress(a));
       return fresh.map(sourceOf);
@@ -346,4 +346,16 @@ function firstDescriptor(
     clearTimeout(timer);
     stop.abort();
   });
+}
+
+/**
+ * Holders as a download takes them: whole ones first, then those in part in a random order, so
+ * that downloaders of one content do not all crowd the same few (the tracker lists the fullest
+ * first).
+ */
+function spread(holders: Holder[]): Holder[] {
+  const part = holders.filter((h) => h.have !== undefined);
+  const rank = new Map(part.map((h) => [h, Math.random()]));
+  part.sort((a, b) => rank.get(a)! - rank.get(b)!);
+  return [...holders.filter((h) => h.have === undefined), ...part];
 }

@@ -1,8 +1,8 @@
 /**
  * Swarming, the serving side: what a peer shares is its share index plus the verified chunks of
  * its downloads under way, which it serves from their partial files as soon as each chunk is in.
- * It tells the tracker which contents it holds in part (how many chunks of each), at most once
- * every `partialsReportMs`, and answers `have` with a have-map (docs/PROTOCOL.md, Swarming).
+ * It tells the tracker which contents it holds in part (how many chunks of each), at once for a
+ * download's first chunk and then at most once every `partialsReportMs`, and answers `have` with a have-map (docs/PROTOCOL.md, Swarming).
  *
  * Nothing unverified is served: a chunk counts only once the download checked it against its
  * hash and wrote it, and it is checked again when read back, before a byte of it is sent.
@@ -15,6 +15,7 @@ import type { SwarmHooks } from "../storage/download.ts";
 import type { ShareIndex } from "../storage/share_index.ts";
 import type { PartialHolding } from "../net/protocol.ts";
 import type { SharedContent } from "../net/peer_server.ts";
+import { Suggestions } from "./suggest.ts";
 
 /** A download under way, as far as serving it goes. */
 interface Held {
@@ -40,6 +41,7 @@ export class SwarmContent implements SharedContent {
   #timer: ReturnType<typeof setTimeout> | undefined;
   #lastReport = 0;
   #log: (line: string) => void;
+  #suggest = new Suggestions();
 
   /**
    * @param report Tells the tracker the contents held in part (the whole list each time).
@@ -72,8 +74,10 @@ export class SwarmContent implements SharedContent {
         this.#reportSoon(true);
       },
       added: (index) => {
+        // The first chunk is told at once: others can start taking it from here.
+        const first = held?.have.size === 0;
         held?.have.add(index);
-        this.#reportSoon(false);
+        this.#reportSoon(first);
       },
       close: () => {
         if (held !== undefined && this.#held.get(root) === held) this.#drop(root);
@@ -118,7 +122,11 @@ export class SwarmContent implements SharedContent {
 
   async readChunk(root: string, index: number, buf: Uint8Array): Promise<number> {
     const held = this.#partial(root);
-    if (!held) return await this.#index.readChunk(root, index, buf);
+    if (!held) {
+      const n = await this.#index.readChunk(root, index, buf);
+      this.#suggest.sent(root, index);
+      return n;
+    }
     this.checkChunk(root, index);
     const span = chunkSpan(held.desc, index);
     const n = await held.reads.run(async () => {
@@ -136,13 +144,15 @@ export class SwarmContent implements SharedContent {
     return n;
   }
 
-  /** The have-map of a content shared whole or in part; `NOT_FOUND` otherwise. */
-  async haveMap(root: string): Promise<string> {
+  /**
+   * The have-map of a content held in part; of one held whole, the chunks suggested to `from`
+   * (super-seeding, `suggest.ts`); `NOT_FOUND` otherwise.
+   */
+  async haveMap(root: string, from = ""): Promise<string> {
     const held = this.#partial(root);
     if (held) return encodeHaveMap(held.have, held.desc.chunks.length);
-    const desc = await this.#index.describeRoot(root);
-    const total = chunkCount(desc);
-    return encodeHaveMap(Array.from({ length: total }, (_, i) => i), total);
+    const total = chunkCount(await this.#index.describeRoot(root));
+    return encodeHaveMap(this.#suggest.pick(root, total, from), total);
   }
 
   /** A partial download of `root` this peer does not (yet) share whole. */

@@ -215,6 +215,24 @@ export const ROOM_SLACK_BYTES = 1024 * 1024;
  * tracker keeps no more per peer. A peer runs `MAX_ACTIVE_DOWNLOADS` at once.
  */
 export const MAX_PARTIALS_PER_PEER = 4;
+/**
+ * Super-seeding: a peer that holds a content whole answers `have` with a part of it, the chunks
+ * it has sent least: as many as its chunks divided by the peers that asked for it within
+ * {@link SUGGEST_WINDOW_MS}, never fewer than {@link SUGGEST_MIN} nor more than
+ * {@link SUGGEST_MAX} (or all, when it has no more). Downloaders that start together so take
+ * different chunks from it, and trade the rest among themselves.
+ */
+export const SUGGEST_MIN = 2;
+export const SUGGEST_MAX = 8;
+export const SUGGEST_WINDOW_MS = 10_000;
+/**
+ * Suggestions in a row holding no chunk a download wants, after which it takes any chunk it wants
+ * from that whole holder (at once when it is the download's only working source).
+ */
+export const SUGGEST_MISSES = 4;
+/** Askers remembered per content, and contents whose send counts are kept, at most. */
+export const SUGGEST_ASKERS = 64;
+export const SUGGEST_CONTENTS = 16;
 
 // --- Hand-in (issue 9): drop boxes and receipts ------------------------------------------
 
@@ -349,8 +367,8 @@ export const DEFAULT_TIMINGS: Readonly<Timings> = Object.freeze({
   describeStaggerMs: 250,
   haveWaitMs: 250,
   haveIdleMs: 30_000,
-  holdersRefreshMs: 2_000,
-  partialsReportMs: 1_000,
+  holdersRefreshMs: 1_000,
+  partialsReportMs: 500,
   handInMs: 15 * 60_000,
   pushAnswerMs: 60_000,
 });

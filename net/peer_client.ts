@@ -126,6 +126,12 @@ export async function describe(
   }
 }
 
+/** What a source holds of a content of `total` chunks: all of it, or a part. */
+export interface Held {
+  total: number;
+  whole: boolean;
+}
+
 /**
  * A connection to one peer that serves chunks of one content. Time spent queued at a busy peer
  * (it sends `queued` notices) does not count against `chunkMs`: between notices it may last
@@ -138,31 +144,41 @@ export class PeerSource implements Source {
   #t: Timings;
   /** The header of the next chunk, read by {@link ready} ahead of its bytes. */
   #head?: MessageOf<"chunk_data">;
-  /** A peer that holds the content in part: asks for its have-map (only then defined). */
+  /**
+   * Asks for the peer's have-map (only defined when the chunk count was given): what a holder in
+   * part has (each answer adds to it), or the chunks a whole holder suggests (each answer
+   * replaces them). Returns the chunks not known before.
+   */
   readonly haves?: () => Promise<number[]>;
   readonly has?: (index: number) => boolean;
+  /** A holder of the whole content: its have-map is only a suggestion; it serves any chunk. */
+  readonly whole: boolean;
 
-  private constructor(ch: Channel, addr: Address, root: string, t: Timings, total?: number) {
+  private constructor(ch: Channel, addr: Address, root: string, t: Timings, held?: Held) {
     this.#ch = ch;
     this.#root = root;
     this.#t = t;
     this.label = formatAddress(addr);
-    if (total === undefined) return;
-    const have = new Set<number>();
+    this.whole = held?.whole ?? true;
+    if (held === undefined) return;
+    let have = new Set<number>();
     this.has = (i) => have.has(i);
     this.haves = async () => {
       await ch.send({ t: "have", root });
       const m = await ch.expect("have_map", t.replyMs);
       if (m.root !== root) throw new RedeError("BAD_PEER", `${this.label} sent another have-map`);
-      const fresh = [...decodeHaveMap(m.map, total)].filter((i) => !have.has(i));
-      for (const i of fresh) have.add(i);
+      const map = decodeHaveMap(m.map, held.total);
+      const fresh = [...map].filter((i) => !have.has(i));
+      if (held.whole) have = map;
+      else for (const i of fresh) have.add(i);
       return fresh;
     };
   }
 
   /**
-   * Opens a source; aborting `signal` while it opens closes the connection at once. `partOf`:
-   * the content's chunk count, for a peer that holds it in part (it is asked for its have-map).
+   * Opens a source; aborting `signal` while it opens closes the connection at once. `held`: the
+   * content's chunk count and whether the peer holds it whole, for a source asked for its
+   * have-map (a holder in part must be; a whole one then suggests chunks).
    */
   static async open(
     addr: Address,
@@ -170,11 +186,11 @@ export class PeerSource implements Source {
     trust: Trust,
     over?: Partial<Timings>,
     signal?: AbortSignal,
-    partOf?: number,
+    held?: Held,
   ): Promise<PeerSource> {
     const t = timings(over);
     try {
-      return new PeerSource(await open(addr, trust, t, signal), addr, root, t, partOf);
+      return new PeerSource(await open(addr, trust, t, signal), addr, root, t, held);
     } catch (err) {
       throw busyAt(err, formatAddress(addr));
     }

@@ -45,8 +45,12 @@ export interface SharedContent {
   checkChunk?(root: string, index: number): void;
   /** Reads chunk `index` of the content `root` into `buf`; returns its length. */
   readChunk(root: string, index: number, buf: Uint8Array): Promise<number>;
-  /** The have-map of `root` (`core/have_map.ts`); `NOT_FOUND` when it is not here at all. */
-  haveMap?(root: string): Promise<string>;
+  /**
+   * The have-map of `root` (`core/have_map.ts`) for the peer at address `from`: what it holds of
+   * a content held in part, the chunks it suggests of one held whole; `NOT_FOUND` when it is not
+   * here at all.
+   */
+  haveMap?(root: string, from: string): Promise<string>;
 }
 
 export interface PeerServerOptions {
@@ -85,6 +89,8 @@ interface Conn {
   answered: number;
   /** Whether it holds an upload slot or waits for one. */
   uploading: boolean;
+  /** Whether a request of it is being answered (an offer waiting for its answer, a hand-in). */
+  busy: boolean;
   /** Aborts once the connection is closed: a request waiting for a slot gives up. */
   closed: AbortSignal;
   /**
@@ -123,7 +129,8 @@ export class PeerServer {
     chunk: (ch, m) => this.#sendChunk(ch, m.root, m.index),
     have: async (ch, m) => {
       if (!this.#content.haveMap) throw new RedeError("BAD_REQUEST", "No have-maps here");
-      await ch.send({ t: "have_map", root: m.root, map: await this.#content.haveMap(m.root) });
+      const map = await this.#content.haveMap(m.root, ch.remote.host);
+      await ch.send({ t: "have_map", root: m.root, map });
     },
   };
 
@@ -197,7 +204,13 @@ export class PeerServer {
   async #handle(ch: Channel): Promise<void> {
     const closed = new AbortController();
     const now = performance.now();
-    const conn: Conn = { since: now, answered: now, uploading: false, closed: closed.signal };
+    const conn: Conn = {
+      since: now,
+      answered: now,
+      uploading: false,
+      busy: false,
+      closed: closed.signal,
+    };
     this.#conns.set(ch, conn);
     ch.done.then(() => closed.abort());
     try {
@@ -236,7 +249,8 @@ export class PeerServer {
           | ((ch: Channel, m: Message) => Promise<void>)
           | undefined;
         if (!handler) throw new RedeError("BAD_REQUEST", `Unexpected message '${m.t}' for a peer`);
-        await handler(ch, m);
+        conn.busy = true;
+        await handler(ch, m).finally(() => (conn.busy = false));
         refusals = 0;
         conn.answered = performance.now();
         deadline = conn.answered + this.#t.idleMs;
@@ -262,7 +276,7 @@ export class PeerServer {
     let found: Channel | undefined;
     let oldest = Infinity;
     for (const [ch, conn] of this.#conns) {
-      if (conn.uploading || now - conn.since < this.#t.graceMs) continue;
+      if (conn.uploading || conn.busy || now - conn.since < this.#t.graceMs) continue;
       if (ip !== undefined && sourceKey(ch.remote.host) !== ip) continue;
       if (conn.answered < oldest) {
         found = ch;

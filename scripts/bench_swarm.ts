@@ -242,6 +242,8 @@ async function redeClass(root: string, net: Net, src: Subject, k: number, tag: s
     const m = await waitLine(p, SAVED, marks[i]);
     const s = (performance.now() - t0) / 1000;
     if (m[0].startsWith("error")) throw new Error(`downloader ${i + 1}: ${m.input}`);
+    // From several sources, what each sent is on the next line.
+    if (/ from \d+ sources /.test(m.input!)) await waitLine(p, /^ {2}sources: /, marks[i]);
     return s;
   }));
   let fromSource = 0;

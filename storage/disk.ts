@@ -6,8 +6,9 @@
 import { statfsSync } from "node:fs";
 import prettyBytes from "pretty-bytes";
 import { chunkSpan, type Descriptor, hashChunk } from "../core/content.ts";
-import { RedeError } from "../core/errors.ts";
+import { errorLine, RedeError } from "../core/errors.ts";
 import { readFull } from "../core/io.ts";
+import { ROOM_SLACK_BYTES } from "../core/limits.ts";
 
 /**
  * Bytes this user may still write on the disk that holds `path` (`bavail × bsize`), or
@@ -108,4 +109,39 @@ export async function checkChunks(
     opts.onProgress?.(i + 1, total);
   }
   return good;
+}
+
+/**
+ * What a download's partial file still needs and the free space, when the disk has less room
+ * than that: `" (X still to write, Y free)"`; undefined while it fits (or nothing is known).
+ */
+export function shortOfRoom(
+  folder: string,
+  file: Deno.FsFile,
+  desc: Descriptor,
+  written: number,
+): string | undefined {
+  const free = freeBytes(folder);
+  // What the partial file does not hold yet (a sparse file holds the chunks written so far).
+  const blocks = file.statSync().blocks;
+  const still = desc.size - (blocks === null ? written * desc.chunk_size : blocks * 512);
+  if (free === undefined || still <= free + ROOM_SLACK_BYTES) return undefined;
+  return ` (${sizeText(still)} still to write, ${sizeText(free)} free)`;
+}
+
+/** The one line for a download stopped by the disk, `written` of `total` chunks kept. */
+export function diskStopError(
+  name: string,
+  written: number,
+  total: number,
+  { err, detail }: { err: unknown; detail: string },
+): RedeError {
+  const kept = `download stopped; ${written} of ${total} chunks kept to resume`;
+  return isDiskFull(err)
+    ? new RedeError("NO_SPACE", `Disk full while writing '${name}'${detail}: ${kept}`, {
+      cause: err,
+    })
+    : new RedeError("INTERNAL", `Cannot write '${name}' (${errorLine(err)}): ${kept}`, {
+      cause: err,
+    });
 }

@@ -19,9 +19,9 @@ import {
   DOWNLOAD_BUFFERS,
   MAX_SOURCES,
   REQUESTS_PER_SOURCE,
-  ROOM_SLACK_BYTES,
+  SUGGEST_MISSES,
 } from "../core/limits.ts";
-import { freeBytes, isDiskFull, sizeText } from "./disk.ts";
+import { diskStopError, isDiskFull, shortOfRoom } from "./disk.ts";
 import { partialPaths, prepareTarget, sharedPath } from "./paths.ts";
 import { type CheckProgress, commit, isComplete, openPartial } from "./partial.ts";
 import { BufferPool, Schedule } from "./schedule.ts";
@@ -39,13 +39,14 @@ export interface Source {
    */
   ready?(onQueued: (position: number) => void): Promise<void>;
   /**
-   * A source that holds the content in part: asks it again which chunks it has, and returns
-   * those it did not have before (all it has, the first time). A source without this method
-   * has the whole content.
+   * Asks the source again which chunks it has, and returns those it did not have before (all,
+   * the first time). Without this method, or with {@link whole}, it has the whole content.
    */
   haves?(): Promise<number[]>;
   /** Whether the source has chunk `index` (as of its last {@link haves}). */
   has?(index: number): boolean;
+  /** It holds the whole content: {@link has} is only the chunks it suggests (super-seeding). */
+  whole?: boolean;
   close(): void;
 }
 
@@ -199,29 +200,13 @@ export async function downloadContent(opts: DownloadOptions): Promise<DownloadRe
     diskFailure ??= { err, detail };
     abort();
   };
-  /** The one line for the disk failure, once every write has settled. */
-  const diskError = ({ err, detail }: { err: unknown; detail: string }) => {
-    const kept = `download stopped; ${written} of ${total} chunks kept to resume`;
-    return isDiskFull(err)
-      ? new RedeError("NO_SPACE", `Disk full while writing '${name}'${detail}: ${kept}`, {
-        cause: err,
-      })
-      : new RedeError("INTERNAL", `Cannot write '${name}' (${errorLine(err)}): ${kept}`, {
-        cause: err,
-      });
-  };
   /** Whether the disk still has room for what is left to write (someone else may fill it). */
   const roomLeft = (): boolean => {
-    const free = freeBytes(folder);
-    // What the partial file does not hold yet (a sparse file holds the chunks written so far).
-    const blocks = file.statSync().blocks;
-    const still = desc.size - (blocks === null ? written * desc.chunk_size : blocks * 512);
-    if (free === undefined || still <= free + ROOM_SLACK_BYTES) return true;
-    diskFailed(
-      new RedeError("NO_SPACE", "No space left on the disk"),
-      ` (${sizeText(still)} still to write, ${sizeText(free)} free)`,
-    );
-    return false;
+    const short = shortOfRoom(folder, file, desc, written);
+    if (short !== undefined) {
+      diskFailed(new RedeError("NO_SPACE", "No space left on the disk"), short);
+    }
+    return short === undefined;
   };
 
   /** Fetches from one source until done; returns its BUSY answer, if that is how it ended. */
@@ -240,9 +225,17 @@ export async function downloadContent(opts: DownloadOptions): Promise<DownloadRe
     // A partial source: the chunks it has count for rarity while it works.
     const counted: number[] = [];
     const has = source.has ? (i: number) => source.has!(i) : undefined;
+    // A whole one with suggestions: asked again once they are used up (after `haveWaitMs` when
+    // they held nothing wanted); a round of `any` wanted chunk when it is the only source
+    // working or after SUGGEST_MISSES such answers. `asked`: requests since the last answer.
+    const suggests = source.whole && source.haves !== undefined;
+    let any = false;
+    let asked = 0;
+    let misses = 0;
     let useful = performance.now();
     const learn = async () => {
       const fresh = await source.haves!();
+      if (suggests) return (asked = 0);
       schedule.count(fresh, 1);
       counted.push(...fresh);
       return fresh.length;
@@ -251,15 +244,23 @@ export async function downloadContent(opts: DownloadOptions): Promise<DownloadRe
       if (source.haves) await learn();
       while (!stop.signal.aborted) {
         while (window.length < REQUESTS_PER_SOURCE && roomLeft()) {
-          const index = schedule.next(source.label, has);
+          const index = schedule.next(source.label, any ? undefined : has);
           if (index === undefined) break;
           window.push(index);
+          asked++;
           await source.request(index);
         }
         if (stop.signal.aborted) break;
         if (window.length === 0) {
           // Nothing wanted that it has: a whole source is done; a partial one may get more.
-          if (!source.haves || schedule.complete) break;
+          if (!source.haves || schedule.complete || (suggests && any && asked === 0)) break;
+          if (suggests) {
+            misses = asked === 0 && !any ? misses + 1 : 0;
+            any = misses > 0 && (working <= 1 || misses >= SUGGEST_MISSES);
+            if (misses > 0 && !any) await pause(haveWaitMs, stopped);
+            if (!any && !stop.signal.aborted) await learn();
+            continue;
+          }
           if (performance.now() - useful > haveIdleMs) break;
           await pause(haveWaitMs, stopped);
           if (!stop.signal.aborted && (await learn()) > 0 && schedule.waiting) {
@@ -366,7 +367,7 @@ export async function downloadContent(opts: DownloadOptions): Promise<DownloadRe
       } else await more();
     }
     await writes.idle();
-    if (diskFailure !== undefined) throw diskError(diskFailure);
+    if (diskFailure !== undefined) throw diskStopError(name, written, total, diskFailure);
     if (opts.signal?.aborted) {
       throw new RedeError(
         "CANCELLED",

@@ -26,6 +26,7 @@ import {
 import type { Address } from "../net/address.ts";
 import { Channel } from "../net/channel.ts";
 import { encodeFrame } from "../net/framing.ts";
+import { encodeHaveMap } from "../core/have_map.ts";
 import type { Trust } from "../net/membership.ts";
 import { PeerSource } from "../net/peer_client.ts";
 import { PeerServer, type SharedContent } from "../net/peer_server.ts";
@@ -334,6 +335,34 @@ Deno.test("seeder: a full house of idle connections from many addresses cannot l
     assert.equal(await guard(idle[2].recv(GUARD_MS), "the next idlest to close"), null);
     await idle[1].send({ t: "list" });
     assert.equal((await idle[1].expect("file_list", GUARD_MS)).t, "file_list");
+  });
+});
+
+Deno.test("seeder: a connection whose request is still being answered is not closed for a newcomer", async () => {
+  const { content: base, desc } = heldContent(new Uint8Array(10));
+  let answer!: () => void;
+  const answered = new Promise<void>((resolve) => (answer = resolve));
+  let asked!: () => void;
+  const askedNow = new Promise<void>((resolve) => (asked = resolve));
+  // A request answered slowly (as a push offer waits for its answer): its connection is busy.
+  const content: SharedContent = {
+    ...base,
+    haveMap: async () => {
+      asked();
+      await answered;
+      return encodeHaveMap([0], 1);
+    },
+  };
+  await withPeer(content, { graceMs: 0 }, async (server, c) => {
+    const idle = await fillHouse(c, server.address);
+    await idle[0].send({ t: "have", root: desc.root }); // The oldest: it would go first.
+    await askedNow;
+    const newcomer = await clientFrom(c, server.address, HOST);
+    await newcomer.send({ t: "list" });
+    assert.equal((await newcomer.expect("file_list", GUARD_MS)).t, "file_list");
+    assert.equal(await guard(idle[1].recv(GUARD_MS), "the idlest not busy to close"), null);
+    answer();
+    assert.equal((await idle[0].expect("have_map", GUARD_MS)).map, encodeHaveMap([0], 1));
   });
 });
 

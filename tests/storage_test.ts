@@ -138,6 +138,29 @@ Deno.test("chunks come from every source and the file is whole", async () => {
   });
 });
 
+Deno.test("a whole source's suggestions are taken first, the rest from it all the same", async () => {
+  await withTempDir(async (dir) => {
+    const { data, desc } = await fixture(dir, 5 * CHUNK_BYTES);
+    const order: number[] = [];
+    let asks = 0;
+    const source = Object.assign(new MemorySource("s", data, { onServe: (i) => order.push(i) }), {
+      whole: true,
+      haves: () => Promise.resolve(++asks === 1 ? [3] : []),
+      has: (i: number) => i === 3,
+    });
+    const result = await downloadContent({
+      dir,
+      name: "f.bin",
+      desc,
+      sources: [() => Promise.resolve(source)],
+    });
+    assert.deepEqual(await Deno.readFile(result.path), data);
+    assert.equal(order[0], 3, "the suggested chunk first");
+    assert.equal(order.length, 5, "every chunk once");
+    assert.ok(asks >= 2, "asked again once its suggestion was used up");
+  });
+});
+
 Deno.test("an empty file downloads too", async () => {
   await withTempDir(async (dir) => {
     const { data, desc } = await fixture(dir, 0);

@@ -1,6 +1,7 @@
 /**
  * Swarming (issue 9), end to end with real processes on 127.0.0.1: a peer serves the verified
- * chunks of a download still under way, and a holder in part that lies is dropped.
+ * chunks of a download still under way, and a holder in part that lies is dropped; and, in
+ * process, have-maps, the tracker's partial holdings and a whole holder's suggestions.
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
@@ -8,6 +9,7 @@ import { CHUNK_BYTES } from "../core/limits.ts";
 import { decodeHaveMap, encodeHaveMap } from "../core/have_map.ts";
 import { RedeError } from "../core/errors.ts";
 import { PartialHoldings } from "../net/tracker_partials.ts";
+import { Suggestions } from "../app/suggest.ts";
 import { contributions, type Scene, sceneTest, sha256File, SOURCE } from "../testing/harness.ts";
 import { startInProcessPeer } from "./_hostile.ts";
 
@@ -105,4 +107,48 @@ Deno.test("the tracker keeps a few partial holdings a peer, counts no impossible
   assert.deepEqual(held.holders(root(4), [], 10), []); // Past the four kept.
   held.drop(peer);
   assert.deepEqual(held.holders(root(0), [], 10), []);
+});
+
+const ROOT = "e".repeat(64);
+const disjoint = (a: number[], b: number[]) => a.every((i) => !b.includes(i));
+
+Deno.test("a whole holder suggests different chunks to peers that ask together", () => {
+  const s = new Suggestions(() => 0);
+  const a = s.pick(ROOT, 32, "10.0.0.1");
+  assert.equal(a.length, 8, "alone: at most SUGGEST_MAX");
+  const b = s.pick(ROOT, 32, "10.0.0.2");
+  assert.ok(disjoint(a, b), `${a} / ${b}`);
+  for (let n = 3; n <= 6; n++) s.pick(ROOT, 32, `10.0.0.${n}`);
+  assert.equal(s.pick(ROOT, 32, "10.0.0.7").length, 5, "32 chunks among 7 askers");
+  const few = new Suggestions(() => 0);
+  for (let n = 1; n < 8; n++) few.pick(ROOT, 4, `10.0.1.${n}`);
+  assert.equal(few.pick(ROOT, 4, "10.0.1.8").length, 2, "4 among 8, but never under SUGGEST_MIN");
+  // What was sent most is suggested last.
+  const t = new Suggestions(() => 0);
+  assert.deepEqual(t.pick(ROOT, 4, "x").sort(), [0, 1, 2, 3]);
+  for (const i of [0, 1, 2]) t.sent(ROOT, i);
+  assert.ok(t.pick(ROOT, 4, "y").includes(3));
+});
+
+Deno.test("a whole holder's suggestions keep bounded state: askers, contents, a window", () => {
+  let now = 0;
+  const s = new Suggestions(() => now);
+  // A hundred addresses asking at once count as SUGGEST_ASKERS (64): 640 / 64 = 10, so 8.
+  for (let n = 0; n < 100; n++) s.pick(ROOT, 640, `10.0.${n}.1`);
+  assert.equal(s.pick(ROOT, 640, "10.1.0.1").length, 8);
+  // Askers older than the window no longer count.
+  s.pick(ROOT, 8, "x");
+  assert.equal(s.pick(ROOT, 8, "y").length, 4);
+  now += 20_000;
+  assert.equal(s.pick(ROOT, 8, "z").length, 8);
+  // At most SUGGEST_CONTENTS (16) contents are kept: the oldest is forgotten.
+  const kept = (others: number) => {
+    const u = new Suggestions(() => 0);
+    u.pick(ROOT, 8, "x");
+    u.pick(ROOT, 8, "y");
+    for (let r = 0; r < others; r++) u.pick(r.toString(16).padStart(64, "0"), 8, "x");
+    return u.pick(ROOT, 8, "z").length;
+  };
+  assert.equal(kept(15), 3, "three askers of 8 chunks");
+  assert.equal(kept(16), 8, "forgotten: z asks alone");
 });

@@ -24,6 +24,7 @@ import {
 import { diskStopError, isDiskFull, shortOfRoom } from "./disk.ts";
 import { partialPaths, prepareTarget, sharedPath } from "./paths.ts";
 import { type CheckProgress, commit, isComplete, openPartial } from "./partial.ts";
+import type { TransferEvent } from "./events.ts";
 import { BufferPool, Schedule } from "./schedule.ts";
 
 /** One peer serving chunks of the content being downloaded. */
@@ -61,27 +62,7 @@ export interface SwarmHooks {
   added(index: number): void;
 }
 
-/** What a download reports while it runs. */
-export type TransferEvent =
-  /**
-   * Chunks already on disk are being checked: those of a partial file being resumed, or of a
-   * complete file found at the target name. `done` of `total` chunks checked; first 0.
-   */
-  | { kind: "checking"; of: "partial" | "complete"; done: number; total: number }
-  /** A partial file of the same content was found; `have` chunks of it are good. */
-  | { kind: "resumed"; have: number; total: number }
-  /** A partial file of another content was in the way and is started over. */
-  | { kind: "discarded" }
-  /** A source failed and its chunks went to the others. */
-  | { kind: "dropped"; source: string; error: unknown }
-  /** A source is queued at a busy peer: its place (1: next); this is not a stall. */
-  | { kind: "queued"; source: string; position: number }
-  /** A source answered BUSY; its chunks went to the others and it is tried again later. */
-  | { kind: "busy"; error: unknown; retryMs: number }
-  /** A chunk was verified and written: its index, how many are in, and its source. */
-  | { kind: "chunk"; index: number; done: number; total: number; source: string }
-  /** Bytes in hand (resumed ones included) and sources still working. */
-  | { kind: "progress"; received: number; sources: number };
+export type { TransferEvent } from "./events.ts";
 
 export interface DownloadOptions {
   /** Shared folder the file lands in. */
@@ -225,10 +206,10 @@ export async function downloadContent(opts: DownloadOptions): Promise<DownloadRe
     // A partial source: the chunks it has count for rarity while it works.
     const counted: number[] = [];
     const has = source.has ? (i: number) => source.has!(i) : undefined;
-    // A whole one with suggestions: asked again once they are used up (after `haveWaitMs` when
-    // they held nothing wanted); a round of `any` wanted chunk when it is the only source
-    // working or after SUGGEST_MISSES such answers. `asked`: requests since the last answer.
+    // A whole one's suggestions: asked again once used up (after `haveWaitMs` if none was wanted);
+    // a round of `any` chunk when it works alone or after SUGGEST_MISSES. `asked`: since then.
     const suggests = source.whole && source.haves !== undefined;
+    let plain = false;
     let any = false;
     let asked = 0;
     let misses = 0;
@@ -241,10 +222,16 @@ export async function downloadContent(opts: DownloadOptions): Promise<DownloadRe
       return fresh.length;
     };
     try {
-      if (source.haves) await learn();
+      // A whole holder that refuses `have` serves without suggestions (`plain`).
+      if (source.haves) {
+        await learn().catch((err) => {
+          if (!suggests || !hasCode(err, "BAD_REQUEST", "NOT_FOUND")) throw err;
+          plain = true;
+        });
+      }
       while (!stop.signal.aborted) {
         while (window.length < REQUESTS_PER_SOURCE && roomLeft()) {
-          const index = schedule.next(source.label, any ? undefined : has);
+          const index = schedule.next(source.label, any || plain ? undefined : has);
           if (index === undefined) break;
           window.push(index);
           asked++;
@@ -253,7 +240,9 @@ export async function downloadContent(opts: DownloadOptions): Promise<DownloadRe
         if (stop.signal.aborted) break;
         if (window.length === 0) {
           // Nothing wanted that it has: a whole source is done; a partial one may get more.
-          if (!source.haves || schedule.complete || (suggests && any && asked === 0)) break;
+          if (!source.haves || plain || schedule.complete || (suggests && any && asked === 0)) {
+            break;
+          }
           if (suggests) {
             misses = asked === 0 && !any ? misses + 1 : 0;
             any = misses > 0 && (working <= 1 || misses >= SUGGEST_MISSES);

@@ -392,6 +392,9 @@ async function startHiddenPeer(s: Scene, trackerPort: number): Promise<number> {
       } else if (m.t === "chunk") {
         await ch.send({ t: "chunk_data", root, index: m.index, size: DATA.length });
         await ch.writeRaw(encoder.encode(DATA));
+      } else {
+        // Like an older peer asked for a have-map: refused, and served without one.
+        await ch.sendError(new RedeError("BAD_REQUEST", `No '${m.t}' here`));
       }
     }
   }, "hidden-peer");

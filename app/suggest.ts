@@ -1,7 +1,8 @@
 /**
  * Super-seeding, the serving side of a content held whole: which of its chunks to suggest to a
  * downloader that asks for its have-map. Each chunk has a score (times sent, plus times
- * suggested); a downloader is suggested the lowest-scored chunks, random among equals, a share
+ * suggested); a downloader is suggested the lowest-scored chunks, equals taken from a random
+ * starting chunk on, a share
  * that shrinks as more peers ask (docs/PROTOCOL.md, Swarming). Downloaders that start together
  * so take different chunks from the one source and trade them, instead of each taking the same
  * rare chunk from it. It is a hint: any chunk asked for is still served.
@@ -40,10 +41,19 @@ export class Suggestions {
     }
     const share = Math.ceil(total / e.askers.size);
     const n = Math.min(total, Math.max(SUGGEST_MIN, Math.min(SUGGEST_MAX, share)));
-    const rank = crypto.getRandomValues(new Uint32Array(total));
-    const order = Array.from({ length: total }, (_, i) => i)
-      .sort((a, b) => e.score[a] - e.score[b] || rank[a] - rank[b]);
-    const out = order.slice(0, n);
+    // The n lowest scores in one pass (n is at most SUGGEST_MAX), from a random first chunk so
+    // that equals are taken from a random place; nothing in proportion to the content is made.
+    const start = Math.floor(Math.random() * total);
+    const out: number[] = [];
+    for (let j = 0; j < total; j++) {
+      const i = (start + j) % total;
+      const score = e.score[i];
+      if (out.length === n && score >= e.score[out[n - 1]]) continue;
+      let at = out.length;
+      while (at > 0 && e.score[out[at - 1]] > score) at--;
+      out.splice(at, 0, i);
+      if (out.length > n) out.pop();
+    }
     for (const i of out) e.score[i]++;
     return out;
   }

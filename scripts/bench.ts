@@ -168,7 +168,7 @@ export const NO_GUARD_MS = 2 ** 31 - 1;
  * Waits for a line like {@link Proc.waitFor}, but past its short guard: a slow 1 GiB transfer
  * is still bounded by the overall timeout. A process that ends first still fails it.
  */
-function waitLine(p: Proc, re: RegExp, from = 0): Promise<RegExpMatchArray> {
+export function waitLine(p: Proc, re: RegExp, from = 0): Promise<RegExpMatchArray> {
   return p.waitFor(re, from, NO_GUARD_MS);
 }
 
@@ -302,10 +302,18 @@ async function startPeer(trackerPort: number, home: string) {
   return Object.assign(p, { port: Number(m[1]) });
 }
 
-async function quitPeer(p: Proc, what: string): Promise<void> {
+/**
+ * Types `quit` at a peer and waits for it to leave through `end` (the script's own way of
+ * letting a process go); a peer that exits with a failure fails the run.
+ */
+export async function quitPeer(
+  p: Proc,
+  what: string,
+  end: (p: Proc, what: string) => Promise<Deno.CommandStatus> = finish,
+): Promise<void> {
   await p.send("quit").catch(() => {}); // If it is gone already, its status says why.
   await p.endInput();
-  const status = await finish(p, what);
+  const status = await end(p, what);
   if (!status.success) {
     throw new Error(`${what} exited with status ${status.code}:\n${p.lines.join("\n")}`);
   }

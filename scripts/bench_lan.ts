@@ -84,14 +84,15 @@ import {
   maxOf,
   median,
   minutes,
-  NO_GUARD_MS,
   peakRssKb,
   procFile,
+  quitPeer,
   rate,
   round,
   showMb,
+  waitLine,
 } from "./bench.ts";
-import { Lan, type LinkRate, parseRate, runOnLan, sh, TBF_LATENCY } from "./lan.ts";
+import { Lan, lanMain, type LinkRate, parseRate, sh, TBF_LATENCY } from "./lan.ts";
 
 const MIB = 1024 * 1024;
 const GIB = 1024 * MIB;
@@ -191,10 +192,6 @@ const perGib = (s: number | undefined, bytes: number) =>
 const minus = (a: number | undefined, b: number | undefined) =>
   a === undefined || b === undefined ? undefined : a - b;
 
-function waitLine(p: Proc, re: RegExp, from = 0): Promise<RegExpMatchArray> {
-  return p.waitFor(re, from, NO_GUARD_MS);
-}
-
 const finish = (p: Proc, what: string) => lan.finish(p, what);
 
 interface Subject {
@@ -282,14 +279,7 @@ async function startPeer(host: Host, t: Tracker, home: string): Promise<Peer> {
   return Object.assign(p, { port: Number(m[2]) });
 }
 
-async function quitPeer(p: Proc, what: string): Promise<void> {
-  await p.send("quit").catch(() => {});
-  await p.endInput();
-  const status = await finish(p, what);
-  if (!status.success) {
-    throw new Error(`${what} exited with status ${status.code}:\n${p.lines.join("\n")}`);
-  }
-}
+const quit = (p: Proc, what: string) => quitPeer(p, what, finish);
 
 async function redeRound(
   root: string,
@@ -321,7 +311,7 @@ async function redeRound(
       cpuSeconds(seeder.pid),
     ]);
     const reported = / in ([\d.]+) s /.exec(line);
-    await quitPeer(dl, "downloader");
+    await quit(dl, "downloader");
     const got = await sha256File(join(home, "share", src.name));
     if (got !== src.sha256) throw new Error(`rede-p2p copy has SHA-256 ${got}, not ${src.sha256}`);
     return {
@@ -572,7 +562,7 @@ async function run(opts: Options): Promise<number> {
   const results = [];
   for (const r of opts.rates) results.push(await measureRate(opts, r, root, big, warm, t, seeder));
 
-  await quitPeer(seeder, "seeder");
+  await quit(seeder, "seeder");
   tproc.kill("SIGTERM");
   await finish(tproc, "tracker");
 
@@ -590,15 +580,4 @@ async function run(opts: Options): Promise<number> {
   return 0;
 }
 
-async function main(): Promise<number> {
-  let opts: Options;
-  try {
-    opts = parseOptions(Deno.args);
-  } catch (err) {
-    console.error(`bench:lan: ${(err as Error).message}\n${USAGE}`);
-    return 2;
-  }
-  return await runOnLan(lan, opts.timeoutMin, () => run(opts));
-}
-
-if (import.meta.main) Deno.exit(await main());
+if (import.meta.main) Deno.exit(await lanMain(lan, parseOptions, USAGE, run));

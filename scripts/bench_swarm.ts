@@ -57,8 +57,17 @@ import {
   WAIT_MS,
   writeRandomFile,
 } from "../testing/harness.ts";
-import { BASELINE, checkBaseline, int, median, minutes, NO_GUARD_MS, round } from "./bench.ts";
-import { Lan, type LinkRate, parseRate, runOnLan } from "./lan.ts";
+import {
+  BASELINE,
+  checkBaseline,
+  int,
+  median,
+  minutes,
+  quitPeer,
+  round,
+  waitLine,
+} from "./bench.ts";
+import { Lan, lanMain, type LinkRate, parseRate } from "./lan.ts";
 
 const MIB = 1024 * 1024;
 const GOAL_MULTIPLE = 1.3;
@@ -125,7 +134,6 @@ function parseOptions(argv: string[]): Options {
 const lan = new Lan("bench:swarm");
 /** `--verbose`: the downloaders say where each chunk came from (seen with E2E_ECHO=1). */
 let verbosePeers = false;
-const waitLine = (p: Proc, re: RegExp, from = 0) => p.waitFor(re, from, NO_GUARD_MS);
 
 interface Subject {
   path: string;
@@ -199,14 +207,7 @@ async function startPeer(key: string, ip: string, net: Net, home: string, extra:
   return Object.assign(p, { home, port: Number(m[2]) }) as Peer;
 }
 
-async function quitPeer(p: Peer, what: string): Promise<void> {
-  await p.send("quit").catch(() => {});
-  await p.endInput();
-  const status = await lan.finish(p, what);
-  if (!status.success) {
-    throw new Error(`${what} exited with ${status.code}:\n${p.lines.join("\n")}`);
-  }
-}
+const quit = (p: Proc, what: string) => quitPeer(p, what, (q, w) => lan.finish(q, w));
 
 /** K fresh peers on d1..dK, registered; `extra` is added to their `join`. */
 async function startClass(root: string, net: Net, k: number, tag: string, extra: string[] = []) {
@@ -221,7 +222,7 @@ async function startClass(root: string, net: Net, k: number, tag: string, extra:
 
 async function endClass(peers: Peer[], src: Subject): Promise<void> {
   for (const p of peers) await checkCopy(join(p.home, "share", NAME), src, "rede-p2p copy");
-  await Promise.all(peers.map((p, i) => quitPeer(p, `downloader ${i + 1}`)));
+  await Promise.all(peers.map((p, i) => quit(p, `downloader ${i + 1}`)));
   await Promise.all(peers.map((p) => Deno.remove(p.home, { recursive: true }).catch(() => {})));
 }
 
@@ -533,7 +534,7 @@ async function run(opts: Options): Promise<number> {
     if (push) console.log(`  push        to ${k} done at ${x(push.seconds, limit)}`);
   }
 
-  await quitPeer(seeder, "source");
+  await quit(seeder, "source");
   if (bt) {
     bt.seeder.kill("SIGTERM");
     await lan.finish(bt.seeder, "aria2c seed");
@@ -556,15 +557,4 @@ async function run(opts: Options): Promise<number> {
   return 0;
 }
 
-async function main(): Promise<number> {
-  let opts: Options;
-  try {
-    opts = parseOptions(Deno.args);
-  } catch (err) {
-    console.error(`bench:swarm: ${(err as Error).message}\n${USAGE}`);
-    return 2;
-  }
-  return await runOnLan(lan, opts.timeoutMin, () => run(opts));
-}
-
-if (import.meta.main) Deno.exit(await main());
+if (import.meta.main) Deno.exit(await lanMain(lan, parseOptions, USAGE, run));

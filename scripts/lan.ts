@@ -297,3 +297,23 @@ export async function runOnLan(
     clearTimeout(deadline);
   }
 }
+
+/**
+ * A LAN benchmark's entry: its options parsed by `parse` (a mistake is one line and the usage,
+ * exit 2), then `run` on the LAN through {@link runOnLan}.
+ */
+export async function lanMain<O extends { timeoutMin: number }>(
+  lan: Lan,
+  parse: (argv: string[]) => O,
+  usage: string,
+  run: (opts: O) => Promise<number>,
+): Promise<number> {
+  let opts: O;
+  try {
+    opts = parse(Deno.args);
+  } catch (err) {
+    console.error(`${lan.tool}: ${(err as Error).message}\n${usage}`);
+    return 2;
+  }
+  return await runOnLan(lan, opts.timeoutMin, () => run(opts));
+}

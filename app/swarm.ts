@@ -68,7 +68,7 @@ export class SwarmContent implements SharedContent {
         held = { desc, have: new Set(have), reads: new SerialQueue() };
         this.#held.set(root, held);
         Deno.open(dataPath, { read: true }).then((f) => {
-          if (held?.file === undefined && this.#held.get(root) === held) held!.file = f;
+          if (held !== undefined && !held.file && this.#held.get(root) === held) held.file = f;
           else f.close();
         }, () => this.#drop(root));
         this.#reportSoon(true);

@@ -6,7 +6,7 @@
  */
 import { errorLine } from "../core/errors.ts";
 import { printable } from "../core/terminal.ts";
-import { CHUNK_BYTES } from "../core/limits.ts";
+import { chunkSizeFor } from "../core/content.ts";
 import type { FetchEvent, Job } from "../app/fetch.ts";
 import type { Context } from "./_command.ts";
 import type { Session } from "./_session.ts";
@@ -62,7 +62,7 @@ export async function fetchShown(session: Session, jobs: Job[], ctx: Context): P
         else if (t.kind === "checking") {
           // Checking what is on disk reads it all: the bar shows how far it is.
           const size = sizes.get(job) ?? 0;
-          bars.get(job)?.update(Math.min(t.done * CHUNK_BYTES, size), 0);
+          bars.get(job)?.update(Math.min(t.done * chunkSizeFor(size), size), 0);
           if (t.done === 0 && t.total > 0) {
             say(
               t.of === "partial"

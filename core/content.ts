@@ -4,8 +4,8 @@
  * hashes, sizes, shared names, file summaries and descriptors. The wire messages
  * (`net/protocol.ts`) and the on-disk caches are built from these.
  *
- * Content addressing: a file is described by its size, the SHA-256 of each fixed-size chunk,
- * and a root hash over them, so every chunk can be checked on its own and the root names the
+ * Content addressing: a file is described by its size, the SHA-256 of each chunk (their size
+ * follows from the file's: {@link chunkSizeFor}), and a root hash over them, so every chunk can be checked on its own and the root names the
  * content wherever it is and whatever it is called.
  *
  * root = SHA-256( "rede-p2p/2" ‖ size as u64 big-endian ‖ chunk size as u32 big-endian ‖
@@ -14,7 +14,7 @@
 import { Buffer } from "node:buffer";
 import { createHash } from "node:crypto";
 import * as v from "valibot";
-import { CHUNK_BYTES } from "./limits.ts";
+import { CHUNK_BYTES, CHUNKS_TARGET, MAX_CHUNK_BYTES } from "./limits.ts";
 import { badNameError, sharePathProblem } from "./names.ts";
 
 /** A SHA-256 digest: 64 lower-case hex digits. */
@@ -49,7 +49,10 @@ export type FileSummary = v.InferOutput<typeof FileSummary>;
 /** The fields of a descriptor, before their consistency is checked. */
 export const DESCRIPTOR_FIELDS = {
   size: Count,
-  chunk_size: v.literal(CHUNK_BYTES, `unsupported chunk size (only ${CHUNK_BYTES})`),
+  chunk_size: v.picklist(
+    [CHUNK_BYTES, 2 * CHUNK_BYTES, MAX_CHUNK_BYTES],
+    `unsupported chunk size (only ${CHUNK_BYTES}, ${2 * CHUNK_BYTES} or ${MAX_CHUNK_BYTES})`,
+  ),
   chunks: v.array(Hash),
   root: Hash,
 };
@@ -76,6 +79,16 @@ export type Descriptor = v.InferOutput<typeof Descriptor>;
 
 /** A shared file's descriptor, with the name it is shared under. */
 export type NamedDescriptor = Descriptor & { name: string };
+
+/**
+ * The chunk size of a file of `size` bytes: 1 MiB while that makes at most
+ * {@link CHUNKS_TARGET} chunks, else 2 MiB while that does, else 4 MiB.
+ */
+export function chunkSizeFor(size: number): number {
+  let chunk = CHUNK_BYTES;
+  while (chunk < MAX_CHUNK_BYTES && size > chunk * CHUNKS_TARGET) chunk *= 2;
+  return chunk;
+}
 
 /** How many chunks a content has (0 for an empty file). */
 export function chunkCount(d: { size: number; chunk_size: number }): number {
@@ -104,7 +117,7 @@ const DOMAIN = new TextEncoder().encode("rede-p2p/2");
  * @example
  * ```ts
  * import { rootHash } from "./content.ts";
- * rootHash(0, [], 4194304); // the root of the empty file, "bae71d0c…"
+ * rootHash(0, [], 1048576); // the root of the empty file, "f0190a23…"
  * ```
  */
 export function rootHash(size: number, chunks: readonly string[], chunkSize: number): string {
@@ -121,7 +134,9 @@ export function rootHash(size: number, chunks: readonly string[], chunkSize: num
 export function descriptorProblem(d: DescriptorLike): string | undefined {
   // Checked again here: this check also runs when a field check failed, and the root needs a count.
   if (!Number.isSafeInteger(d.size) || d.size < 0) return "size is not a count";
-  if (d.chunk_size !== CHUNK_BYTES) return `unsupported chunk size ${d.chunk_size}`;
+  if (d.chunk_size !== chunkSizeFor(d.size)) {
+    return `chunk size ${d.chunk_size} is not the one for ${d.size} bytes`;
+  }
   if (d.chunks.length !== chunkCount(d)) return "wrong number of chunks";
   if (rootHash(d.size, d.chunks, d.chunk_size) !== d.root) return "root does not match its chunks";
   return undefined;

@@ -13,7 +13,7 @@ export const FRAME_HEADER_BYTES = 6;
 /** Magic bytes that open every frame: ASCII "RP". */
 export const FRAME_MAGIC = [0x52, 0x50] as const;
 /** Version of the protocol spoken; a hello with another version is refused. */
-export const PROTOCOL_VERSION = 5;
+export const PROTOCOL_VERSION = 6;
 /** Application name carried in every hello. */
 export const PROTOCOL_APP = "rede-p2p";
 /** Port a tracker listens on when none is given. */
@@ -63,12 +63,19 @@ export const SHORT_HASH_CHARS = 12;
 // --- Content -------------------------------------------------------------------------------
 
 /**
- * Size of a chunk, the unit of hashing, transfer, resume and multi-source scheduling: 4 MiB.
- * A 1 GiB file has 256 chunk hashes (a 16 KiB descriptor); an interrupted download loses at
- * most the chunks in flight; and hashing in 4 MiB blocks ran about 15% faster than in 1 MiB.
- * It is the only chunk size this version accepts in a descriptor.
+ * The smallest chunk, the unit of hashing, transfer, resume and multi-source scheduling: 1 MiB.
+ * A file's chunk size follows from its size alone (`chunkSizeFor` in `core/content.ts`): 1 MiB
+ * up to {@link CHUNKS_TARGET} chunks, then 2 MiB, then {@link MAX_CHUNK_BYTES} for any larger
+ * file, so a file up to 1 GiB has 1 MiB chunks and any file has a fixed root. Small chunks let a
+ * class of downloaders trade a chunk soon after it arrives (bench:swarm: 1 MiB against 4 MiB
+ * took the last of 6 downloaders from 1.58x to 1.28x the one-copy limit); large files keep
+ * large chunks, so their descriptors and schedules stay small.
  */
-export const CHUNK_BYTES = 4 * 1024 * 1024;
+export const CHUNK_BYTES = 1024 * 1024;
+/** The largest chunk: the chunk size of every file over 2 GiB. */
+export const MAX_CHUNK_BYTES = 4 * 1024 * 1024;
+/** Chunks a file has at most before its chunk size doubles (until {@link MAX_CHUNK_BYTES}). */
+export const CHUNKS_TARGET = 1024;
 
 // --- Servers -------------------------------------------------------------------------------
 
@@ -182,12 +189,22 @@ export const TRACKER_LOG_LINES_PER_SECOND = 20;
 // --- Downloads -----------------------------------------------------------------------------
 
 /**
- * Chunk buffers a download may hold at once, across all its sources. They are made as sources
- * start (one per working source, plus one being written), so one source touches two.
+ * Bytes of chunk buffers a download may hold at once, across all its sources (18 chunks of
+ * 1 MiB, 4 of 4 MiB, never fewer than 4 buffers). They are made as sources start (one per
+ * working source, plus one being written), so one source touches two.
  */
-export const DOWNLOAD_BUFFERS = 6;
-/** Most sources one download uses at once. */
-export const MAX_SOURCES = 8;
+export const DOWNLOAD_BUFFER_BYTES = 18 * 1024 * 1024;
+/**
+ * Most sources one download uses at once: in a class of 16 that start together, every
+ * downloader reaches every other (with 8, some peers were never asked and others were swamped).
+ */
+export const MAX_SOURCES = 16;
+/**
+ * Bytes of chunk requests in flight across all the sources of one download (8 chunks of 1 MiB,
+ * never fewer than 4 requests): enough to keep a link busy, few enough that requests do not
+ * pile up in busy holders' queues, where the last chunks of every download would wait.
+ */
+export const DOWNLOAD_IN_FLIGHT_BYTES = 8 * 1024 * 1024;
 /** Chunk requests kept in flight on one source connection. */
 export const REQUESTS_PER_SOURCE = 2;
 /** Downloads one `get` runs at once; more wait in a queue. */
@@ -367,8 +384,8 @@ export const DEFAULT_TIMINGS: Readonly<Timings> = Object.freeze({
   describeStaggerMs: 250,
   haveWaitMs: 250,
   haveIdleMs: 30_000,
-  holdersRefreshMs: 1_000,
-  partialsReportMs: 500,
+  holdersRefreshMs: 250,
+  partialsReportMs: 250,
   handInMs: 15 * 60_000,
   pushAnswerMs: 60_000,
 });

@@ -13,7 +13,7 @@
 import type { FileSummary, NamedDescriptor } from "../core/content.ts";
 import { errorLine, hasCode, RedeError } from "../core/errors.ts";
 import {
-  CHUNK_BYTES,
+  MAX_CHUNK_BYTES,
   NON_READER_PENALTY_MS,
   PEER_MAX_CONNECTIONS,
   PEER_MAX_CONNECTIONS_PER_IP,
@@ -329,7 +329,7 @@ export class PeerServer {
           ch.send({ t: "queued", root, index, position }).catch((err) => this.#cut(ch, err));
         },
       });
-      const buf = this.#buffers.pop() ?? new Uint8Array(CHUNK_BYTES);
+      const buf = this.#buffers.pop() ?? new Uint8Array(MAX_CHUNK_BYTES);
       try {
         const n = await this.#content.readChunk(root, index, buf);
         try {

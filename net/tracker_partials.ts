@@ -4,8 +4,8 @@
  * adds them to the holders of a content, after the peers that hold it whole. Bounded by the
  * peer count: a few small records a peer.
  */
-import { chunkCount } from "../core/content.ts";
-import { CHUNK_BYTES, MAX_PARTIALS_PER_PEER } from "../core/limits.ts";
+import { chunkCount, chunkSizeFor } from "../core/content.ts";
+import { MAX_PARTIALS_PER_PEER } from "../core/limits.ts";
 import type { Holder, PartialHolding, PeerAddress } from "./protocol.ts";
 
 export class PartialHoldings<R extends PeerAddress> {
@@ -19,7 +19,7 @@ export class PartialHoldings<R extends PeerAddress> {
     for (const p of list) {
       if (roots.length >= MAX_PARTIALS_PER_PEER) break;
       if (roots.includes(p.root)) continue;
-      const total = chunkCount({ size: p.size, chunk_size: CHUNK_BYTES });
+      const total = chunkCount({ size: p.size, chunk_size: chunkSizeFor(p.size) });
       if (p.have === 0 || p.have > total) continue; // Nothing to give, or a claim that cannot be.
       roots.push(p.root);
       const holders = this.#byRoot.get(p.root) ?? new Map<R, number>();

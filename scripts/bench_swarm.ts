@@ -67,7 +67,7 @@ import {
   round,
   waitLine,
 } from "./bench.ts";
-import { Lan, lanMain, type LinkRate, parseRate } from "./lan.ts";
+import { cpuBusySince, cpuTicks, Lan, lanMain, type LinkRate, parseRate } from "./lan.ts";
 
 const MIB = 1024 * 1024;
 const GOAL_MULTIPLE = 1.3;
@@ -231,6 +231,8 @@ interface ClassResult {
   seconds: number[];
   /** Copies' worth of bytes the source itself sent (undefined where not known). */
   sourceCopies?: number;
+  /** Share of the machine's CPU busy from the start until the last one ended (0 to 1). */
+  cpuBusy: number;
 }
 
 /** `get NAME` typed at K peers at once; each timed to its `Saved` line. */
@@ -238,10 +240,14 @@ async function redeClass(root: string, net: Net, src: Subject, k: number, tag: s
   const peers = await startClass(root, net, k, tag);
   const marks = peers.map((p) => p.mark());
   const t0 = performance.now();
+  const cpu0 = cpuTicks();
+  let cpuBusy = 0;
+  let left = k;
   await Promise.all(peers.map((p) => p.send(`get ${NAME}`)));
   const seconds = await Promise.all(peers.map(async (p, i) => {
     const m = await waitLine(p, SAVED, marks[i]);
     const s = (performance.now() - t0) / 1000;
+    if (--left === 0) cpuBusy = cpuBusySince(cpu0);
     if (m[0].startsWith("error")) throw new Error(`downloader ${i + 1}: ${m.input}`);
     // From several sources, what each sent is on the next line.
     if (/ from \d+ sources /.test(m.input!)) await waitLine(p, /^ {2}sources: /, marks[i]);
@@ -255,7 +261,11 @@ async function redeClass(root: string, net: Net, src: Subject, k: number, tag: s
     for (const [label, n] of by) if (label.startsWith(`${SEEDER_IP}:`)) fromSource += n;
   }
   await endClass(peers, src);
-  return { seconds: seconds.sort((a, b) => a - b), sourceCopies: fromSource / src.size };
+  return {
+    seconds: seconds.sort((a, b) => a - b),
+    sourceCopies: fromSource / src.size,
+    cpuBusy,
+  };
 }
 
 /** `push NAME` at the source to K peers started with `--accept-push`. */
@@ -363,6 +373,9 @@ async function startBitTorrent(root: string, src: Subject): Promise<Swarm> {
 async function bitTorrentClass(root: string, bt: Swarm, src: Subject, k: number, tag: string) {
   const dirs: string[] = [];
   const t0 = performance.now();
+  const cpu0 = cpuTicks();
+  let cpuBusy = 0;
+  let left = k;
   const peers = Array.from({ length: k }, (_, i) => {
     const dir = join(root, `${tag}-${i + 1}`);
     dirs.push(dir);
@@ -377,10 +390,11 @@ async function bitTorrentClass(root: string, bt: Swarm, src: Subject, k: number,
   try {
     const seconds = await Promise.all(peers.map(async (p) => {
       await waitLine(p, /^BT_COMPLETE /);
+      if (--left === 0) cpuBusy = cpuBusySince(cpu0);
       return (performance.now() - t0) / 1000;
     }));
     for (const d of dirs) await checkCopy(join(d, NAME), src, "BitTorrent copy");
-    return { seconds: seconds.sort((a, b) => a - b) };
+    return { seconds: seconds.sort((a, b) => a - b), cpuBusy };
   } finally {
     for (const p of peers) p.kill("SIGTERM");
     await Promise.all(peers.map((p, i) => lan.finish(p, `aria2c ${i + 1}`)));
@@ -392,6 +406,7 @@ async function bitTorrentClass(root: string, bt: Swarm, src: Subject, k: number,
 // Running and reporting.
 
 const x = (s: number, limit: number) => `${(s / limit).toFixed(2)}x`;
+const pct = (share: number) => `${Math.round(share * 100)}%`;
 const mark = (ok: boolean | null) => ok === null ? "n/a" : ok ? "PASS" : "BELOW";
 
 async function run(opts: Options): Promise<number> {
@@ -471,7 +486,7 @@ async function run(opts: Options): Promise<number> {
         console.log(
           `  K=${k} round ${r} rede-p2p: last done ${last.toFixed(2)} s (${x(last, limit)}), ` +
             `first ${res.seconds[0].toFixed(2)} s; the source sent ` +
-            `${res.sourceCopies!.toFixed(2)} copies`,
+            `${res.sourceCopies!.toFixed(2)} copies; CPU ${pct(res.cpuBusy)} busy`,
         );
       };
       const doTorrent = async () => {
@@ -481,7 +496,7 @@ async function run(opts: Options): Promise<number> {
         const last = res.seconds[k - 1];
         console.log(
           `  K=${k} round ${r} BitTorrent: last done ${last.toFixed(2)} s (${x(last, limit)}), ` +
-            `first ${res.seconds[0].toFixed(2)} s`,
+            `first ${res.seconds[0].toFixed(2)} s; CPU ${pct(res.cpuBusy)} busy`,
         );
       };
       if (r % 2 === 1) {
@@ -510,11 +525,13 @@ async function run(opts: Options): Promise<number> {
       redeMultiple: round(multiple, 3),
       redeRounds: rede.map((res) => res.seconds.map((s) => round(s, 3))),
       sourceCopies: rede.map((res) => round(res.sourceCopies, 2)),
+      redeCpuBusy: rede.map((res) => round(res.cpuBusy, 2)),
       goalMultiple: GOAL_MULTIPLE,
       goalPass: multiple <= GOAL_MULTIPLE,
       bittorrentLastSeconds: btLast === undefined ? null : round(btLast, 3),
       bittorrentMultiple: btLast === undefined ? null : round(btLast / limit, 3),
       bittorrentRounds: torrent.map((res) => res.seconds.map((s) => round(s, 3))),
+      bittorrentCpuBusy: torrent.map((res) => round(res.cpuBusy, 2)),
       fasterThanBitTorrent: btLast === undefined ? null : redeLast < btLast,
       pushSeconds: push ? round(push.seconds, 3) : null,
       pushMultiple: push ? round(push.seconds / limit, 3) : null,

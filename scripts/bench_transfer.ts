@@ -16,7 +16,7 @@
  * `BENCH_TRANSFER {json}`.
  */
 import { parseArgs } from "node:util";
-import { CHUNK_BYTES } from "../core/limits.ts";
+import { chunkSizeFor } from "../core/content.ts";
 import { run, Scene, sha256File, SOURCE } from "../testing/harness.ts";
 import { join } from "node:path";
 
@@ -127,7 +127,8 @@ try {
     console.log(`    ${r.sources}`);
   }
 
-  const total = Math.ceil(resumeSize / CHUNK_BYTES);
+  const chunkBytes = chunkSizeFor(resumeSize);
+  const total = Math.ceil(resumeSize / chunkBytes);
   console.log(
     `\nResume after SIGKILL at 50%: ${
       resumeSize / MIB
@@ -135,7 +136,7 @@ try {
   );
   const resumeFile = await data.file(resumeSize, 22);
   const r = await resumeAfterKill(resumeFile, total);
-  const chunkMib = CHUNK_BYTES / MIB;
+  const chunkMib = chunkBytes / MIB;
   console.log(`  chunks written before the kill   ${r.written}`);
   console.log(`  chunks kept on resume             ${r.resumed}`);
   console.log(`  chunks fetched by the second run  ${r.fetchedAgain}`);
@@ -158,7 +159,7 @@ try {
         sizeBytes: resumeSize,
         chunks: total,
         ...r,
-        refetchedBytes: r.refetched * CHUNK_BYTES,
+        refetchedBytes: r.refetched * chunkBytes,
       },
     })
   }`);

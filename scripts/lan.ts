@@ -59,6 +59,21 @@ export function sh(cmd: string, ...args: string[]): string {
 }
 
 /** A host of the LAN: `key` names its namespace and bridge port (at most 12 characters). */
+/** The machine's CPU time so far (all cores, in clock ticks): busy, and in all. */
+export function cpuTicks(): { busy: number; all: number } {
+  const line = Deno.readTextFileSync("/proc/stat").split("\n")[0];
+  const t = line.trim().split(/\s+/).slice(1).map(Number);
+  const idle = (t[3] ?? 0) + (t[4] ?? 0); // idle + iowait
+  const all = t.slice(0, 8).reduce((a, b) => a + b, 0); // Guest time is counted in user already.
+  return { busy: all - idle, all };
+}
+
+/** The share of the machine's CPU busy since `from` (0 to 1). */
+export function cpuBusySince(from: { busy: number; all: number }): number {
+  const now = cpuTicks();
+  return (now.busy - from.busy) / Math.max(1, now.all - from.all);
+}
+
 export interface HostSpec {
   key: string;
   ip: string;

@@ -7,8 +7,7 @@
 import { constants, promises as fsp, type Stats } from "node:fs";
 import type { FileHandle } from "node:fs/promises";
 import * as v from "valibot";
-import { CHUNK_BYTES } from "../core/limits.ts";
-import { type Descriptor, hashChunk, rootHash } from "../core/content.ts";
+import { chunkSizeFor, type Descriptor, hashChunk, rootHash } from "../core/content.ts";
 
 /**
  * What says a file on disk is the one that was described: its identity (device and inode) and
@@ -129,22 +128,26 @@ export async function describeStamped(path: string): Promise<DescribedFile> {
   const { file, stamp } = await openFile(path);
   const openedAt = Date.now();
   try {
-    const buf = new Uint8Array(CHUNK_BYTES);
-    const chunks: string[] = [];
-    let size = 0;
+    // The chunk size follows from the size: should the file grow or shrink while it is read
+    // past the size of another chunk size, it is read again with that one (and is racy).
+    let chunkSize = chunkSizeFor(stamp.size);
+    let chunks: string[];
+    let size: number;
     while (true) {
-      const filled = await readAt(file, buf, size);
-      if (filled === 0) break;
-      chunks.push(hashChunk(buf.subarray(0, filled)));
-      size += filled;
-      if (filled < buf.length) break;
+      const buf = new Uint8Array(chunkSize);
+      chunks = [];
+      size = 0;
+      while (true) {
+        const filled = await readAt(file, buf, size);
+        if (filled === 0) break;
+        chunks.push(hashChunk(buf.subarray(0, filled)));
+        size += filled;
+        if (filled < buf.length) break;
+      }
+      if (chunkSizeFor(size) === chunkSize) break;
+      chunkSize = chunkSizeFor(size);
     }
-    const desc = {
-      size,
-      chunk_size: CHUNK_BYTES,
-      chunks,
-      root: rootHash(size, chunks, CHUNK_BYTES),
-    };
+    const desc = { size, chunk_size: chunkSize, chunks, root: rootHash(size, chunks, chunkSize) };
     return { desc, stamp, racy: size !== stamp.size || isRacy(stamp, openedAt) };
   } finally {
     await file.close();

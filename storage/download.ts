@@ -16,7 +16,8 @@ import { SerialQueue, writeAll } from "../core/io.ts";
 import { pause, untilStopped } from "../core/wait.ts";
 import {
   DEFAULT_TIMINGS,
-  DOWNLOAD_BUFFERS,
+  DOWNLOAD_BUFFER_BYTES,
+  DOWNLOAD_IN_FLIGHT_BYTES,
   MAX_SOURCES,
   REQUESTS_PER_SOURCE,
   SUGGEST_MISSES,
@@ -24,45 +25,10 @@ import {
 import { diskStopError, isDiskFull, shortOfRoom } from "./disk.ts";
 import { partialPaths, prepareTarget, sharedPath } from "./paths.ts";
 import { type CheckProgress, commit, isComplete, openPartial } from "./partial.ts";
-import type { TransferEvent } from "./events.ts";
-import { BufferPool, Schedule } from "./schedule.ts";
+import type { OpenSource, Source, SwarmHooks, TransferEvent } from "./events.ts";
+import { BufferPool, Credits, Schedule } from "./schedule.ts";
 
-/** One peer serving chunks of the content being downloaded. */
-export interface Source {
-  readonly label: string;
-  /** Asks for a chunk; its bytes come later through {@link receive}, in request order. */
-  request(index: number): Promise<void>;
-  /** Reads the next requested chunk into `buf`. */
-  receive(buf: Uint8Array): Promise<{ index: number; size: number }>;
-  /**
-   * Waits until the next chunk begins to arrive, telling `onQueued` the source's place in a busy
-   * peer's queue meanwhile; a buffer is taken for it only then. Optional.
-   */
-  ready?(onQueued: (position: number) => void): Promise<void>;
-  /**
-   * Asks the source again which chunks it has, and returns those it did not have before (all,
-   * the first time). Without this method, or with {@link whole}, it has the whole content.
-   */
-  haves?(): Promise<number[]>;
-  /** Whether the source has chunk `index` (as of its last {@link haves}). */
-  has?(index: number): boolean;
-  /** It holds the whole content: {@link has} is only the chunks it suggests (super-seeding). */
-  whole?: boolean;
-  close(): void;
-}
-
-/** Opens a source; see {@link DownloadOptions.sources}. */
-export type OpenSource = (signal: AbortSignal) => Promise<Source>;
-
-/** Told of a download's verified chunks on disk, so that they can be served before it ends. */
-export interface SwarmHooks {
-  /** The partial file is open, with these chunks (checked) in it already. */
-  opened(dataPath: string, have: ReadonlySet<number>): void;
-  /** Chunk `index` is verified and written. */
-  added(index: number): void;
-}
-
-export type { TransferEvent } from "./events.ts";
+export type { OpenSource, Source, SwarmHooks, TransferEvent } from "./events.ts";
 
 export interface DownloadOptions {
   /** Shared folder the file lands in. */
@@ -156,7 +122,11 @@ export async function downloadContent(opts: DownloadOptions): Promise<DownloadRe
   opts.swarm?.opened(paths.data, have);
   const haveWaitMs = opts.haveWaitMs ?? DEFAULT_TIMINGS.haveWaitMs;
   const haveIdleMs = opts.haveIdleMs ?? DEFAULT_TIMINGS.haveIdleMs;
-  const pool = new BufferPool(DOWNLOAD_BUFFERS, desc.chunk_size);
+  const pool = new BufferPool(
+    Math.max(4, Math.floor(DOWNLOAD_BUFFER_BYTES / desc.chunk_size)),
+    desc.chunk_size,
+  );
+  const credits = new Credits(Math.max(4, Math.floor(DOWNLOAD_IN_FLIGHT_BYTES / desc.chunk_size)));
   const bySource = new Map<string, number>();
   const open = new Set<Source>();
   const writes = new SerialQueue();
@@ -214,6 +184,8 @@ export async function downloadContent(opts: DownloadOptions): Promise<DownloadRe
     let asked = 0;
     let misses = 0;
     let useful = performance.now();
+    // A credit handed over while this source waited in line, not used yet.
+    let spare = 0;
     const learn = async () => {
       const fresh = await source.haves!();
       if (suggests) return (asked = 0);
@@ -230,14 +202,28 @@ export async function downloadContent(opts: DownloadOptions): Promise<DownloadRe
         });
       }
       while (!stop.signal.aborted) {
+        let capped = false;
         while (window.length < REQUESTS_PER_SOURCE && roomLeft()) {
+          if (spare > 0) spare--;
+          else if (!credits.take()) {
+            capped = true;
+            break;
+          }
           const index = schedule.next(source.label, any || plain ? undefined : has);
-          if (index === undefined) break;
+          if (index === undefined) {
+            credits.give(1);
+            break;
+          }
           window.push(index);
           asked++;
           await source.request(index);
         }
         if (stop.signal.aborted) break;
+        if (window.length === 0 && capped) {
+          // Every credit is in use by other sources: wait in line for one.
+          await Promise.race([credits.wait().then(() => spare++), stopped]);
+          continue;
+        }
         if (window.length === 0) {
           // Nothing wanted that it has: a whole source is done; a partial one may get more.
           if (!source.haves || plain || schedule.complete || (suggests && any && asked === 0)) {
@@ -271,6 +257,7 @@ export async function downloadContent(opts: DownloadOptions): Promise<DownloadRe
             window.unshift(index);
             throw new RedeError("HASH_MISMATCH", `chunk ${index} does not match its hash`);
           }
+          credits.give(1);
           bySource.set(source.label, (bySource.get(source.label) ?? 0) + size);
           useful = performance.now();
           busyTries.delete(openSource);
@@ -306,6 +293,7 @@ export async function downloadContent(opts: DownloadOptions): Promise<DownloadRe
       }
     } finally {
       schedule.giveBack(source.label, window);
+      credits.give(window.length + spare);
       schedule.count(counted, -1);
       pool.allow(--working + 1);
       open.delete(source);

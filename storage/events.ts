@@ -1,4 +1,4 @@
-/** The events of a download (`download.ts`), for whoever shows its progress. */
+/** The events of a download (`download.ts`), for whoever shows its progress, and its sources. */
 /** What a download reports while it runs. */
 export type TransferEvent =
   /**
@@ -20,3 +20,38 @@ export type TransferEvent =
   | { kind: "chunk"; index: number; done: number; total: number; source: string }
   /** Bytes in hand (resumed ones included) and sources still working. */
   | { kind: "progress"; received: number; sources: number };
+
+/** One peer serving chunks of the content being downloaded. */
+export interface Source {
+  readonly label: string;
+  /** Asks for a chunk; its bytes come later through {@link receive}, in request order. */
+  request(index: number): Promise<void>;
+  /** Reads the next requested chunk into `buf`. */
+  receive(buf: Uint8Array): Promise<{ index: number; size: number }>;
+  /**
+   * Waits until the next chunk begins to arrive, telling `onQueued` the source's place in a busy
+   * peer's queue meanwhile; a buffer is taken for it only then. Optional.
+   */
+  ready?(onQueued: (position: number) => void): Promise<void>;
+  /**
+   * Asks the source again which chunks it has, and returns those it did not have before (all,
+   * the first time). Without this method, or with {@link whole}, it has the whole content.
+   */
+  haves?(): Promise<number[]>;
+  /** Whether the source has chunk `index` (as of its last {@link haves}). */
+  has?(index: number): boolean;
+  /** It holds the whole content: {@link has} is only the chunks it suggests (super-seeding). */
+  whole?: boolean;
+  close(): void;
+}
+
+/** Opens a source; see `DownloadOptions.sources` (`download.ts`). */
+export type OpenSource = (signal: AbortSignal) => Promise<Source>;
+
+/** Told of a download's verified chunks on disk, so that they can be served before it ends. */
+export interface SwarmHooks {
+  /** The partial file is open, with these chunks (checked) in it already. */
+  opened(dataPath: string, have: ReadonlySet<number>): void;
+  /** Chunk `index` is verified and written. */
+  added(index: number): void;
+}

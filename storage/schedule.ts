@@ -139,3 +139,39 @@ export class Schedule {
     }
   }
 }
+
+/**
+ * Requests in flight across all the sources of one download, at most `max`: enough to keep the
+ * link busy, few enough that a request does not wait long in busy holders' queues (the
+ * endgame's last chunks most of all). A source that finds none free waits in line; a credit
+ * given back goes to the first in line, so fast sources cannot starve the others.
+ */
+export class Credits {
+  #free: number;
+  #line: (() => void)[] = [];
+
+  constructor(max: number) {
+    this.#free = max;
+  }
+
+  /** Takes a credit if one is free and nobody waits for one. */
+  take(): boolean {
+    if (this.#free === 0 || this.#line.length > 0) return false;
+    this.#free--;
+    return true;
+  }
+
+  /** Waits in line for a credit; it is the caller's once this resolves. */
+  wait(): Promise<void> {
+    return new Promise((resolve) => this.#line.push(resolve));
+  }
+
+  /** Gives `n` credits back: to those in line first. */
+  give(n: number): void {
+    for (let i = 0; i < n; i++) {
+      const next = this.#line.shift();
+      if (next) next();
+      else this.#free++;
+    }
+  }
+}

@@ -183,7 +183,9 @@ export class Proc {
 
   #push(line: string): void {
     this.lines.push(line);
-    if (Deno.env.get("E2E_ECHO")) console.log(`[${this.pid}] ${line}`);
+    if (Deno.env.get("E2E_ECHO")) {
+      console.log(`${(performance.now() / 1000).toFixed(3)} [${this.pid}] ${line}`);
+    }
     const i = this.lines.length - 1;
     this.#waiters = this.#waiters.filter((w) => {
       const m = i >= w.from ? line.match(w.re) : null;

@@ -3,6 +3,7 @@ import { createHash } from "node:crypto";
 import { join } from "node:path";
 import {
   chunkCount,
+  chunkSizeFor,
   chunkSpan,
   Descriptor,
   descriptorProblem,
@@ -11,7 +12,7 @@ import {
 } from "../core/content.ts";
 import { describeFile } from "../storage/chunks.ts";
 import * as v from "valibot";
-import { CHUNK_BYTES } from "../core/limits.ts";
+import { CHUNK_BYTES, CHUNKS_TARGET, MAX_CHUNK_BYTES } from "../core/limits.ts";
 
 const sha = (...parts: Uint8Array[]) => {
   const h = createHash("sha256");
@@ -45,7 +46,7 @@ Deno.test("known vectors: empty, one byte, one chunk, one chunk plus one byte", 
   const empty = await describeBytes(new Uint8Array(0));
   assert.deepEqual(empty.chunks, []);
   assert.equal(empty.root, expectedRoot(0, []));
-  assert.equal(empty.root, "bae71d0c9f14e9e8a44f6e7db9f807e5629fb0634c393510a0c5d1940bb79d6e");
+  assert.equal(empty.root, "f0190a230879fe4e1ff58bdd78a0436e8526eb6ec763b5e94b249a96d75679d3");
 
   const one = await describeBytes(new Uint8Array([0x61]));
   assert.deepEqual(one.chunks, [
@@ -53,7 +54,7 @@ Deno.test("known vectors: empty, one byte, one chunk, one chunk plus one byte", 
   ]);
   assert.equal(one.size, 1);
   assert.equal(one.root, expectedRoot(1, one.chunks));
-  assert.equal(one.root, "8741e77a9b69c9bb7d025f442c298c5e2aa0b4fe390ee8881ace654615dec0cc");
+  assert.equal(one.root, "cff06baaa2fbf7cab5851d41bc5b216011fa9d178755bdbea3e170f4c8a0bfad");
 
   const full = new Uint8Array(CHUNK_BYTES).fill(7);
   const exact = await describeBytes(full);
@@ -79,6 +80,25 @@ Deno.test("chunk arithmetic follows the descriptor's chunk size", () => {
   assert.equal(hashChunk(new Uint8Array([0x61])), sha(new Uint8Array([0x61])));
 });
 
+Deno.test("the chunk size follows from the size alone: 1 MiB to 1 GiB, 2 MiB to 2 GiB, then 4 MiB", () => {
+  const GIB = 1024 ** 3;
+  assert.equal(CHUNK_BYTES * CHUNKS_TARGET, GIB);
+  for (
+    const [size, chunk] of [
+      [0, 1],
+      [1, 1],
+      [GIB, 1],
+      [GIB + 1, 2],
+      [2 * GIB, 2],
+      [2 * GIB + 1, 4],
+      [1024 * GIB, 4],
+    ]
+  ) {
+    assert.equal(chunkSizeFor(size), chunk * CHUNK_BYTES, `size ${size}`);
+  }
+  assert.equal(MAX_CHUNK_BYTES, 4 * CHUNK_BYTES);
+});
+
 Deno.test("descriptors are checked for consistency, and the schema applies the check", () => {
   const chunks = [sha(new Uint8Array([1]))];
   const good = { size: 1, chunk_size: CHUNK_BYTES, chunks, root: rootHash(1, chunks, CHUNK_BYTES) };
@@ -88,6 +108,11 @@ Deno.test("descriptors are checked for consistency, and the schema applies the c
     [{ ...good, root: "0".repeat(64) }, /root/],
     [{ ...good, size: CHUNK_BYTES + 1 }, /number of chunks/],
     [{ ...good, chunk_size: 1024 }, /chunk size/],
+    // A chunk size that exists, but not for a file of this size: the root would not be unique.
+    [
+      { ...good, chunk_size: 2 * CHUNK_BYTES, root: rootHash(1, chunks, 2 * CHUNK_BYTES) },
+      /chunk size/,
+    ],
   ];
   for (const [d, re] of bad) {
     assert.match(descriptorProblem(d as typeof good)!, re);

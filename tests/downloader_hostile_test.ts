@@ -11,7 +11,12 @@ import { statfsSync } from "node:fs";
 import { join } from "node:path";
 import { type Descriptor, hashChunk, rootHash } from "../core/content.ts";
 import type { RedeError } from "../core/errors.ts";
-import { CHUNK_BYTES, DOWNLOAD_BUFFERS, REQUESTS_PER_SOURCE } from "../core/limits.ts";
+import {
+  CHUNK_BYTES,
+  DOWNLOAD_BUFFER_BYTES,
+  DOWNLOAD_IN_FLIGHT_BYTES,
+  REQUESTS_PER_SOURCE,
+} from "../core/limits.ts";
 import { Fetcher, type FetchEvent } from "../app/fetch.ts";
 import { Node } from "../app/node.ts";
 import { describeFile } from "../storage/chunks.ts";
@@ -409,14 +414,16 @@ const MOUNTABLE = await canMountTmpfs();
  * request that what is left cannot fit, and stops; without it (`--deny-sys=statfs`), it stops
  * at the first write that fails with ENOSPC. `bound` is how many chunks the seeder may serve
  * after the disk filled: what was requested before, plus what the downloader's buffers and
- * request windows hold when it can only learn of the full disk from a failed write.
+ * requests in flight hold when it can only learn of the full disk from a failed write.
  */
+const BUFFERS = Math.max(4, Math.floor(DOWNLOAD_BUFFER_BYTES / CHUNK_BYTES));
+const IN_FLIGHT = Math.max(4, Math.floor(DOWNLOAD_IN_FLIGHT_BYTES / CHUNK_BYTES));
 const DISK_FULL_CASES = [
   { how: "seen before the next request", statfs: true, bound: REQUESTS_PER_SOURCE + 1 },
   {
     how: "at the first failed write (no statfs)",
     statfs: false,
-    bound: DOWNLOAD_BUFFERS + REQUESTS_PER_SOURCE + 1,
+    bound: BUFFERS + IN_FLIGHT + 1,
   },
 ];
 
@@ -446,7 +453,10 @@ for (const { how, statfs, bound } of DISK_FULL_CASES) {
         // The downloader's shared folder is a tmpfs a little larger than the file, mounted in a
         // mount namespace of its own; the test reaches it through /proc/PID/root. The script
         // gets the folder as $0, then Deno's path, `run`, and the rest of the command.
-        const script = `mount -t tmpfs -o size=${total * 4 + 8}m tmpfs "$0" && deno="$1" && ` +
+        const script =
+          `mount -t tmpfs -o size=${
+            (total * CHUNK_BYTES) / 1048576 + 8
+          }m tmpfs "$0" && deno="$1" && ` +
           `shift 2 && exec "$deno" run ${statfs ? "" : "--deny-sys=statfs "}"$@"`;
         const down = s.track(
           new Proc(SOURCE, joinArgs(t.port, home, ["--verbose"]), {
@@ -471,8 +481,8 @@ for (const { how, statfs, bound } of DISK_FULL_CASES) {
         // Something else fills the disk, leaving less than a chunk.
         const servedBeforeFill = seeder.served.length;
         await inside(
-          `dd if=/dev/zero of=.filler bs=1M count=$(( $(stat -f -c '%a' .) * ` +
-            `$(stat -f -c '%S' .) / 1048576 - 1 )) 2>/dev/null`,
+          `dd if=/dev/zero of=.filler bs=64K count=$(( $(stat -f -c '%a' .) * ` +
+            `$(stat -f -c '%S' .) / 65536 - 1 )) 2>/dev/null`,
         );
         release();
         const line = (await down.waitFor(/^error: /, mark, 30_000)).input!;

@@ -64,7 +64,7 @@ e2e("a source killed mid-download does not stop it", async (s) => {
   const down = await s.peer(t.port, downHome, ["--verbose"]);
   const mark = down.mark();
   await down.send(`get 127.0.0.1:${a.port} f.bin`);
-  await down.waitFor(/^ {2}chunk \d+ in \(2 of 16\)/, mark);
+  await down.waitFor(/^ {2}chunk \d+ in \(2 of 64\)/, mark); // 1 MiB chunks.
   a.kill("SIGKILL");
   const done = await down.waitFor(SAVED, mark);
   assert.match(done.input!, /^Saved 'f\.bin'/);

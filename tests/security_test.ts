@@ -363,7 +363,10 @@ test("security: an older, plaintext client is told which version this is", async
     try {
       const reply = await c.ask({ t: "hello", app: "rede-p2p", v: 3, role: "peer" });
       assert.equal(reply?.t, "error");
-      assert.match(JSON.stringify(reply), /VERSION_MISMATCH.*protocol version 5, over TLS only/);
+      assert.match(
+        JSON.stringify(reply),
+        new RegExp(`VERSION_MISMATCH.*protocol version ${PROTOCOL_VERSION}, over TLS only`),
+      );
     } finally {
       await c.close();
     }

@@ -8,7 +8,7 @@ import { errorLine } from "../core/errors.ts";
 import { describeFile } from "../storage/chunks.ts";
 import { downloadContent, type Source, type TransferEvent } from "../storage/download.ts";
 import { freeName, partialPaths } from "../storage/paths.ts";
-import { BufferPool } from "../storage/schedule.ts";
+import { BufferPool, Credits } from "../storage/schedule.ts";
 import { shareNameProblem, sharePathProblem } from "../core/names.ts";
 import { ShareIndex } from "../storage/share_index.ts";
 
@@ -355,4 +355,23 @@ Deno.test("chunk buffers are made only as sources need them, never past the cap"
   assert.equal(got, false);
   pool.give(b);
   assert.equal(await late, b);
+});
+
+Deno.test("requests in flight are capped per download, and freed credits go to sources in line", async () => {
+  const credits = new Credits(2);
+  assert.ok(credits.take());
+  assert.ok(credits.take());
+  assert.equal(credits.take(), false); // The cap: a third request waits.
+  const order: string[] = [];
+  const first = credits.wait().then(() => order.push("first"));
+  const second = credits.wait().then(() => order.push("second"));
+  credits.give(1); // An answered request: its credit goes to the first in line...
+  assert.equal(credits.take(), false); // ...and a source not in line cannot jump ahead.
+  await first;
+  assert.deepEqual(order, ["first"]);
+  credits.give(2); // One to the second in line, one back to the free count.
+  await second;
+  assert.deepEqual(order, ["first", "second"]);
+  assert.ok(credits.take());
+  assert.equal(credits.take(), false);
 });

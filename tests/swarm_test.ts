@@ -22,7 +22,7 @@ function swarm(name: string, fn: (s: Scene) => Promise<void>): void {
 
 swarm("a peer serves verified chunks of a download it has not finished", async (s) => {
   const t = await s.tracker();
-  const data = await s.file(32 * MIB, 21); // 8 chunks.
+  const data = await s.file(16 * CHUNK_BYTES, 21);
   // The one whole source is slow: the first downloader is still at it when the second starts.
   const seed = await s.peer(t.port, await s.seedHome(data, "f.bin"), ["--max-upload-rate", "2MB"]);
   const aHome = await s.home();
@@ -31,11 +31,11 @@ swarm("a peer serves verified chunks of a download it has not finished", async (
   const b = await s.peer(t.port, bHome, ["--verbose"]);
   const aMark = a.mark();
   await a.send("get f.bin");
-  await a.waitFor(/^ {2}chunk \d+ in \(2 of 8\)/, aMark, 30_000);
+  await a.waitFor(/^ {2}chunk \d+ in \(2 of 16\)/, aMark, 30_000);
   const bMark = b.mark();
   await b.send("get f.bin");
   // The second gets a chunk from the first while the first still downloads.
-  const fromA = new RegExp(`^ {2}chunk \\d+ in \\(\\d+ of 8\\) from 127\\.0\\.0\\.1:${a.port}$`);
+  const fromA = new RegExp(`^ {2}chunk \\d+ in \\(\\d+ of 16\\) from 127\\.0\\.0\\.1:${a.port}$`);
   await b.waitFor(fromA, bMark, 60_000);
   assert.ok(!a.since(aMark).some((l) => SAVED.test(l)), "the first had not finished yet");
   const bDone = await b.waitFor(SAVED, bMark, 120_000);

@@ -15,7 +15,8 @@ export const get: Command = {
   summary: "Download files, from one peer or from every peer that has them",
   description: "get <peer> <file>...   from the peer named as IP, IP:PORT or its # in 'peers'\n" +
     "get <file>...          from every peer that shares that content (or a # row of 'find')\n\n" +
-    "Each file is fetched in 4 MiB chunks from every peer holding the same content, each chunk\n" +
+    "Each file is fetched in chunks (1 MiB, up to 4 MiB for files over 1 GiB) from every peer\n" +
+    "holding the same content, those still downloading it included, each chunk\n" +
     "checked against its SHA-256 before it is written. It lands in the shared folder, is added\n" +
     "to the manifest and shared on. An existing file is never replaced: a free name such as\n" +
     "'a (1).txt' is used, and said. A name that is a shared folder fetches the whole folder.\n" +

@@ -1,20 +1,15 @@
 import { join as joinPath } from "node:path";
-// @ts-types="@types/bytes"
-import parseBytesLib from "bytes";
 import process from "node:process";
 import * as readline from "node:readline/promises";
 import { errorLine, RedeError } from "../core/errors.ts";
 import { DEFAULT_TRACKER_PORT } from "../core/limits.ts";
+import { parseRate } from "../core/rate.ts";
 import { Node } from "../app/node.ts";
 import { formatAddress, parseHostPort, parsePort } from "../net/address.ts";
 import { type Command, UsageError } from "./_command.ts";
 import { listenSignals, runShell } from "./_shell.ts";
 import { receivePushes } from "./_push_view.ts";
 import { Session } from "./_session.ts";
-
-function parseBytes(text: string): number | null {
-  return parseBytesLib.parse(text);
-}
 
 export const join: Command = {
   name: "join",
@@ -55,7 +50,7 @@ export const join: Command = {
     "max-upload-rate": {
       type: "string",
       value: "RATE",
-      description: "most bytes per second sent to others, e.g. 2MB (binary units)",
+      description: "most sent to others a second: 2MB, 500KiB, 10Mbit (bit, bps: bits)",
     },
     code: {
       type: "string",
@@ -88,11 +83,9 @@ export const join: Command = {
     }
     let maxUploadRate: number | undefined;
     if (options["max-upload-rate"] !== undefined) {
-      const text = options["max-upload-rate"] as string;
-      maxUploadRate = parseBytes(text.replace(/\/s$/i, "")) ?? undefined;
-      if (!maxUploadRate || maxUploadRate < 1) {
-        throw new UsageError(`Invalid rate '${text}' (try 500KB or 2MB)`, join);
-      }
+      const rate = parseRate(options["max-upload-rate"] as string);
+      if ("problem" in rate) throw new UsageError(`Invalid rate: ${rate.problem}`, join);
+      maxUploadRate = rate.bytesPerSecond;
     }
     let log = (line: string) => ctx.out(line);
     const node = await Node.start({

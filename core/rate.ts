@@ -1,0 +1,65 @@
+/**
+ * Transfer rates as people write them (`--max-upload-rate`): bytes or bits per second, with the
+ * units of file managers and of network gear. Byte units are binary (as the sizes this program
+ * shows: 1 MB = 1 MiB = 1,048,576 bytes); bit units are decimal, as links are sold (10 Mbit/s =
+ * 10,000,000 bits = 1,250,000 bytes a second). A lower-case `b` alone (`10mb`) is refused: it
+ * says bits to some and bytes to others.
+ */
+
+/** Bytes a second for each unit, by the unit's text (lower case; `/s` and spaces removed). */
+const BYTE_UNITS: Record<string, number> = {
+  "": 1,
+  b: 1,
+  k: 1024,
+  kb: 1024,
+  kib: 1024,
+  m: 1024 ** 2,
+  mb: 1024 ** 2,
+  mib: 1024 ** 2,
+  g: 1024 ** 3,
+  gb: 1024 ** 3,
+  gib: 1024 ** 3,
+};
+const BIT_UNITS: Record<string, number> = {
+  bit: 1 / 8,
+  bps: 1 / 8,
+  kbit: 1000 / 8,
+  kbps: 1000 / 8,
+  mbit: 1e6 / 8,
+  mbps: 1e6 / 8,
+  gbit: 1e9 / 8,
+  gbps: 1e9 / 8,
+};
+
+/** What the units mean, for help texts and errors. */
+export const RATE_UNITS_HELP = "bytes: B, KB, MB, GB (= KiB, MiB, GiB); bits: kbit, Mbit, Gbit " +
+  "(= kbps, Mbps, Gbps, powers of 1000)";
+
+/**
+ * Bytes per second for a rate such as `500KB`, `2 MiB/s`, `10Mbps` or `100mbit`.
+ *
+ * @returns The rate, rounded down to whole bytes, or an explanation of why it is not one.
+ */
+export function parseRate(text: string): { bytesPerSecond: number } | { problem: string } {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([a-zA-Z]*)\s*(?:\/\s*s)?\s*$/.exec(text);
+  if (!m) return { problem: `'${text}' is not a rate (try 500KB, 2MB or 10Mbit)` };
+  const value = Number(m[1]);
+  const unit = m[2];
+  const lower = unit.toLowerCase();
+  let factor: number | undefined;
+  if (/^[kmgKMG]b$/.test(unit)) {
+    return {
+      problem: `'${text}' is ambiguous: say ${unit.toUpperCase()} (bytes) or ` +
+        `${unit[0].toUpperCase()}bit (bits)`,
+    };
+  }
+  if (lower in BIT_UNITS) factor = BIT_UNITS[lower];
+  else if (lower in BYTE_UNITS) factor = BYTE_UNITS[lower];
+  if (factor === undefined) {
+    return { problem: `'${text}' has an unknown unit '${unit}' (${RATE_UNITS_HELP})` };
+  }
+  const bytesPerSecond = Math.floor(value * factor);
+  if (bytesPerSecond < 1) return { problem: `'${text}' is less than one byte a second` };
+  if (!Number.isSafeInteger(bytesPerSecond)) return { problem: `'${text}' is too large` };
+  return { bytesPerSecond };
+}

@@ -1,0 +1,61 @@
+/**
+ * The shell's faults a new user met in the first hour (issue 10), each reproduced by a test that
+ * failed before its fix.
+ */
+import assert from "node:assert/strict";
+import { Proc, type Scene, sceneTest, SOURCE } from "../testing/harness.ts";
+import { parseRate } from "../core/rate.ts";
+
+const test = (name: string, fn: (s: Scene) => Promise<void>) => sceneTest(SOURCE, name, fn);
+
+async function cli(s: Scene, args: string[]): Promise<{ code: number; lines: string[] }> {
+  const p = s.track(new Proc(SOURCE, args));
+  const { code } = await p.done;
+  return { code, lines: p.lines.filter((l) => l !== "") };
+}
+
+// --- 4. Rate units ----------------------------------------------------------------------------
+
+Deno.test("rates: the units people write, bytes binary and bits decimal", () => {
+  const rate = (text: string) => {
+    const r = parseRate(text);
+    assert.ok("bytesPerSecond" in r, `${text}: ${JSON.stringify(r)}`);
+    return r.bytesPerSecond;
+  };
+  assert.equal(rate("10Mbps"), 1_250_000); // Read as 10 bytes a second before.
+  assert.equal(rate("10mbit"), 1_250_000);
+  assert.equal(rate("100 Mbit/s"), 12_500_000);
+  assert.equal(rate("2M"), 2 * 1024 ** 2); // Read as 2 bytes a second before.
+  assert.equal(rate("2MB"), 2 * 1024 ** 2);
+  assert.equal(rate("2MiB/s"), 2 * 1024 ** 2);
+  assert.equal(rate("500KB"), 500 * 1024);
+  assert.equal(rate("500kib"), 500 * 1024);
+  assert.equal(rate("64kbit"), 8000);
+  assert.equal(rate("1.5GB"), 1.5 * 1024 ** 3);
+  assert.equal(rate("4096"), 4096);
+  for (const bad of ["fast", "10 furlongs", "2mb", "10Kb", "-1MB", "0", "0.1", "1e3MB", ""]) {
+    const r = parseRate(bad);
+    assert.ok("problem" in r, `${bad} should be refused`);
+  }
+  assert.match(
+    (parseRate("2mb") as { problem: string }).problem,
+    /ambiguous: say MB \(bytes\) or Mbit/,
+  );
+});
+
+test("rates: --max-upload-rate with a unit it does not know is a usage error, before anything starts", async (s) => {
+  const home = await s.home();
+  const { code, lines } = await cli(s, [
+    "join",
+    "127.0.0.1:9",
+    "--dir",
+    home.dir,
+    "--manifest",
+    home.manifest,
+    "--max-upload-rate",
+    "10 furlongs",
+  ]);
+  assert.equal(code, 2, lines.join("\n"));
+  assert.match(lines.join("\n"), /Invalid rate: '10 furlongs' has an unknown unit 'furlongs'/);
+  assert.ok(!lines.some((l) => l.startsWith("Registered")), lines.join("\n"));
+});

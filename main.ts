@@ -4,7 +4,7 @@
  * The entry point: builds the command line from the registry and dispatches to a verb.
  * Errors become one line on stderr: exit status 2 for a usage mistake, 1 for a failure.
  */
-import { type Context, parseInput, usage, UsageError } from "./commands/_command.ts";
+import { type Context, parseInput, UsageError } from "./commands/_command.ts";
 import { findCommand, reportError } from "./commands/_shell.ts";
 import { print, printError } from "./commands/_ui.ts";
 import { helpFor, overview } from "./commands/help.ts";
@@ -45,8 +45,10 @@ export async function main(argv: string[]): Promise<number> {
   }
   const cmd = findCommand(CLI_COMMANDS, verb);
   if (!cmd) {
-    printError(`rede-p2p: unknown verb '${verb}'`);
-    printError(`Verbs: ${CLI_COMMANDS.map((c) => c.name).join(", ")}; see 'rede-p2p help'`);
+    printError(
+      `error: unknown verb '${verb}' (verbs: ` +
+        `${CLI_COMMANDS.map((c) => c.name).join(", ")}; see 'rede-p2p help')`,
+    );
     return 2;
   }
   if (rest.includes("--help") || rest.includes("-h")) {
@@ -56,11 +58,11 @@ export async function main(argv: string[]): Promise<number> {
   try {
     return (await cmd.run(parseInput(cmd, rest), ctx)) ?? 0;
   } catch (err) {
-    reportError(err, verbose, "rede-p2p: ");
-    if (err instanceof UsageError) {
-      if (!err.command) printError(`Usage: rede-p2p ${usage(cmd)}`);
-      return 2;
-    }
+    reportError(
+      err instanceof UsageError && !err.command ? new UsageError(err.message, cmd) : err,
+      verbose,
+    );
+    if (err instanceof UsageError) return 2;
     return 1;
   }
 }
@@ -69,12 +71,12 @@ if (import.meta.main) {
   // A last guard: whatever escapes becomes one line, never a stack trace.
   globalThis.addEventListener("unhandledrejection", (e) => {
     e.preventDefault();
-    reportError(e.reason, Deno.args.includes("--verbose"), "rede-p2p: ");
+    reportError(e.reason, Deno.args.includes("--verbose"));
   });
   // An uncaught error still ends the program, but its text goes through the sanitiser too.
   globalThis.addEventListener("error", (e) => {
     e.preventDefault();
-    reportError(e.error, Deno.args.includes("--verbose"), "rede-p2p: ");
+    reportError(e.error, Deno.args.includes("--verbose"));
     Deno.exit(1);
   });
   Deno.exit(await main(Deno.args));

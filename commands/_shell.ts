@@ -31,10 +31,11 @@ export function findCommand(commands: readonly Command[], name: string): Command
  * line may quote what a peer or the user sent, so it is made printable first.
  */
 export function reportError(err: unknown, verbose: boolean, prefix = "error: "): void {
-  printError(`${prefix}${printable(errorLine(err))}`);
-  if (err instanceof UsageError && err.command) {
-    printError(`usage: ${usage(err.command)}   (see 'help ${err.command.name}')`);
-  }
+  // One line, always: a usage error says the verb's usage on it too.
+  const how = err instanceof UsageError && err.command
+    ? ` (usage: ${usage(err.command)}; see 'help ${err.command.name}')`
+    : "";
+  printError(`${prefix}${printable(errorLine(err))}${how}`);
   if (verbose && !(err instanceof UsageError)) {
     const cause = err instanceof RedeError ? err.cause ?? err : err;
     if (cause instanceof Error && cause.stack) printError(cause.stack);

@@ -26,7 +26,7 @@ export const join: Command = {
     dir: {
       type: "string",
       value: "DIR",
-      description: "shared folder; downloads land here",
+      description: "shared folder; downloads land here (must exist, unless the default)",
       default: "./arquivos_compartilhaveis",
     },
     manifest: {
@@ -87,6 +87,7 @@ export const join: Command = {
       if ("problem" in rate) throw new UsageError(`Invalid rate: ${rate.problem}`, join);
       maxUploadRate = rate.bytesPerSecond;
     }
+    await shareFolder(options.dir as string);
     let log = (line: string) => ctx.out(line);
     const node = await Node.start({
       tracker: { host, port: port! },
@@ -174,4 +175,29 @@ async function askCode(given: string | undefined, where: string): Promise<string
   } finally {
     rl.close();
   }
+}
+
+/**
+ * The shared folder: the default one is made when missing; one named with `--dir` must exist, so
+ * that a typing mistake does not start an empty share in a new folder.
+ *
+ * @throws {UsageError} when a named folder does not exist or is not a folder.
+ */
+async function shareFolder(dir: string): Promise<void> {
+  const info = await Deno.stat(dir).catch((err) => {
+    if (err instanceof Deno.errors.NotFound) return undefined;
+    throw err;
+  });
+  if (info?.isDirectory) return;
+  const standard = join.options!.dir.default as string;
+  if (info === undefined && dir === standard) {
+    await Deno.mkdir(dir, { recursive: true });
+    return;
+  }
+  throw new UsageError(
+    info === undefined
+      ? `No folder '${dir}' (--dir): create it first, or leave --dir out to share ${standard}`
+      : `'${dir}' is not a folder (--dir names the folder to share)`,
+    join,
+  );
 }

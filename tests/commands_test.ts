@@ -114,7 +114,10 @@ Deno.test("the shell reports unknown verbs and usage mistakes in one line and go
   const r1 = await capture(async () => assert.equal(await runLine("frobnicate", ctx), false));
   assert.match(r1.err, /^error: Unknown verb 'frobnicate'; type 'help' for the list$/);
   const r2 = await capture(async () => assert.equal(await runLine("ls", ctx), false));
-  assert.match(r2.err, /^error: Missing argument <peer>\nusage: ls <peer> \[port\]/);
+  assert.match(
+    r2.err,
+    /^error: Missing argument <peer> \(usage: ls <peer> \[port\]; see 'help ls'\)$/,
+  );
   const r3 = await capture(async () => assert.equal(await runLine('get 1 "unclosed', ctx), false));
   assert.ok(r3.err.startsWith("error: "), r3.err);
   assert.doesNotMatch(r1.err + r2.err + r3.err, /^\s+at /m, "no stack trace");
@@ -147,6 +150,8 @@ Deno.test("the command line exits 2 on usage mistakes, 0 on help", async () => {
     );
     assert.match(out + err, re, argv.join(" "));
     assert.doesNotMatch(out + err, /^\s+at /m, "no stack trace");
+    // A mistake is one line starting with `error:`, as the README says (no `rede-p2p:`).
+    if (argv.length > 0) assert.match(err, /^error: [^\n]+$/, argv.join(" "));
   }
   const help = await capture(async () => assert.equal(await main(["help", "serve"]), 0));
   assert.match(help.out, /Usage: rede-p2p serve \[port\] \[options\]/);

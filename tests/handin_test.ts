@@ -110,7 +110,7 @@ test("hand-in: files arrive intact in <share>/<box>/<sender>/, every version kep
   const other = await cli(s, ["verify-receipt", receipt1, "--collector", anaId]);
   assert.equal(other.code, 1);
   assert.equal(other.lines.length, 1, other.lines.join("\n"));
-  assert.match(other.lines[0], /^rede-p2p: Receipt '.*' was signed by the collector \S+, not /);
+  assert.match(other.lines[0], /^error: Receipt '.*' was signed by the collector \S+, not /);
 
   // A tampered receipt (its size, its name) or a damaged one: one line, exit 1.
   const dir = (await s.home({})).home;
@@ -126,7 +126,7 @@ test("hand-in: files arrive intact in <share>/<box>/<sender>/, every version kep
     const bad = await cli(s, ["verify-receipt", path]);
     assert.equal(bad.code, 1, `${what}: ${bad.lines.join("\n")}`);
     assert.equal(bad.lines.length, 1, `${what}: ${bad.lines.join("\n")}`);
-    assert.match(bad.lines[0], /^rede-p2p: Receipt '/);
+    assert.match(bad.lines[0], /^error: Receipt '/);
     assert.match(bad.lines[0], re, what);
   }
   // Usage mistakes: exit 2.

@@ -59,3 +59,58 @@ test("rates: --max-upload-rate with a unit it does not know is a usage error, be
   assert.match(lines.join("\n"), /Invalid rate: '10 furlongs' has an unknown unit 'furlongs'/);
   assert.ok(!lines.some((l) => l.startsWith("Registered")), lines.join("\n"));
 });
+
+// --- 11. A mistyped --dir -------------------------------------------------------------------
+
+test("--dir: a named folder that does not exist is refused with a hint, not created", async (s) => {
+  const home = await s.home();
+  const typo = `${home.dir}-typo`;
+  const { code, lines } = await cli(s, [
+    "join",
+    "127.0.0.1:9",
+    "--dir",
+    typo,
+    "--manifest",
+    home.manifest,
+  ]);
+  assert.equal(code, 2, lines.join("\n"));
+  assert.equal(lines.length, 1, lines.join("\n"));
+  assert.match(
+    lines[0],
+    /^error: No folder '.*-typo' \(--dir\): create it first, or leave --dir out/,
+  );
+  await assert.rejects(Deno.stat(typo), Deno.errors.NotFound);
+});
+
+test("--dir: the default folder is made when missing", async (s) => {
+  const home = await s.home();
+  const cwd = await Deno.makeTempDir({ dir: home.home });
+  const p = s.track(
+    new Proc(SOURCE, ["join", "127.0.0.1:9", "--manifest", home.manifest], { cwd }),
+  );
+  // No tracker there: the peer shares anyway, and its input (none) ends it.
+  const { code } = await p.done;
+  assert.equal(code, 0, p.lines.join("\n"));
+  assert.ok(p.lines.some((l) => l.startsWith("Serving peers on ")), p.lines.join("\n"));
+  assert.ok((await Deno.stat(`${cwd}/arquivos_compartilhaveis`)).isDirectory);
+});
+
+// --- 12. One `error:` line ------------------------------------------------------------------
+
+test("the command line says every failure in one line starting with 'error:'", async (s) => {
+  const cases: [string[], number, RegExp][] = [
+    [["bogus"], 2, /^error: unknown verb 'bogus' \(verbs: .*; see 'rede-p2p help'\)$/],
+    [
+      ["join"],
+      2,
+      /^error: Missing argument <tracker> \(usage: join <tracker> \[options\]; see 'help join'\)$/,
+    ],
+    [["verify-receipt", "/nonexistent/r.json"], 1, /^error: /],
+  ];
+  for (const [argv, want, re] of cases) {
+    const { code, lines } = await cli(s, argv);
+    assert.equal(code, want, `${argv.join(" ")}: ${lines.join("\n")}`);
+    assert.equal(lines.length, 1, `${argv.join(" ")}: ${lines.join("\n")}`);
+    assert.match(lines[0], re);
+  }
+});

@@ -2,7 +2,8 @@
  * The tracker's search index: what `find` looks names up in, so that a query costs in proportion
  * to what it matches rather than to every file of every peer.
  *
- * The semantics stay "the name contains the text, in any case" ({@link searchForm} is the one
+ * The semantics stay "the name contains the text, in any case and with or without accents"
+ * ({@link searchForm} is the one
  * normalisation, applied to names and texts alike). Names are cut into tokens (maximal runs of
  * letters and digits); tokens of three characters or more are also indexed by their trigrams. A
  * text's longest run must lie inside one token of any name that contains the text, so the
@@ -13,9 +14,13 @@
  * names than that come from the names examined first.
  */
 
-/** The one normalisation of names and search texts (a later issue adds accent folding here). */
+/**
+ * The one normalisation of names and search texts: lower case, without accents (`Relatório` and
+ * `relatorio` are one), whether a name was written composed or decomposed (as macOS writes
+ * names): decomposed, its combining marks dropped.
+ */
 export function searchForm(text: string): string {
-  return text.toLowerCase();
+  return text.normalize("NFD").replace(/\p{M}+/gu, "").toLowerCase();
 }
 
 /** What the index holds: anything with a name in {@link searchForm}. */

@@ -114,3 +114,23 @@ test("the command line says every failure in one line starting with 'error:'", a
     assert.match(lines[0], re);
   }
 });
+
+// --- 3. Accents -------------------------------------------------------------------------------
+
+test("find: a search ignores case and accents, in composed and decomposed names", async (s) => {
+  const t = await s.tracker();
+  const composed = "relatório final.pdf".normalize("NFC");
+  const decomposed = "Ação Relatório.txt".normalize("NFD"); // As macOS writes names.
+  await s.peer(t.port, await s.home({ [composed]: "a", [decomposed]: "b", "outro.txt": "c" }));
+  const me = await s.peer(t.port, await s.home());
+  for (const text of ["relatorio", "RELATÓRIO", "relato\u0301rio"]) {
+    const mark = me.mark();
+    await me.send(`find ${text}`);
+    const summary = await me.waitFor(/^\d+ file\(s\) match /, mark);
+    const out = me.since(mark).join("\n");
+    assert.match(summary.input!, /^2 file\(s\) match /, `${text}:\n${out}`);
+    assert.match(out.normalize("NFC"), /relatório final\.pdf/, text);
+    assert.match(out.normalize("NFC"), /Ação Relatório\.txt/, text);
+    assert.doesNotMatch(out, /outro\.txt/);
+  }
+});

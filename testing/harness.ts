@@ -427,6 +427,13 @@ export class Scene {
     return this.track(await startTracker(this.program, port, extra, opts));
   }
 
+  /** Runs the program once with `args` to its end: its exit status and its non-empty lines. */
+  async cli(args: string[]): Promise<{ code: number; lines: string[] }> {
+    const p = this.track(new Proc(this.program, args));
+    const { code } = await p.done;
+    return { code, lines: p.lines.filter((l) => l !== "") };
+  }
+
   async home(files: Record<string, string | Uint8Array> = {}): Promise<PeerSetup> {
     const h = await makeHome(files);
     this.#dirs.push(h.home);

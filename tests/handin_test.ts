@@ -8,7 +8,6 @@ import { basename, join } from "node:path";
 import {
   credentials,
   guard,
-  Proc,
   run,
   type Scene,
   sceneTest,
@@ -36,15 +35,10 @@ const ERROR = /^error: /;
 const enc = new TextEncoder();
 
 /** Runs the real program with `args` to its end: its status and every line it printed. */
-async function cli(s: Scene, args: string[]): Promise<{ code: number; lines: string[] }> {
-  const p = s.track(new Proc(SOURCE, args));
-  const { code } = await p.done;
-  return { code, lines: p.lines.filter((l) => l !== "") };
-}
 
 /** The full ID of the peer that shares `dir`, as `rede-p2p id` prints it. */
 async function peerId(s: Scene, dir: string): Promise<string> {
-  const { lines } = await cli(s, ["id", "--dir", dir]);
+  const { lines } = await s.cli(["id", "--dir", dir]);
   return /^Peer ID \(.*\): (\S+)$/.exec(lines.find((l) => l.startsWith("Peer ID")) ?? "")![1];
 }
 
@@ -94,7 +88,7 @@ test("hand-in: files arrive intact in <share>/<box>/<sender>/, every version kep
   // The real CLI accepts both receipts, offline, with the collector's ID full or short.
   const profId = await peerId(s, profHome.dir);
   for (const [file, id] of [[receipt1, profId], [receipt2, profId.slice(0, 14)]]) {
-    const ok = await cli(s, ["verify-receipt", file, "--collector", id]);
+    const ok = await s.cli(["verify-receipt", file, "--collector", id]);
     assert.equal(ok.code, 0, ok.lines.join("\n"));
     assert.equal(ok.lines.at(-1), "valid");
     assert.ok(ok.lines.includes("File:       trabalho.txt"), ok.lines.join("\n"));
@@ -107,7 +101,7 @@ test("hand-in: files arrive intact in <share>/<box>/<sender>/, every version kep
   assert.match(r1.time, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
   // Another collector expected: one line, exit 1.
   const anaId = await peerId(s, anaHome.dir);
-  const other = await cli(s, ["verify-receipt", receipt1, "--collector", anaId]);
+  const other = await s.cli(["verify-receipt", receipt1, "--collector", anaId]);
   assert.equal(other.code, 1);
   assert.equal(other.lines.length, 1, other.lines.join("\n"));
   assert.match(other.lines[0], /^error: Receipt '.*' was signed by the collector \S+, not /);
@@ -123,15 +117,15 @@ test("hand-in: files arrive intact in <share>/<box>/<sender>/, every version kep
   for (const [what, text, re] of cases) {
     const path = join(dir, `${what}.json`);
     await Deno.writeTextFile(path, text);
-    const bad = await cli(s, ["verify-receipt", path]);
+    const bad = await s.cli(["verify-receipt", path]);
     assert.equal(bad.code, 1, `${what}: ${bad.lines.join("\n")}`);
     assert.equal(bad.lines.length, 1, `${what}: ${bad.lines.join("\n")}`);
     assert.match(bad.lines[0], /^error: Receipt '/);
     assert.match(bad.lines[0], re, what);
   }
   // Usage mistakes: exit 2.
-  assert.equal((await cli(s, ["verify-receipt"])).code, 2);
-  assert.equal((await cli(s, ["verify-receipt", receipt1, "--collector", "x"])).code, 2);
+  assert.equal((await s.cli(["verify-receipt"])).code, 2);
+  assert.equal((await s.cli(["verify-receipt", receipt1, "--collector", "x"])).code, 2);
 
   // The sender lists its receipts.
   out = await run(ana, "receipts", /^\d+ receipt\(s\)/);

@@ -8,12 +8,6 @@ import { parseRate } from "../core/rate.ts";
 
 const test = (name: string, fn: (s: Scene) => Promise<void>) => sceneTest(SOURCE, name, fn);
 
-async function cli(s: Scene, args: string[]): Promise<{ code: number; lines: string[] }> {
-  const p = s.track(new Proc(SOURCE, args));
-  const { code } = await p.done;
-  return { code, lines: p.lines.filter((l) => l !== "") };
-}
-
 // --- 4. Rate units ----------------------------------------------------------------------------
 
 Deno.test("rates: the units people write, bytes binary and bits decimal", () => {
@@ -45,7 +39,7 @@ Deno.test("rates: the units people write, bytes binary and bits decimal", () => 
 
 test("rates: --max-upload-rate with a unit it does not know is a usage error, before anything starts", async (s) => {
   const home = await s.home();
-  const { code, lines } = await cli(s, [
+  const { code, lines } = await s.cli([
     "join",
     "127.0.0.1:9",
     "--dir",
@@ -65,7 +59,7 @@ test("rates: --max-upload-rate with a unit it does not know is a usage error, be
 test("--dir: a named folder that does not exist is refused with a hint, not created", async (s) => {
   const home = await s.home();
   const typo = `${home.dir}-typo`;
-  const { code, lines } = await cli(s, [
+  const { code, lines } = await s.cli([
     "join",
     "127.0.0.1:9",
     "--dir",
@@ -108,7 +102,7 @@ test("the command line says every failure in one line starting with 'error:'", a
     [["verify-receipt", "/nonexistent/r.json"], 1, /^error: /],
   ];
   for (const [argv, want, re] of cases) {
-    const { code, lines } = await cli(s, argv);
+    const { code, lines } = await s.cli(argv);
     assert.equal(code, want, `${argv.join(" ")}: ${lines.join("\n")}`);
     assert.equal(lines.length, 1, `${argv.join(" ")}: ${lines.join("\n")}`);
     assert.match(lines[0], re);

@@ -322,36 +322,32 @@ export class TrackerState {
    * `TRACKER_MAX_REPLY_BYTES`; the search examines at most `FIND_WORK` names.
    */
   find(text: string): FoundFile[] {
-    // One row per content; ranked by how many listings match (a peer listing one content under
-    // two matching names counts twice, as before).
-    const byRoot = new Map<string, { items: Item[]; held: number }>();
+    // One row per content, ranked by how many peers hold it (a peer listing one content under
+    // several names counts once), named as most of its holders name it.
+    const byRoot = new Map<string, { items: Item[]; held: Set<PeerRecord> }>();
     for (const item of this.#index.search(text, FIND_WORK)) {
-      const r = byRoot.get(item.packed);
-      if (r) {
-        r.items.push(item);
-        r.held += sizeOf(item.holders);
-      } else byRoot.set(item.packed, { items: [item], held: sizeOf(item.holders) });
+      const r = byRoot.get(item.packed) ?? { items: [], held: new Set<PeerRecord>() };
+      byRoot.set(item.packed, r);
+      r.items.push(item);
+      for (const h of members(item.holders)) {
+        if (r.held.size >= MAX_FOUND_HOLDERS) break;
+        r.held.add(h);
+      }
     }
     const rows = [...byRoot.values()]
-      .sort((a, b) => b.held - a.held || cmp(a.items[0].name, b.items[0].name))
+      .map(({ items, held }) => {
+        const named = (i: Item) => sizeOf(i.holders);
+        const first = items.reduce((a, b) =>
+          named(b) > named(a) || (named(b) === named(a) && cmp(b.name, a.name) < 0) ? b : a
+        );
+        return { first, held };
+      })
+      .sort((a, b) => b.held.size - a.held.size || cmp(a.first.name, b.first.name))
       .slice(0, MAX_FOUND);
     const out: FoundFile[] = [];
     let bytes = 0;
-    for (const { items } of rows) {
-      const [first] = items;
-      const row: FoundFile = {
-        name: first.name,
-        size: first.size,
-        root: first.root,
-        peers: [],
-      };
-      const held = new Set<PeerRecord>();
-      for (const item of items) {
-        for (const h of members(item.holders)) {
-          if (held.size >= MAX_FOUND_HOLDERS) break;
-          held.add(h);
-        }
-      }
+    for (const { first, held } of rows) {
+      const row: FoundFile = { name: first.name, size: first.size, root: first.root, peers: [] };
       for (const h of held) row.peers.push({ ip: h.ip, port: h.port, id: h.id });
       bytes += ROW_BYTES + utf8.encode(row.name).length + row.peers.length * ADDRESS_BYTES;
       if (bytes > TRACKER_MAX_REPLY_BYTES) break;

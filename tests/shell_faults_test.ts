@@ -3,7 +3,7 @@
  * failed before its fix.
  */
 import assert from "node:assert/strict";
-import { Proc, type Scene, sceneTest, SOURCE } from "../testing/harness.ts";
+import { Proc, run, type Scene, sceneTest, SOURCE } from "../testing/harness.ts";
 import { parseRate } from "../core/rate.ts";
 
 const test = (name: string, fn: (s: Scene) => Promise<void>) => sceneTest(SOURCE, name, fn);
@@ -127,4 +127,32 @@ test("find: a search ignores case and accents, in composed and decomposed names"
     assert.match(out.normalize("NFC"), /Ação Relatório\.txt/, text);
     assert.doesNotMatch(out, /outro\.txt/);
   }
+});
+
+// --- 10. One peer counted once ----------------------------------------------------------------
+
+test("find: a peer sharing one content under several names counts once, and ranks so", async (s) => {
+  const t = await s.tracker();
+  // One peer holds X under three names; two peers hold Y.
+  await s.peer(t.port, await s.home({ "aula 1.txt": "x", "aula 2.txt": "x", "aula 3.txt": "x" }));
+  await s.peer(t.port, await s.home({ "aula y.txt": "y" }));
+  await s.peer(t.port, await s.home({ "aula y.txt": "y", "aula 9.txt": "x" }));
+  const me = await s.peer(t.port, await s.home());
+  const out = await run(me, "find aula", /^\d+ file\(s\) match /);
+  const rows = out.filter((l) => /^│ \d/.test(l)).map((l) => l.split("│").map((c) => c.trim()));
+  assert.equal(rows.length, 2, out.join("\n"));
+  // X: held by two peers (one of them under three names), named as most of its holders name it.
+  // Y: two peers. Neither counts a peer twice; equal counts rank by name.
+  assert.deepEqual(rows.map((r) => [r[2], r[5]]), [["aula 1.txt", "2"], ["aula y.txt", "2"]]);
+});
+
+test("find: a content one peer lists three times ranks below one two peers hold", async (s) => {
+  const t = await s.tracker();
+  await s.peer(t.port, await s.home({ "aula 1.txt": "x", "aula 2.txt": "x", "aula 3.txt": "x" }));
+  await s.peer(t.port, await s.home({ "aula y.txt": "y" }));
+  await s.peer(t.port, await s.home({ "aula y.txt": "y" }));
+  const me = await s.peer(t.port, await s.home());
+  const out = await run(me, "find aula", /^\d+ file\(s\) match /);
+  const rows = out.filter((l) => /^│ \d/.test(l)).map((l) => l.split("│").map((c) => c.trim()));
+  assert.deepEqual(rows.map((r) => [r[2], r[5]]), [["aula y.txt", "2"], ["aula 1.txt", "1"]]);
 });

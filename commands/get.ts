@@ -2,9 +2,10 @@ import type { FileSummary } from "../core/content.ts";
 import { RedeError } from "../core/errors.ts";
 import { assertShareName } from "../core/names.ts";
 import type { Job } from "../app/fetch.ts";
+import type { Address } from "../net/address.ts";
 import { listFiles } from "../net/peer_client.ts";
 import type { PeerInfo } from "../net/protocol.ts";
-import type { Command } from "./_command.ts";
+import { type Command, UsageError } from "./_command.ts";
 import { fetchShown } from "./_fetch_view.ts";
 import type { Session } from "./_session.ts";
 import { needSession, reportError } from "./_shell.ts";
@@ -13,8 +14,15 @@ export const get: Command = {
   name: "get",
   scopes: ["shell"],
   summary: "Download files, from one peer or from every peer that has them",
-  description: "get <peer> <file>...   from the peer named as IP, IP:PORT or its # in 'peers'\n" +
-    "get <file>...          from every peer that shares that content (or a # row of 'find')\n\n" +
+  description: "get <file>...                from every peer that shares that content\n" +
+    "get #N...                    rows of the last 'find' (get #1 #2 fetches both)\n" +
+    "get --from <peer> <file>...  from that peer, and every other holder of the same content\n" +
+    "get <IP>[:PORT] <file>...    the same, the peer written as an address\n\n" +
+    "How a word is read: '#N' is always row N of the last 'find'; a first word that is an IP\n" +
+    "address (with or without :PORT) before names is the peer; every other word is a file or\n" +
+    "folder name, so a file named '1' is fetched with 'get 1'. Start a name with './' to take it\n" +
+    "literally: 'get ./#3' fetches a file named '#3'. A peer is named by its name, its # in\n" +
+    "'peers', IP or IP:PORT.\n\n" +
     "Each file is fetched in chunks (1 MiB, up to 4 MiB for files over 1 GiB) from every peer\n" +
     "holding the same content, those still downloading it included, each chunk\n" +
     "checked against its SHA-256 before it is written. It lands in the shared folder, is added\n" +
@@ -24,23 +32,28 @@ export const get: Command = {
     "resumes on the next 'get' of the same file. A file that cannot fit on the disk is refused\n" +
     "before anything is written; a disk that fills up stops the download, kept to resume.\n" +
     "Quote names with spaces.",
-  args: [
-    { name: "peer", description: "IP, IP:PORT or # from 'peers' (optional)", optional: true },
-    { name: "file", description: "a name shown by 'ls' or 'find', or a # row of 'find'" },
-  ],
+  args: [{ name: "file", description: "a name shown by 'ls' or 'find', or a #N row of 'find'" }],
   variadic: true,
+  options: {
+    from: {
+      type: "string",
+      short: "f",
+      value: "PEER",
+      description: "the peer to fetch from: its name, # in 'peers', IP or IP:PORT",
+    },
+  },
   examples: [
-    "get 192.168.0.7 a.txt",
-    'get 192.168.0.7:50123 "my notes.txt" b.txt',
-    "get 2 b.txt",
     "get movie.mkv",
-    "get #3",
+    'get "my notes.txt" b.txt',
+    "get #1 #2",
+    "get --from 2 b.txt",
+    "get 192.168.0.7:50123 a.txt",
+    "get ./#3",
   ],
-  async run({ args }, ctx) {
+  async run({ args, options }, ctx) {
     const session = needSession(ctx);
-    const jobs = looksLikePeer(args[0]) && args.length >= 2
-      ? await fromPeer(session, args[0], args.slice(1))
-      : await fromNetwork(session, args);
+    const plan = readGetArgs(args, options.from as string | undefined, session.lastFound.length);
+    const jobs = await planJobs(session, plan);
     const errors = await fetchShown(session, jobs, ctx);
     if (errors.length === 1) throw errors[0];
     for (const err of errors) reportError(err, session.verbose);
@@ -48,64 +61,112 @@ export const get: Command = {
   },
 };
 
-/** A row number, an IP, or HOST:PORT: what names a peer rather than a file. */
-function looksLikePeer(text: string): boolean {
-  return /^#?\d{1,4}$/.test(text) || /^\d{1,3}(\.\d{1,3}){3}(:\d+)?$/.test(text) ||
-    /^\[[0-9a-fA-F:.]+\](:\d+)?$/.test(text) ||
-    /^[0-9a-fA-F]*:[0-9a-fA-F:]*:[0-9a-fA-F:.]*$/.test(text) ||
-    /^[^\s:/\\]+:\d{1,5}$/.test(text);
+/** What `get` was asked for: from which peer (if one), rows of `find`, and names. */
+export interface GetPlan {
+  peer?: string;
+  items: ({ row: number } | { name: string })[];
 }
 
-/** The files (or folders) named, from one peer's list. */
-async function fromPeer(session: Session, peerText: string, names: string[]): Promise<Job[]> {
-  names.forEach(assertShareName); // The gate for names the user typed.
-  const addr = await session.resolvePeer(
-    peerText,
-    undefined,
-    (candidates) => holderOf(session, candidates, names[0]),
-  );
-  if (session.node.isSelf(addr)) {
-    throw new RedeError("BAD_INPUT", `That peer is this one; pick another in 'peers'`);
+/**
+ * Reads the words of `get` by the documented grammar: `#N` is a row of the last `find`; a first
+ * word that is an IP address (with or without `:PORT`) and not alone names the peer, as `--from`
+ * does (with `--from` given, it is a name); `./NAME` is the name NAME; every other word is a name.
+ *
+ * @param found How many rows the last `find` listed.
+ * @throws {UsageError} for a `#N` with no such row, or an empty `--from`.
+ */
+export function readGetArgs(words: string[], from: string | undefined, found: number): GetPlan {
+  let peer = from;
+  let rest = words;
+  // With --from, every word is a file: a file named like an address is fetched that way too.
+  if (peer === undefined && words.length >= 2 && isAddress(words[0])) {
+    peer = words[0];
+    rest = words.slice(1);
   }
-  const files = await listFiles(addr, session.node.trust, session.node.timings);
-  return names.flatMap((name) =>
-    pick(files, name, `at ${peerText}`).map((f) => ({
-      name: f.name,
-      root: f.root,
-      from: addr,
-    }))
-  );
-}
-
-/** The files (or folders) named, wherever they are, or rows of the last `find`. */
-async function fromNetwork(session: Session, items: string[]): Promise<Job[]> {
-  const jobs: Job[] = [];
-  for (const item of items) {
-    const row = /^#?(\d{1,4})$/.exec(item);
-    if (row && session.lastFound.length > 0) {
-      const found = session.lastFound[Number(row[1]) - 1];
-      if (!found) {
-        throw new RedeError(
-          "BAD_INPUT",
-          `No row #${row[1]}: 'find' listed ${session.lastFound.length}`,
+  if (peer === "") throw new UsageError("--from needs a peer", get);
+  const items = rest.map((word) => {
+    const row = /^#(\d+)$/.exec(word);
+    if (row) {
+      const n = Number(row[1]);
+      if (found === 0) {
+        throw new UsageError(
+          `'${word}' names a row of 'find', and no 'find' ran yet (a file named '${word}' is ` +
+            `written './${word}')`,
+          get,
         );
       }
-      jobs.push({ name: found.name, root: found.root });
-      continue;
+      if (n < 1 || n > found) {
+        throw new UsageError(`No row ${word}: the last 'find' listed ${found}`, get);
+      }
+      return { row: n };
     }
-    assertShareName(item);
-    const results = await session.node.tracker.find(item);
-    const chosen = pick(results, item, "on the network");
-    const roots = new Set(chosen.filter((f) => f.name === item).map((f) => f.root));
-    if (roots.size > 1) {
+    return { name: word.startsWith("./") ? word.slice(2) : word };
+  });
+  return { peer, items };
+}
+
+/** An IP address literal, alone or with `:PORT`: what names a peer in the first place. */
+function isAddress(text: string): boolean {
+  return /^\d{1,3}(\.\d{1,3}){3}(:\d{1,5})?$/.test(text) ||
+    /^\[[0-9a-fA-F:.]+\](:\d{1,5})?$/.test(text) ||
+    /^[0-9a-fA-F]{0,4}:[0-9a-fA-F]{0,4}:[0-9a-fA-F:.]*$/.test(text);
+}
+
+/** The downloads a plan means: names looked up at the peer named, or on the whole network. */
+async function planJobs(session: Session, plan: GetPlan): Promise<Job[]> {
+  const names = plan.items.flatMap((i) => "name" in i ? [i.name] : []);
+  names.forEach(assertShareName); // The gate for names the user typed.
+  let addr: Address | undefined;
+  let files: FileSummary[] = [];
+  if (plan.peer !== undefined) {
+    addr = await session.resolvePeer(
+      plan.peer,
+      undefined,
+      (candidates) => holderOf(session, candidates, names[0] ?? ""),
+    );
+    if (session.node.isSelf(addr)) {
+      throw new RedeError("BAD_INPUT", `That peer is this one; pick another in 'peers'`);
+    }
+    if (names.length) files = await listFiles(addr, session.node.trust, session.node.timings);
+  }
+  const jobs: Job[] = [];
+  for (const item of plan.items) {
+    if ("row" in item) {
+      const found = session.lastFound[item.row - 1];
+      jobs.push({ name: found.name, root: found.root, ...(addr ? { from: addr } : {}) });
+    } else if (addr) {
+      const where = `at ${plan.peer}`;
+      jobs.push(...pick(files, item.name, where).map((f) => ({ ...f, from: addr })));
+    } else jobs.push(...await onNetwork(session, item.name));
+  }
+  return jobs.map(({ name, root, from }) => ({ name, root, ...(from ? { from } : {}) }));
+}
+
+/** The file (or folder) named, wherever it is on the network. */
+async function onNetwork(session: Session, name: string): Promise<Job[]> {
+  const results = await session.node.tracker.find(name);
+  let chosen;
+  try {
+    chosen = pick(results, name, "on the network");
+  } catch (err) {
+    // Someone used to `get 2 b.txt` (a peer's row) gets told how to say it now.
+    if (/^\d{1,4}$/.test(name) || isAddress(name)) {
       throw new RedeError(
-        "BAD_INPUT",
-        `Several different files are named '${item}'; use 'find ${item}' and get one by its #`,
+        "NOT_FOUND",
+        `No file or folder named '${name}' on the network (to fetch from a peer, write ` +
+          `'get --from ${name} FILE')`,
       );
     }
-    jobs.push(...chosen.map((f) => ({ name: f.name, root: f.root })));
+    throw err;
   }
-  return jobs;
+  const roots = new Set(chosen.filter((f) => f.name === name).map((f) => f.root));
+  if (roots.size > 1) {
+    throw new RedeError(
+      "BAD_INPUT",
+      `Several different files are named '${name}'; use 'find ${name}' and get one by its #`,
+    );
+  }
+  return chosen.map((f) => ({ name: f.name, root: f.root }));
 }
 
 /** The entry named `name`, or every file of the folder `name`. */

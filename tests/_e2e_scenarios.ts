@@ -94,10 +94,10 @@ scenario("two peers list each other, list files, and download", async (s) => {
   assert.match(manifest, /^"meu doc\.txt" "share\/meu doc\.txt"$/m);
 
   // The same content again is a no-op; another content under a taken name gets a free name.
-  const same = await run(down, `get ${seedRow.n} a.txt`, /already here/);
+  const same = await run(down, `get --from ${seedRow.n} a.txt`, /already here/);
   assert.match(same.at(-1)!, /^'a\.txt' is already here as 'a\.txt' \(same content\)/);
   await Deno.writeTextFile(join(downHome.dir, "notes.txt"), "mine");
-  const other = await run(down, `get ${seedRow.n} notes.txt`, GET_DONE);
+  const other = await run(down, `get --from ${seedRow.n} notes.txt`, GET_DONE);
   assert.ok(other.some((l) => l.includes("saved as 'notes (1).txt'")), other.join("\n"));
   assert.equal(await Deno.readTextFile(join(downHome.dir, "notes.txt")), "mine");
   assert.equal(await Deno.readTextFile(join(downHome.dir, "notes (1).txt")), "theirs");

@@ -69,7 +69,7 @@ Deno.test("help lists the verbs of its scope and explains each", () => {
   for (const c of SHELL_COMMANDS) assert.match(shell, new RegExp(`^  ${c.name} `, "m"));
   assert.doesNotMatch(shell, /serve/);
   const get = helpFor(byName("get"), "shell");
-  assert.match(get, /^Usage: get \[peer\] <file>\.\.\.$/m);
+  assert.match(get, /^Usage: get <file>\.\.\. \[options\]$/m);
   assert.match(get, /Examples:/);
   const join = helpFor(byName("join"), "cli");
   assert.match(join, /^Usage: rede-p2p join <tracker> \[options\]$/m);

@@ -5,6 +5,7 @@
 import assert from "node:assert/strict";
 import { Proc, run, type Scene, sceneTest, SOURCE } from "../testing/harness.ts";
 import { parseRate } from "../core/rate.ts";
+import { readGetArgs } from "../commands/get.ts";
 
 const test = (name: string, fn: (s: Scene) => Promise<void>) => sceneTest(SOURCE, name, fn);
 
@@ -155,4 +156,58 @@ test("find: a content one peer lists three times ranks below one two peers hold"
   const out = await run(me, "find aula", /^\d+ file\(s\) match /);
   const rows = out.filter((l) => /^│ \d/.test(l)).map((l) => l.split("│").map((c) => c.trim()));
   assert.deepEqual(rows.map((r) => [r[2], r[5]]), [["aula y.txt", "2"], ["aula 1.txt", "1"]]);
+});
+
+// --- 1. The grammar of get ----------------------------------------------------------------------
+
+Deno.test("get: every #N is a row of the last find; an address first names a peer; ./ is literal", () => {
+  // After a find of 11 rows: `get #1 #2` and `get #9 #10 #11` are all rows (fault 1).
+  assert.deepEqual(readGetArgs(["#1", "#2"], undefined, 11).items, [{ row: 1 }, { row: 2 }]);
+  assert.deepEqual(readGetArgs(["#9", "#10", "#11"], undefined, 11), {
+    peer: undefined,
+    items: [{ row: 9 }, { row: 10 }, { row: 11 }],
+  });
+  // A file named `1`, or named like an address when alone or after --from, is a name.
+  assert.deepEqual(readGetArgs(["1"], undefined, 0).items, [{ name: "1" }]);
+  assert.deepEqual(readGetArgs(["1", "b.txt"], undefined, 3).items, [
+    { name: "1" },
+    { name: "b.txt" },
+  ]);
+  assert.deepEqual(readGetArgs(["10.0.0.1"], undefined, 0).items, [{ name: "10.0.0.1" }]);
+  assert.deepEqual(readGetArgs(["host:80"], undefined, 0).items, [{ name: "host:80" }]);
+  assert.deepEqual(readGetArgs(["10.0.0.1", "a"], "ana", 0), {
+    peer: "ana",
+    items: [{ name: "10.0.0.1" }, { name: "a" }],
+  });
+  // The peer: --from, or an IP address (with or without a port) before names.
+  assert.deepEqual(readGetArgs(["a.txt"], "2", 0), { peer: "2", items: [{ name: "a.txt" }] });
+  assert.deepEqual(readGetArgs(["192.168.0.7:50123", "a"], undefined, 0).peer, "192.168.0.7:50123");
+  assert.deepEqual(readGetArgs(["[::1]:9", "a"], undefined, 0).peer, "[::1]:9");
+  // ./ takes a name literally.
+  assert.deepEqual(readGetArgs(["./#3"], undefined, 5).items, [{ name: "#3" }]);
+  // Mistakes are said, with the way out.
+  assert.throws(() => readGetArgs(["#2"], undefined, 0), /no 'find' ran yet .*'\.\/#2'/);
+  assert.throws(
+    () => readGetArgs(["#1", "#4"], undefined, 3),
+    /No row #4: the last 'find' listed 3/,
+  );
+});
+
+test("get: '#1 #2' after find fetches both rows; a file named '1' is fetched by its name", async (s) => {
+  const t = await s.tracker();
+  await s.peer(t.port, await s.home({ "a.txt": "A", "b.txt": "BB", "1": "one" }));
+  const home = await s.home();
+  const me = await s.peer(t.port, home);
+  await run(me, "find txt", /^2 file\(s\) match /);
+  const both = await run(me, "get #1 #2", /^Saved 'b\.txt'|^error: /);
+  assert.ok(!both.some((l) => l.startsWith("error: ")), both.join("\n"));
+  await me.waitFor(/^Saved 'a\.txt'/);
+  assert.equal(await Deno.readTextFile(`${home.dir}/a.txt`), "A");
+  assert.equal(await Deno.readTextFile(`${home.dir}/b.txt`), "BB");
+  const one = await run(me, "get 1", /^Saved '1'|^error: /);
+  assert.match(one.at(-1)!, /^Saved '1'/, one.join("\n"));
+  assert.equal(await Deno.readTextFile(`${home.dir}/1`), "one");
+  // The old way of naming a peer by its row is told how to say it now.
+  const old = await run(me, "get 7 a.txt", /^error: /);
+  assert.match(old.at(-1)!, /No file or folder named '7' .*'get --from 7 FILE'/);
 });

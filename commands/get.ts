@@ -100,7 +100,7 @@ export function readGetArgs(words: string[], from: string | undefined, found: nu
       }
       return { row: n };
     }
-    return { name: word.startsWith("./") ? word.slice(2) : word };
+    return { name: (word.startsWith("./") ? word.slice(2) : word).normalize("NFC") };
   });
   return { peer, items };
 }
@@ -171,9 +171,9 @@ async function onNetwork(session: Session, name: string): Promise<Job[]> {
 
 /** The entry named `name`, or every file of the folder `name`. */
 function pick<T extends FileSummary>(files: T[], name: string, where: string): T[] {
-  const exact = files.filter((f) => f.name === name);
+  const exact = files.filter((f) => f.name.normalize("NFC") === name);
   if (exact.length) return exact;
-  const inFolder = files.filter((f) => f.name.startsWith(`${name}/`));
+  const inFolder = files.filter((f) => f.name.normalize("NFC").startsWith(`${name}/`));
   if (inFolder.length) return inFolder;
   throw new RedeError("NOT_FOUND", `No file or folder named '${name}' ${where}`);
 }

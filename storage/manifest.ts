@@ -60,11 +60,13 @@ export function parseManifest(text: string, manifestDir: string, shareDir: strin
         `expected 'NAME PATH' but found ${fields.length} fields (quote names with spaces)`,
       );
     }
-    const [name, pathText] = fields;
+    // Names are shared in NFC, however they were typed or the disk spells them.
+    const [typed, pathText] = fields;
+    const name = typed.normalize("NFC");
     const problem = shareNameProblem(name);
     if (problem) return fail(`invalid name '${name}': ${problem}`);
     const path = pathText === undefined
-      ? resolve(shareDir, name)
+      ? resolve(shareDir, typed)
       : _resolvePath(pathText, manifestDir);
     if (path === undefined) return fail(`'${pathText}' is a Windows path`);
     const first = firstLine.get(name);

@@ -106,7 +106,7 @@ export class ShareIndex {
 
   /** Whether a name is shared. */
   has(name: string): boolean {
-    return this.#files.has(name);
+    return this.#files.has(name.normalize("NFC"));
   }
 
   /** The name under which a content is shared here, if it is. */
@@ -131,7 +131,7 @@ export class ShareIndex {
    * @throws {RedeError} `NOT_FOUND`.
    */
   async describe(name: string): Promise<NamedDescriptor> {
-    const entry = this.#files.get(name);
+    const entry = this.#files.get(name.normalize("NFC"));
     if (!entry) throw new RedeError("NOT_FOUND", `No shared file named '${name}'`);
     await this.#fresh(entry);
     return { name: entry.name, ...entry.desc };
@@ -382,7 +382,7 @@ export class ShareIndex {
     entries.sort((a, b) => a.name.localeCompare(b.name));
     for (const e of entries) {
       if (e.name.startsWith(".") || e.isSymlink) continue;
-      const name = prefix ? `${prefix}/${e.name}` : e.name;
+      const name = (prefix ? `${prefix}/${e.name}` : e.name).normalize("NFC"); // Shared in NFC.
       const problem = shareNameProblem(e.name) ?? sharePathProblem(name);
       if (problem) {
         problems.push(`'${name}': cannot be shared, its name ${problem}`);

@@ -211,3 +211,23 @@ test("get: '#1 #2' after find fetches both rows; a file named '1' is fetched by 
   const old = await run(me, "get 7 a.txt", /^error: /);
   assert.match(old.at(-1)!, /No file or folder named '7' .*'get --from 7 FILE'/);
 });
+
+test("names: a file named in decomposed Unicode (as macOS writes it) is shared in NFC and fetched by its name", async (s) => {
+  const t = await s.tracker();
+  const nfd = "Ação relatório.txt".normalize("NFD");
+  const nfc = nfd.normalize("NFC");
+  assert.notEqual(nfd, nfc);
+  const seed = await s.peer(t.port, await s.home({ [nfd]: "conteúdo", "outra.txt": "x" }));
+  const home = await s.home();
+  const me = await s.peer(t.port, home);
+  const listed = await run(me, `ls 127.0.0.1:${seed.port}`, /^\d+ file\(s\)/);
+  assert.ok(listed.some((l) => l.includes(nfc)), listed.join("\n"));
+  assert.ok(!listed.some((l) => l.includes(nfd)), "shared in NFC");
+  // Typed composed (as most keyboards do): fetched.
+  const got = await run(me, `get "${nfc}"`, /^Saved |^error: /);
+  assert.match(got.at(-1)!, /^Saved /, got.join("\n"));
+  assert.equal(await Deno.readTextFile(`${home.dir}/${nfc}`), "conteúdo");
+  // Typed decomposed, from that peer: the same file, already here.
+  const again = await run(me, `get 127.0.0.1:${seed.port} "${nfd}"`, /already here|^error: /);
+  assert.match(again.at(-1)!, /already here/, again.join("\n"));
+});

@@ -57,6 +57,8 @@ export interface DownloadRecord {
 export type FetchEvent =
   /** The content is already shared here, as `here`. */
   | { kind: "skipped"; job: Job; here: string }
+  /** It failed (the error is also among those `fetch` returns). */
+  | { kind: "failed"; job: Job; error: unknown }
   /** The transfer starts, from `sources` holders. */
   | { kind: "started"; job: Job; size: number; sources: number }
   /** Something happened during the transfer. */
@@ -118,6 +120,7 @@ export class Fetcher {
           await this.#fetchOne(jobs[i], records[i], opts);
         } catch (err) {
           failed.push(err);
+          opts.onEvent?.({ kind: "failed", job: jobs[i], error: err });
           records[i].status = opts.signal.aborted ? "cancelled" : "failed";
           records[i].note = errorLine(err);
         }

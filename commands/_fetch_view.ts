@@ -10,7 +10,8 @@ import { chunkSizeFor } from "../core/content.ts";
 import type { FetchEvent, Job } from "../app/fetch.ts";
 import type { Context } from "./_command.ts";
 import type { Session } from "./_session.ts";
-import { bytes, ProgressBoard, rate, shortHash } from "./_ui.ts";
+import { type Bar, ProgressBoard } from "./_progress.ts";
+import { bytes, rate, shortHash } from "./_ui.ts";
 
 /**
  * Fetches the jobs through the session's engine, showing their progress.
@@ -18,15 +19,22 @@ import { bytes, ProgressBoard, rate, shortHash } from "./_ui.ts";
  * @returns The errors of the jobs that failed.
  */
 export async function fetchShown(session: Session, jobs: Job[], ctx: Context): Promise<unknown[]> {
-  const board = new ProgressBoard(Deno.stdout.isTerminal());
-  // With live bars on screen, lines go above them instead of through them.
-  const say = (line: string) => session.interactive ? board.log(line) : ctx.out(line);
-  const bars = new Map<Job, ReturnType<ProgressBoard["add"]>>();
+  const board = new ProgressBoard(session.screen);
+  // Lines go above the bars (the screen sees to it).
+  const say = (line: string) => ctx.out(line);
+  const bars = new Map<Job, Bar>();
   const sizes = new Map<Job, number>();
+  const end = (job: Job) => {
+    bars.get(job)?.end();
+    bars.delete(job);
+  };
   const show = (e: FetchEvent) => {
     const { job } = e;
     switch (e.kind) {
+      case "failed":
+        return end(job); // Said once all are done (the errors `fetch` returns).
       case "skipped":
+        end(job);
         return say(`'${job.name}' is already here as '${e.here}' (same content); nothing to do`);
       case "started":
         if (!session.interactive) {
@@ -43,6 +51,7 @@ export async function fetchShown(session: Session, jobs: Job[], ctx: Context): P
       case "renamed":
         return say(`A file named '${job.name}' is already here; saved as '${e.saved}'`);
       case "saved": {
+        end(job);
         const fetched = e.desc.size - e.resumed;
         say(
           `Saved '${e.name}' (${bytes(e.desc.size)}) from ${from(e.bySource)} in ` +
@@ -58,11 +67,11 @@ export async function fetchShown(session: Session, jobs: Job[], ctx: Context): P
       }
       case "transfer": {
         const t = e.event;
-        if (t.kind === "progress") bars.get(job)?.update(t.received, t.sources);
+        if (t.kind === "progress") bars.get(job)?.update(t.received, t.arriving, t.sources);
         else if (t.kind === "checking") {
           // Checking what is on disk reads it all: the bar shows how far it is.
           const size = sizes.get(job) ?? 0;
-          bars.get(job)?.update(Math.min(t.done * chunkSizeFor(size), size), 0);
+          bars.get(job)?.checking(Math.min(t.done * chunkSizeFor(size), size));
           if (t.done === 0 && t.total > 0) {
             say(
               t.of === "partial"

@@ -6,11 +6,9 @@
  * its way out (`_ui.ts`).
  */
 import Table from "cli-table3";
-import * as readline from "node:readline";
-import process from "node:process";
 import { errorLine } from "../core/errors.ts";
 import { MAX_PEER_NAME_CHARS } from "../core/limits.ts";
-import { printable, remoteText, terminalText } from "../core/terminal.ts";
+import { printable, remoteText } from "../core/terminal.ts";
 import type { Offer, Target } from "../app/push.ts";
 import {
   type AcceptPolicy,
@@ -19,6 +17,7 @@ import {
   PushReceiver,
 } from "../app/push_receiver.ts";
 import { formatAddress } from "../net/address.ts";
+import type { Screen } from "./_screen.ts";
 import type { Session } from "./_session.ts";
 import { bytes, rate } from "./_ui.ts";
 
@@ -141,16 +140,15 @@ function rows(targets: Target[], size: number, max = Infinity): string {
  * a line for each change of a target's state, then the table once at the end.
  */
 export class PushBoard {
-  #live: boolean;
+  #screen?: Screen;
   #out: (line: string) => void;
   #targets: Target[] = [];
   #size: number;
-  #drawn = 0;
-  #timer?: ReturnType<typeof setTimeout>;
+  #remove?: (last?: string) => void;
   #states = new Map<Target, string>();
 
-  constructor(live: boolean, out: (line: string) => void, offer: Offer) {
-    this.#live = live;
+  constructor(screen: Screen | undefined, out: (line: string) => void, offer: Offer) {
+    this.#screen = screen;
     this.#out = out;
     this.#size = offer.size;
   }
@@ -158,18 +156,16 @@ export class PushBoard {
   /** The targets, once known. */
   show(targets: Target[]): void {
     this.#targets = targets;
-    if (this.#live) this.#draw();
+    // Live rows under the lines printed, cut to the screen's height while they change.
+    this.#remove ??= this.#screen?.live(() =>
+      rows(this.#targets, this.#size, Math.max(3, (this.#screen?.rows ?? 24) - 8))
+        .split("\n")
+    );
   }
 
   /** A target changed. */
   changed(t: Target): void {
-    if (this.#live) {
-      this.#timer ??= setTimeout(() => {
-        this.#timer = undefined;
-        this.#draw();
-      }, 200);
-      return;
-    }
+    if (this.#screen) return this.#screen.changed();
     const state = t.unfollowed ? "unfollowed" : t.state;
     if (this.#states.get(t) === state || (state === "downloading" && t.received === 0)) return;
     this.#states.set(t, state);
@@ -181,23 +177,9 @@ export class PushBoard {
 
   /** The final table. */
   stop(): void {
-    clearTimeout(this.#timer);
-    this.#timer = undefined;
-    if (this.#live) this.#draw(true);
+    if (this.#remove) this.#remove(rows(this.#targets, this.#size));
     else this.#out(rows(this.#targets, this.#size));
-  }
-
-  /** Draws the table over the last one; it is cut to the screen's height while it changes. */
-  #draw(final = false): void {
-    const max = final ? Infinity : Math.max(3, (process.stdout.rows ?? 24) - 8);
-    const text = rows(this.#targets, this.#size, max);
-    if (this.#drawn > 0) {
-      readline.moveCursor(process.stdout, 0, -this.#drawn);
-      readline.cursorTo(process.stdout, 0);
-      readline.clearScreenDown(process.stdout);
-    }
-    process.stdout.write(`${terminalText(text)}\n`);
-    this.#drawn = text.split("\n").length;
+    this.#remove = undefined;
   }
 }
 

@@ -10,6 +10,7 @@ import { Fetcher } from "../app/fetch.ts";
 import type { Node } from "../app/node.ts";
 import { type Address, formatAddress, parseHostPort } from "../net/address.ts";
 import type { FoundFile, PeerInfo } from "../net/protocol.ts";
+import type { Screen } from "./_screen.ts";
 
 export class Session {
   readonly node: Node;
@@ -20,6 +21,8 @@ export class Session {
   readonly verbose: boolean;
   /** Whether a person types at a terminal (live progress bars) or a script pipes commands. */
   interactive = false;
+  /** The terminal's screen, at an interactive shell on a terminal (bars are drawn there). */
+  screen?: Screen;
   /** The rows of the last `peers` listing. */
   lastPeers: PeerInfo[] = [];
   /** How many peers the tracker said are connected when `peers` last ran (it lists at most 1000). */

@@ -11,7 +11,10 @@ import { printable } from "../core/terminal.ts";
 import { type Command, type Context, parseInput, usage, UsageError } from "./_command.ts";
 import { helpFor } from "./help.ts";
 import type { Session } from "./_session.ts";
-import { print, printError } from "./_ui.ts";
+import { Screen } from "./_screen.ts";
+import { print, printError, printTo } from "./_ui.ts";
+import { identityHome } from "../storage/identity.ts";
+import { History } from "../storage/history.ts";
 
 export const PROMPT = "rede-p2p> ";
 
@@ -51,6 +54,8 @@ export interface ShellOptions {
   interactive: boolean;
   /** Lets the shell take over how background events are printed. */
   setLog: (log: (line: string) => void) => void;
+  /** Where the history is kept across runs (the identity folder unless given). */
+  historyHome?: string;
 }
 
 /**
@@ -61,14 +66,23 @@ export interface ShellOptions {
 export async function runShell(opts: ShellOptions): Promise<number> {
   const { session, commands, interactive } = opts;
   const names = commands.flatMap((c) => [c.name, ...(c.aliases ?? [])]).sort();
+  // Only a person at a terminal has a history kept; a script piping lines does not.
+  const history = interactive ? new History(opts.historyHome ?? identityHome()) : undefined;
   const rl = readline.createInterface({
     input: process.stdin,
     output: interactive ? process.stdout : undefined,
     terminal: interactive,
     prompt: PROMPT,
+    history: await history?.load() ?? [],
     historySize: SHELL_HISTORY_LINES,
+    removeHistoryDuplicates: true,
     completer: (line: string) => complete(line, names, session),
   });
+  // At a terminal, one screen draws everything: lines above, live rows (bars), the prompt.
+  const screen = interactive && Deno.stdout.isTerminal() ? new Screen(rl, PROMPT) : undefined;
+  session.screen = screen;
+  if (screen) printTo((text) => screen.log(text), () => screen.columns);
+  const prompt = () => screen ? screen.redraw() : rl.prompt();
   let current: AbortController | undefined;
   let failed = false;
   const leave = () => {
@@ -79,25 +93,25 @@ export async function runShell(opts: ShellOptions): Promise<number> {
   const onInterrupt = () => {
     if (current) current.abort();
     else if (interactive) {
-      process.stdout.write("\n(To leave, type 'quit' or press Ctrl-D)\n");
-      rl.prompt();
+      if (screen) screen.log("(To leave, type 'quit' or press Ctrl-D)");
+      else {
+        process.stdout.write("\n(To leave, type 'quit' or press Ctrl-D)\n");
+        rl.prompt();
+      }
     } else leave();
   };
   rl.on("SIGINT", onInterrupt);
   const signals = listenSignals({ SIGINT: onInterrupt, SIGTERM: leave });
-  opts.setLog((line) => {
-    if (interactive && !current) {
-      readline.clearLine(process.stdout, 0);
-      readline.cursorTo(process.stdout, 0);
-      print(line);
-      rl.prompt(true);
-    } else print(line);
-  });
+  opts.setLog((line) => print(line));
   // A line typed while a question waits (a push offer) answers it, even while a verb runs; the
   // loop below then skips it (the answer's outcome is a background line, which prompts again).
   const answered: boolean[] = [];
-  rl.on("line", (line: string) => answered.push(session.answer(line)));
-  if (interactive) rl.prompt();
+  rl.on("line", (line: string) => {
+    const answer = session.answer(line);
+    answered.push(answer);
+    if (!answer) void history?.add(line); // An answer (a push offer's 'y') is not history.
+  });
+  if (interactive) prompt();
   try {
     for await (const line of rl) {
       if (answered.shift()) continue;
@@ -114,10 +128,13 @@ export async function runShell(opts: ShellOptions): Promise<number> {
       current = undefined;
       if (!ok) failed = true;
       if (session.quitRequested) break;
-      if (interactive) rl.prompt();
+      if (interactive) prompt();
     }
   } finally {
     signals();
+    screen?.close();
+    printTo();
+    session.screen = undefined;
     rl.close();
   }
   if (interactive && !session.quitRequested) process.stdout.write("\n"); // After Ctrl-D.

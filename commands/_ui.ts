@@ -1,32 +1,82 @@
 /**
  * Output helpers shared by the verbs: the two sinks every line goes out through, tables, byte
- * sizes, the progress line. Every line passes the terminal sanitiser (`core/terminal.ts`) on its
+ * sizes. Every line passes the terminal sanitiser (`core/terminal.ts`) on its
  * way out, whatever its fields went through before, so that nothing a peer or a tracker sent can
  * drive the terminal.
  */
 import Table from "cli-table3";
-// @ts-types="@types/cli-progress"
-import cliProgress from "cli-progress";
-import process from "node:process";
 import prettyBytes from "pretty-bytes";
 import { SHORT_HASH_CHARS } from "../core/limits.ts";
 import { printable, terminalText } from "../core/terminal.ts";
+import { widthOf } from "./_width.ts";
+
+/**
+ * Where lines go at an interactive shell: its screen (`_screen.ts`), which prints them above
+ * the live rows and the prompt. Unset, they go to standard output and standard error.
+ */
+let screenLog: ((text: string) => void) | undefined;
+/** The terminal's width, when output goes to one (tables are fitted to it). */
+let screenColumns: (() => number) | undefined;
+
+/**
+ * Sends every line printed to `log` (the shell's screen) and fits tables to `columns`; or, with
+ * nothing given, back to the standard streams.
+ */
+export function printTo(log?: (text: string) => void, columns?: () => number): void {
+  screenLog = log;
+  screenColumns = columns;
+}
 
 /** Prints a line (or several, joined by `\n`) on standard output, made safe for a terminal. */
 export function print(text: string): void {
-  console.log(terminalText(text));
+  if (screenLog) screenLog(terminalText(text));
+  else console.log(terminalText(text));
 }
 
 /** Prints a line (or several) on standard error, made safe for a terminal. */
 export function printError(text: string): void {
-  console.error(terminalText(text));
+  if (screenLog) screenLog(terminalText(text));
+  else console.error(terminalText(text));
 }
 
-/** A table as text, with no colours so it reads the same in a pipe. */
-export function table(head: string[], rows: (string | number)[][]): string {
-  const t = new Table({ head, style: { head: [], border: [] } });
-  for (const row of rows) t.push(row.map((c) => typeof c === "string" ? printable(c) : c));
+/**
+ * A table as text, with no colours so it reads the same in a pipe. On a terminal it is fitted to
+ * the width (or to `width`): the widest columns are narrowed first and their text wraps inside
+ * its cell, so that numbers, in narrow columns, stay whole.
+ */
+export function table(head: string[], rows: (string | number)[][], width?: number): string {
+  const cells = rows.map((row) => row.map((c) => typeof c === "string" ? printable(c) : c));
+  const widths = fitColumns([head, ...cells], width ?? screenColumns?.());
+  const t = new Table({
+    head,
+    style: { head: [], border: [] },
+    ...(widths ? { colWidths: widths, wordWrap: true, wrapOnWordBoundary: false } : {}),
+  });
+  for (const row of cells) t.push(row);
   return t.toString();
+}
+
+/** The narrowest a column is made to fit a table to the width. */
+const MIN_COLUMN = 8;
+
+/** Column widths (padding included) that fit `width`, or undefined when the table fits as is. */
+export function fitColumns(rows: (string | number)[][], width?: number): number[] | undefined {
+  if (width === undefined) return undefined;
+  const n = Math.max(...rows.map((r) => r.length));
+  const widths = Array.from(
+    { length: n },
+    (_, i) => 2 + Math.max(0, ...rows.map((r) => widthOf(String(r[i] ?? "")))),
+  );
+  const room = width - 1 - (n + 1); // Less the borders, and a column spare so no row wraps.
+  let total = widths.reduce((a, b) => a + b, 0);
+  if (total <= room) return undefined;
+  while (total > room) {
+    const widest = widths.indexOf(Math.max(...widths));
+    if (widths[widest] <= MIN_COLUMN) break;
+    widths[widest]--;
+    total--;
+  }
+  return widths;
 }
 
 /** A byte count in binary units: `1.5 MiB`. */
@@ -42,55 +92,4 @@ export function rate(n: number, ms: number): string {
 /** The first characters of a hash, enough to tell files apart by eye. */
 export function shortHash(hex: string): string {
   return hex.slice(0, SHORT_HASH_CHARS);
-}
-
-/** One live progress bar per download on a terminal; nothing elsewhere. */
-export class ProgressBoard {
-  #multi?: cliProgress.MultiBar;
-
-  constructor(enabled: boolean) {
-    if (!enabled) return;
-    this.#multi = new cliProgress.MultiBar({
-      format:
-        "{name} {bar} {percentage}% | {got}/{size} | {speed} | ETA {eta_formatted} | {sources} src",
-      hideCursor: true,
-      clearOnComplete: false,
-      fps: 10,
-      etaBuffer: 50,
-      stream: process.stdout,
-    }, cliProgress.Presets.shades_classic);
-  }
-
-  /** A bar for one download; `update` takes the bytes in hand and the sources working. */
-  add(name: string, total: number): { update(received: number, sources: number): void } {
-    const start = performance.now();
-    const bar = this.#multi?.create(total, 0, {
-      name: printable(name).slice(0, 24).padEnd(24),
-      got: bytes(0),
-      size: bytes(total),
-      speed: "…",
-      sources: 0,
-    });
-    return {
-      update(received: number, sources: number) {
-        bar?.update(received, {
-          got: bytes(received),
-          speed: rate(received, performance.now() - start),
-          sources,
-        });
-      },
-    };
-  }
-
-  /** Prints a line above the bars (or plainly when there are none). */
-  log(line: string): void {
-    if (this.#multi) {
-      this.#multi.log(`${terminalText(line)}\n`);
-      this.#multi.update(); // Draw now: a line logged just before stop() would be lost.
-    } else print(line);
-  }
-
-  stop(): void {
-    this.#multi?.stop();
-  }
 }

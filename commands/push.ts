@@ -45,11 +45,7 @@ export const push: Command = {
     if (targets.length === 0) {
       throw new RedeError("NOT_FOUND", "No other peer is on the network to push to");
     }
-    const board = new PushBoard(
-      session.interactive && Deno.stdout.isTerminal(),
-      ctx.out,
-      offer,
-    );
+    const board = new PushBoard(session.screen, ctx.out, offer);
     const results = await pushOffer(node, offer, targets, {
       signal: ctx.signal,
       onStart: (all) => board.show(all),

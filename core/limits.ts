@@ -294,8 +294,11 @@ export const PUSH_CONNECTS_AT_ONCE = 32;
 
 // --- The shell -----------------------------------------------------------------------------
 
-/** Lines of shell history kept (for this session). */
+/** Lines of shell history kept, across sessions (per user). */
 export const SHELL_HISTORY_LINES = 1000;
+
+/** How often a download reports the bytes of chunks still arriving, at most (milliseconds). */
+export const PROGRESS_MS = 100;
 
 // --- Timings -------------------------------------------------------------------------------
 

@@ -179,11 +179,21 @@ export class Channel {
   }
 
   /** Reads exactly `buf.length` raw bytes (a chunk after its header). */
-  async readRaw(buf: Uint8Array, timeoutMs: number): Promise<void> {
+  async readRaw(
+    buf: Uint8Array,
+    timeoutMs: number,
+    onBytes?: (n: number) => void,
+  ): Promise<void> {
     this.#notPumping();
     await this.#deadline(timeoutMs, async () => {
       // Through the frame reader, so that bytes it already read ahead come first.
-      const raw = { read: (p: Uint8Array) => this.#reader.readRaw(p) };
+      const raw = {
+        read: async (p: Uint8Array) => {
+          const n = await this.#reader.readRaw(p);
+          if (n) onBytes?.(n);
+          return n;
+        },
+      };
       if ((await readFull(raw, buf)) < buf.length) {
         throw new RedeError("CLOSED", "Connection closed by the other side");
       }

@@ -231,14 +231,17 @@ export class PeerSource implements Source {
     }
   }
 
-  async receive(buf: Uint8Array): Promise<{ index: number; size: number }> {
+  async receive(
+    buf: Uint8Array,
+    onBytes?: (n: number) => void,
+  ): Promise<{ index: number; size: number }> {
     await this.ready();
     const head = this.#head!;
     this.#head = undefined;
     if (head.size > buf.length) {
       throw new RedeError("BAD_PEER", `${this.label} sent an unexpected chunk`);
     }
-    await this.#ch.readRaw(buf.subarray(0, head.size), this.#t.chunkMs);
+    await this.#ch.readRaw(buf.subarray(0, head.size), this.#t.chunkMs, onBytes);
     return { index: head.index, size: head.size };
   }
 

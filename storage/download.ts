@@ -19,6 +19,7 @@ import {
   DOWNLOAD_BUFFER_BYTES,
   DOWNLOAD_IN_FLIGHT_BYTES,
   MAX_SOURCES,
+  PROGRESS_MS,
   REQUESTS_PER_SOURCE,
   SUGGEST_MISSES,
 } from "../core/limits.ts";
@@ -133,6 +134,16 @@ export async function downloadContent(opts: DownloadOptions): Promise<DownloadRe
   // Ends every source, and every one still opening: when done, cancelled, or the disk failed.
   const stop = new AbortController();
   let received = resumed;
+  let arriving = 0;
+  let shown = 0;
+  const arrived = (n: number) => {
+    arriving += n;
+    const now = performance.now();
+    if (now - shown < PROGRESS_MS) return;
+    shown = now;
+    emit({ kind: "progress", received, arriving, sources: working });
+  };
+  emit({ kind: "progress", received, arriving, sources: 0 }); // Where this transfer starts from.
   let written = have.size;
   let working = 0;
   let lastError: unknown;
@@ -249,7 +260,11 @@ export async function downloadContent(opts: DownloadOptions): Promise<DownloadRe
         const buf = await pool.take();
         let keep = false;
         try {
-          const { index, size } = await source.receive(buf);
+          let got = 0;
+          const { index, size } = await source.receive(buf, (n) => {
+            got += n;
+            arrived(n);
+          }).finally(() => arriving -= got);
           if (index !== window[0]) throw new RedeError("BAD_PEER", "chunks out of order");
           window.shift();
           const span = chunkSpan(desc, index);
@@ -272,7 +287,7 @@ export async function downloadContent(opts: DownloadOptions): Promise<DownloadRe
               emit({ kind: "chunk", index, done: ++written, total, source: label });
             }).catch((err) => diskFailed(err)).finally(() => pool.give(buf));
             received += size;
-            emit({ kind: "progress", received, sources: working });
+            emit({ kind: "progress", received, arriving, sources: working });
             if (schedule.complete) {
               // Every chunk is in: sources still waiting on endgame duplicates, or still
               // opening, can stop.

@@ -18,16 +18,20 @@ export type TransferEvent =
   | { kind: "busy"; error: unknown; retryMs: number }
   /** A chunk was verified and written: its index, how many are in, and its source. */
   | { kind: "chunk"; index: number; done: number; total: number; source: string }
-  /** Bytes in hand (resumed ones included) and sources still working. */
-  | { kind: "progress"; received: number; sources: number };
+  /**
+   * Bytes in hand, verified (resumed ones included), bytes of chunks still arriving (not yet
+   * verified), and sources still working. Sent when the transfer starts, at each chunk, and at
+   * most every `PROGRESS_MS` while chunks arrive.
+   */
+  | { kind: "progress"; received: number; arriving: number; sources: number };
 
 /** One peer serving chunks of the content being downloaded. */
 export interface Source {
   readonly label: string;
   /** Asks for a chunk; its bytes come later through {@link receive}, in request order. */
   request(index: number): Promise<void>;
-  /** Reads the next requested chunk into `buf`. */
-  receive(buf: Uint8Array): Promise<{ index: number; size: number }>;
+  /** Reads the next requested chunk into `buf`, telling `onBytes` of its bytes as they come. */
+  receive(buf: Uint8Array, onBytes?: (n: number) => void): Promise<{ index: number; size: number }>;
   /**
    * Waits until the next chunk begins to arrive, telling `onQueued` the source's place in a busy
    * peer's queue meanwhile; a buffer is taken for it only then. Optional.

@@ -6,6 +6,12 @@ import assert from "node:assert/strict";
 import { Proc, run, type Scene, sceneTest, SOURCE } from "../testing/harness.ts";
 import { parseRate } from "../core/rate.ts";
 import { readGetArgs } from "../commands/get.ts";
+import { ProgressBoard, progressRow, RateMeter } from "../commands/_progress.ts";
+import type { Screen } from "../commands/_screen.ts";
+import { fitColumns, table } from "../commands/_ui.ts";
+import { widthOf } from "../commands/_width.ts";
+import { History } from "../storage/history.ts";
+import { SHELL_HISTORY_LINES } from "../core/limits.ts";
 
 const test = (name: string, fn: (s: Scene) => Promise<void>) => sceneTest(SOURCE, name, fn);
 
@@ -230,4 +236,101 @@ test("names: a file named in decomposed Unicode (as macOS writes it) is shared i
   // Typed decomposed, from that peer: the same file, already here.
   const again = await run(me, `get 127.0.0.1:${seed.port} "${nfd}"`, /already here|^error: /);
   assert.match(again.at(-1)!, /already here/, again.join("\n"));
+});
+
+// --- 5. 80 and 60 columns ---------------------------------------------------------------------
+
+Deno.test("progress: at 80 and 60 columns a row keeps every number; the bar goes first", () => {
+  const r = {
+    name: "relatório final do projeto de redes.pdf",
+    total: 734 * 1024 ** 2,
+    done: 312 * 1024 ** 2,
+    rate: 11.4 * 1024 ** 2,
+    sources: 3,
+  };
+  for (const columns of [120, 80, 60, 50]) {
+    const row = progressRow(r, columns);
+    assert.ok(widthOf(row) <= columns - 1, `${columns}: ${row} (${widthOf(row)})`);
+    for (const part of ["42%", "312", "734 MiB", "11.4 MiB/s", "ETA 37s", "3 src"]) {
+      assert.ok(row.includes(part), `${columns} columns lost '${part}': ${row}`);
+    }
+  }
+  assert.match(progressRow(r, 120), /█+░+/); // Room for a bar.
+  assert.match(progressRow(r, 80), /█+░+/);
+  assert.doesNotMatch(progressRow(r, 60), /[█░]/); // The bar went, the numbers stayed.
+  assert.match(progressRow(r, 60), /^relat.*….*\.pdf /); // The name keeps its end.
+});
+
+Deno.test("tables: fitted to the width, the widest column narrowed and wrapped, numbers whole", () => {
+  const rows = [[
+    1,
+    "um nome de arquivo bem comprido, com acentos, ação.pdf",
+    "active",
+    "42% 734 MiB",
+  ]];
+  const text = table(["#", "Name", "Status", "Progress"], rows, 60);
+  for (const line of text.split("\n")) assert.ok(widthOf(line) <= 59, `${widthOf(line)}: ${line}`);
+  assert.match(text, /42% 734 MiB/);
+  assert.equal(fitColumns([["a", "b"]], 80), undefined); // A table that fits is left alone.
+});
+
+// --- 6. Rate and ETA after a resume -------------------------------------------------------------
+
+Deno.test("progress: the rate counts only bytes fetched now, not those resumed from disk", () => {
+  let now = 0;
+  const screen = {
+    live: (draw: (c: number) => string[]) => {
+      (screen as { draw?: typeof draw }).draw = draw;
+      return () => {};
+    },
+    changed: () => {},
+  } as unknown as Screen & { draw: (c: number) => string[] };
+  const board = new ProgressBoard(screen, () => now);
+  const MIB = 1024 ** 2;
+  const bar = board.add("big.bin", 100 * MIB);
+  bar.update(90 * MIB, 0, 0); // The transfer starts with 90 MiB already on disk.
+  for (let s = 1; s <= 4; s++) {
+    now = s * 1000;
+    bar.update(90 * MIB + s * MIB - MIB / 2, MIB / 2, 1); // 1 MiB/s, half a chunk arriving.
+  }
+  const row = screen.draw(120)[0];
+  assert.match(row, /\| 1 MiB\/s \|/, row); // Not (94 MiB / 4 s): what was on disk is not rate.
+  assert.match(row, /ETA 6s/, row);
+  assert.match(row, /94%/, row); // Bytes still arriving count: the bar moves within a chunk.
+});
+
+Deno.test("rate meter: over the last seconds, and unknown before a quarter second", () => {
+  const m = new RateMeter();
+  m.add(0, 0);
+  m.add(100, 1000);
+  assert.equal(m.rate(), undefined);
+  m.add(1000, 1000);
+  assert.equal(m.rate(), 1000);
+  for (let t = 2000; t <= 20_000; t += 1000) m.add(t, 1000 + (t - 1000) * 10); // Then 10x faster.
+  assert.equal(m.rate(), 10_000);
+});
+
+// --- 13. History ------------------------------------------------------------------------------
+
+Deno.test("history: kept across runs, bounded, newest first, private lines left out", async () => {
+  const home = await Deno.makeTempDir({ prefix: "rede-p2p-history-" });
+  try {
+    const first = new History(home);
+    assert.deepEqual(await first.load(), []); // None yet.
+    for (let i = 0; i < SHELL_HISTORY_LINES + 5; i++) await first.add(`find ${i}`);
+    await first.add(" get segredo.txt"); // A leading space: not kept.
+    await first.add("x".repeat(5000)); // Too long: not kept.
+    await first.add("");
+    const lines = await new History(home).load();
+    assert.equal(lines.length, SHELL_HISTORY_LINES);
+    assert.equal(lines[0], `find ${SHELL_HISTORY_LINES + 4}`); // Newest first, as readline takes.
+    assert.equal(lines.at(-1), "find 5"); // The oldest dropped.
+    const file = await Deno.readTextFile(`${home}/history`);
+    assert.equal(file.split("\n").length - 1, SHELL_HISTORY_LINES); // Trimmed on disk too.
+    if (Deno.build.os !== "windows") {
+      assert.equal((await Deno.stat(`${home}/history`)).mode! & 0o077, 0); // Its owner's only.
+    }
+  } finally {
+    await Deno.remove(home, { recursive: true });
+  }
 });

@@ -55,7 +55,10 @@ class MemorySource implements Source {
     this.#queue.push(index);
     return Promise.resolve();
   }
-  receive(buf: Uint8Array): Promise<{ index: number; size: number }> {
+  receive(
+    buf: Uint8Array,
+    onBytes?: (n: number) => void,
+  ): Promise<{ index: number; size: number }> {
     if (this.closed) return Promise.reject(new Error("closed"));
     if (this.opts.stallAfter !== undefined && this.served >= this.opts.stallAfter) {
       return new Promise((_, reject) => (this.#onClose = () => reject(new Error("closed"))));
@@ -69,6 +72,9 @@ class MemorySource implements Source {
       index,
     );
     buf.set(this.data.subarray(offset, offset + length));
+    // The bytes come in two halves, as they would off a socket.
+    onBytes?.(length >> 1);
+    onBytes?.(length - (length >> 1));
     if (this.opts.corrupt) buf[0] ^= 1;
     this.served++;
     this.opts.onServe?.(index);
@@ -374,4 +380,27 @@ Deno.test("requests in flight are capped per download, and freed credits go to s
   assert.deepEqual(order, ["first", "second"]);
   assert.ok(credits.take());
   assert.equal(credits.take(), false);
+});
+
+Deno.test("download: progress counts the bytes of a chunk as they arrive, from where it starts", async () => {
+  await withTempDir(async (dir) => {
+    const { data, desc } = await fixture(dir, 3 * CHUNK_BYTES);
+    const progress: { received: number; arriving: number }[] = [];
+    await downloadContent({
+      dir,
+      name: "f.bin",
+      desc,
+      sources: [() => Promise.resolve(new MemorySource("a", data))],
+      onEvent: (e) => {
+        if (e.kind === "progress") progress.push({ received: e.received, arriving: e.arriving });
+      },
+    });
+    assert.deepEqual(progress[0], { received: 0, arriving: 0 }); // Where the transfer starts.
+    // Half a chunk in, before any chunk is verified: the bar can move within a chunk.
+    assert.ok(
+      progress.some((p) => p.received === 0 && p.arriving === CHUNK_BYTES >> 1),
+      JSON.stringify(progress),
+    );
+    assert.deepEqual(progress.at(-1), { received: 3 * CHUNK_BYTES, arriving: 0 });
+  });
 });

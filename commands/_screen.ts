@@ -64,7 +64,8 @@ export class Screen {
   log(text: string): void {
     if (this.#closed) return void this.#write(`${text}\n`);
     this.#erase();
-    this.#write(`${text.replace(/\n/g, "\r\n")}\r\n`);
+    const lines = text.split("\n").flatMap((l) => wrap(l, this.#columns() - 1));
+    this.#write(`${lines.join("\r\n")}\r\n`);
     this.#draw();
   }
 
@@ -162,4 +163,25 @@ export class Screen {
     this.#drawn = [];
     this.#draw();
   }
+}
+
+/**
+ * A line wider than `width` broken at spaces, the rows after the first indented by two: a long
+ * `Saved ...` line reads as one item instead of being cut mid-word by the terminal. A table row
+ * (it starts with a box-drawing character) or a word longer than a row is left to the terminal.
+ */
+export function wrap(line: string, width: number): string[] {
+  if (widthOf(line) <= width || /^[\u2500-\u257f]/.test(line)) return [line];
+  const rows: string[] = [];
+  let row = "";
+  for (const word of line.split(" ")) {
+    const next = row === "" ? word : `${row} ${word}`;
+    if (widthOf(next) <= width || row.trim() === "") row = next;
+    else {
+      rows.push(row);
+      row = `  ${word}`;
+    }
+  }
+  rows.push(row);
+  return rows;
 }

@@ -7,7 +7,7 @@ import { Proc, run, type Scene, sceneTest, SOURCE } from "../testing/harness.ts"
 import { parseRate } from "../core/rate.ts";
 import { readGetArgs } from "../commands/get.ts";
 import { ProgressBoard, progressRow, RateMeter } from "../commands/_progress.ts";
-import type { Screen } from "../commands/_screen.ts";
+import { type Screen, wrap } from "../commands/_screen.ts";
 import { fitColumns, table } from "../commands/_ui.ts";
 import { widthOf } from "../commands/_width.ts";
 import { History } from "../storage/history.ts";
@@ -333,4 +333,15 @@ Deno.test("history: kept across runs, bounded, newest first, private lines left 
   } finally {
     await Deno.remove(home, { recursive: true });
   }
+});
+
+Deno.test("screen: a long line is broken at spaces to the width, tables are left whole", () => {
+  const saved = "Saved 'fotos da turma/foto 1.jpg' (5 MiB) from 127.0.0.1:39165 in 4.5 s " +
+    "(1.11 MiB/s); root 29b5a3e21284 verified";
+  const rows = wrap(saved, 79);
+  assert.equal(rows.length, 2);
+  assert.ok(rows.every((r) => widthOf(r) <= 79), rows.join("\n"));
+  assert.match(rows[1], /^ {2}\S/);
+  assert.equal(rows.join(" ").replace(/ {3}/, " "), saved);
+  assert.deepEqual(wrap("│ 1 │ x │", 4), ["│ 1 │ x │"]);
 });

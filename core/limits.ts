@@ -19,31 +19,9 @@ export const PROTOCOL_APP = "rede-p2p";
 /** Port a tracker listens on when none is given. */
 export const DEFAULT_TRACKER_PORT = 9450;
 
-// --- Trust (issue 8; docs/SECURITY.md) ---------------------------------------------------
+// --- Trust (issue 8; docs/SECURITY.md): join codes, in limits_trust.ts --------------------
 
-/** Digits of a join code a tracker makes up (shown `NNNN-NNNN`): 26.6 bits. */
-export const JOIN_CODE_DIGITS = 8;
-/** Fewest characters a join code given with `--code` may have (after normalising). */
-export const MIN_JOIN_CODE_CHARS = 6;
-/** Longest join code, in characters. */
-export const MAX_JOIN_CODE_CHARS = 128;
-/**
- * How long a source must wait after its Nth wrong join code in a row before the tracker tries
- * another (the last value repeats): an online guesser gets about 2,900 tries a day per source.
- */
-export const CODE_FAILURE_DELAYS_MS: readonly number[] = [
-  0,
-  1_000,
-  2_000,
-  4_000,
-  8_000,
-  16_000,
-  30_000,
-];
-/** A source's wrong codes are forgotten this long after its last one. */
-export const CODE_FAILURE_MEMORY_MS = 15 * 60_000;
-/** Sources whose wrong codes the tracker remembers at once (the oldest is forgotten first). */
-export const CODE_FAILURE_SOURCES = 4096;
+export * from "./limits_trust.ts";
 
 // --- Names ---------------------------------------------------------------------------------
 

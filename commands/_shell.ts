@@ -6,7 +6,7 @@ import * as readline from "node:readline";
 import process from "node:process";
 import { parseArgsStringToArgv } from "string-argv";
 import { errorLine, RedeError } from "../core/errors.ts";
-import { SHELL_HISTORY_LINES } from "../core/limits.ts";
+import { SHELL_HELD_LINES, SHELL_HISTORY_LINES } from "../core/limits.ts";
 import { printable } from "../core/terminal.ts";
 import { type Command, type Context, parseInput, usage, UsageError } from "./_command.ts";
 import { helpFor } from "./help.ts";
@@ -49,8 +49,12 @@ export interface ShellOptions {
   /** Every verb, for the context of each. */
   registry: readonly Command[];
   interactive: boolean;
-  /** Lets the shell take over how background events are printed. */
-  setLog: (log: (line: string) => void) => void;
+  /**
+   * Lets the shell take over how background events are printed. A line logged with `wait`
+   * (news, not a question) waits while a verb runs at a terminal, so that it does not break the
+   * verb's live view, and is printed when the verb ends.
+   */
+  setLog: (log: (line: string, wait?: boolean) => void) => void;
 }
 
 /**
@@ -85,8 +89,18 @@ export async function runShell(opts: ShellOptions): Promise<number> {
   };
   rl.on("SIGINT", onInterrupt);
   const signals = listenSignals({ SIGINT: onInterrupt, SIGTERM: leave });
-  opts.setLog((line) => {
-    if (interactive && !current) {
+  const held: string[] = [];
+  let dropped = 0;
+  const release = () => {
+    for (const line of held.splice(0)) print(line);
+    if (dropped > 0) print(`… and ${dropped} more line(s) while the command ran`);
+    dropped = 0;
+  };
+  opts.setLog((line, wait = false) => {
+    if (interactive && current && wait) {
+      if (held.length < SHELL_HELD_LINES) held.push(line);
+      else dropped++;
+    } else if (interactive && !current) {
       readline.clearLine(process.stdout, 0);
       readline.cursorTo(process.stdout, 0);
       print(line);
@@ -112,6 +126,7 @@ export async function runShell(opts: ShellOptions): Promise<number> {
         signal: current.signal,
       });
       current = undefined;
+      release();
       if (!ok) failed = true;
       if (session.quitRequested) break;
       if (interactive) rl.prompt();

@@ -102,6 +102,14 @@ export const NON_READER_PENALTY_MS = 60_000;
 export const PENALIZED_SLOTS = 1;
 /** Addresses a peer remembers as penalized at once (the oldest is forgotten first). */
 export const MAX_PENALIZED_IPS = 1024;
+/** Uploads (a peer and a content) a peer keeps for `uploads`, at most; the idlest makes room. */
+export const MAX_TRACKED_UPLOADS = 256;
+/** The recent rate `uploads` shows is over this long a window. */
+export const UPLOAD_RATE_WINDOW_MS = 5_000;
+/** Lines a second telling that someone started fetching from you; the rest are counted. */
+export const UPLOAD_NOTICES_PER_SECOND = 5;
+/** How long the tracker's peer list names downloaders before it is asked again. */
+export const UPLOAD_NAMES_FRESH_MS = 5_000;
 
 // --- Tracker state (issue 7: bounded whatever clients send) ------------------------------
 
@@ -274,6 +282,8 @@ export const PUSH_CONNECTS_AT_ONCE = 32;
 
 /** Lines of shell history kept (for this session). */
 export const SHELL_HISTORY_LINES = 1000;
+/** News lines kept while a verb runs at a terminal, printed when it ends; the rest are counted. */
+export const SHELL_HELD_LINES = 100;
 
 // --- Timings -------------------------------------------------------------------------------
 
@@ -341,6 +351,8 @@ export interface Timings {
    * turn behind another question included); no answer counts as declined.
    */
   pushAnswerMs: number;
+  /** Uploads: how long after its last chunk request an upload ends (a new one is told again). */
+  uploadIdleMs: number;
 }
 
 /** The timings rede-p2p runs with. */
@@ -366,6 +378,7 @@ export const DEFAULT_TIMINGS: Readonly<Timings> = Object.freeze({
   partialsReportMs: 250,
   handInMs: 15 * 60_000,
   pushAnswerMs: 60_000,
+  uploadIdleMs: 5_000,
 });
 
 /** The default timings with some replaced. */

@@ -43,7 +43,8 @@ export class Screen {
     this.#rl = rl;
     this.#prompt = prompt;
     this.#write = (s) => void out.write(s);
-    this.#columns = () => Math.max(20, out.columns ?? 80);
+    // A pseudo-terminal that says no size (0) is taken as the usual 80 columns.
+    this.#columns = () => out.columns ? Math.max(20, out.columns) : 80;
     out.on?.("resize", this.#onResize);
     // A line entered: readline left it on the screen under the live rows, with the cursor on the
     // row after it. Put it back above them, where it reads in order.
@@ -57,7 +58,8 @@ export class Screen {
 
   /** The height in rows. */
   get rows(): number {
-    return Math.max(5, (process.stdout as { rows?: number }).rows ?? 24);
+    const rows = (process.stdout as { rows?: number }).rows;
+    return rows ? Math.max(5, rows) : 24;
   }
 
   /** Prints lines above the live rows and the prompt. */

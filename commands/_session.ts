@@ -8,6 +8,7 @@ import { remoteText } from "../core/terminal.ts";
 import { Collector } from "../app/collect.ts";
 import { Fetcher } from "../app/fetch.ts";
 import type { Node } from "../app/node.ts";
+import { UploadWatch } from "../app/uploads.ts";
 import { type Address, formatAddress, parseHostPort } from "../net/address.ts";
 import type { FoundFile, PeerInfo } from "../net/protocol.ts";
 import type { Screen } from "./_screen.ts";
@@ -18,6 +19,8 @@ export class Session {
   readonly fetcher: Fetcher;
   /** This peer's drop boxes (`collect`), and the handler of hand-ins to them. */
   readonly collector: Collector;
+  /** Who downloads from this peer now (`uploads`, the start lines, `quit`'s question). */
+  readonly uploads: UploadWatch;
   readonly verbose: boolean;
   /** Whether a person types at a terminal (live progress bars) or a script pipes commands. */
   interactive = false;
@@ -44,6 +47,7 @@ export class Session {
     this.node = node;
     this.fetcher = new Fetcher(node);
     this.collector = new Collector(node);
+    this.uploads = new UploadWatch(node);
     this.verbose = verbose;
   }
 

@@ -52,8 +52,12 @@ export interface ShellOptions {
   /** Every verb, for the context of each. */
   registry: readonly Command[];
   interactive: boolean;
-  /** Lets the shell take over how background events are printed. */
-  setLog: (log: (line: string) => void) => void;
+  /**
+   * Lets the shell take over how background events are printed. At a terminal they go above
+   * the live rows and the prompt (`_screen.ts`), even while a verb runs; `wait` (news, not a
+   * question) is kept for callers and needs no holding back there.
+   */
+  setLog: (log: (line: string, wait?: boolean) => void) => void;
   /** Where the history is kept across runs (the identity folder unless given). */
   historyHome?: string;
 }

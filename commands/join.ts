@@ -10,6 +10,7 @@ import { type Command, UsageError } from "./_command.ts";
 import { listenSignals, runShell } from "./_shell.ts";
 import { receivePushes } from "./_push_view.ts";
 import { Session } from "./_session.ts";
+import { tellUploads } from "./uploads.ts";
 
 export const join: Command = {
   name: "join",
@@ -20,7 +21,8 @@ export const join: Command = {
     "files listed in the manifest, and opens a shell. With a pipe as input, runs one command a\n" +
     "line and exits at the end, with status 1 if any failed. A file another peer pushes is\n" +
     "asked about at the prompt (the next line answers), taken without asking with\n" +
-    "--accept-push, and declined with --no-shell alone.",
+    "--accept-push, and declined with --no-shell alone. A line tells when someone starts\n" +
+    "fetching a file from you (not with --quiet); 'uploads' lists them.",
   args: [{ name: "tracker", description: "HOST or HOST:PORT of the tracker" }],
   options: {
     dir: {
@@ -62,6 +64,10 @@ export const join: Command = {
       type: "boolean",
       description: "accept every file another peer pushes, without asking",
     },
+    quiet: {
+      type: "boolean",
+      description: "no line when someone starts fetching a file from you ('uploads' lists them)",
+    },
     verbose: { type: "boolean", short: "v", description: "log refused requests and error details" },
   },
   examples: [
@@ -70,6 +76,7 @@ export const join: Command = {
     "join [::1]:9450 --dir ./shared --manifest ./shared.txt",
     "join 192.168.0.10 --code 4821-0937",
     "join 192.168.0.10 --no-shell --accept-push",
+    "join 192.168.0.10 --quiet --max-upload-rate 2MB",
   ],
   async run({ args, options }, ctx) {
     const { host, port } = parseHostPort(args[0], DEFAULT_TRACKER_PORT);
@@ -88,7 +95,7 @@ export const join: Command = {
       maxUploadRate = rate.bytesPerSecond;
     }
     await shareFolder(options.dir as string);
-    let log = (line: string) => ctx.out(line);
+    let log = (line: string, _wait?: boolean) => ctx.out(line);
     const node = await Node.start({
       tracker: { host, port: port! },
       dir: options.dir as string,
@@ -120,6 +127,7 @@ export const join: Command = {
     }
     const session = new Session(node, options.verbose === true);
     session.say = (line) => log(line);
+    if (options.quiet !== true) tellUploads(session, (line) => log(line, true));
     const pushes = receivePushes(session, {
       acceptAll: options["accept-push"] === true,
       shell: options["no-shell"] !== true,

@@ -17,6 +17,7 @@ import { push } from "./push.ts";
 import { quit } from "./quit.ts";
 import { receipts } from "./receipts.ts";
 import { serve } from "./serve.ts";
+import { uploads } from "./uploads.ts";
 import { verifyReceipt } from "./verify_receipt.ts";
 
 export const COMMANDS: readonly Command[] = [
@@ -30,6 +31,7 @@ export const COMMANDS: readonly Command[] = [
   get,
   push,
   downloads,
+  uploads,
   collect,
   handIn,
   receipts,

@@ -1,14 +1,57 @@
+/**
+ * `quit`: leaves the tracker and exits. At a terminal, while others download from this peer, it
+ * asks first, since leaving breaks their downloads; `quit --force` does not ask. Piped input never
+ * asks (scripts keep working), nor do Ctrl-D and SIGTERM.
+ */
 import type { Command } from "./_command.ts";
+import { isYes } from "./_push_view.ts";
 import { needSession } from "./_shell.ts";
+
+/** Peers named in the question, at most; the others are counted. */
+const NAMED = 3;
 
 export const quit: Command = {
   name: "quit",
   aliases: ["exit"],
   scopes: ["shell"],
   summary: "Leave the tracker and exit (Ctrl-D does the same)",
+  description: "Leaves the tracker and exits. At a terminal, while others are downloading from\n" +
+    "you, asks first ('y' or 'yes' leaves; anything else stays); --force leaves without\n" +
+    "asking. With piped input it never asks, nor do Ctrl-D and SIGTERM.",
   args: [],
-  run(_input, ctx) {
-    needSession(ctx).quitRequested = true;
-    return Promise.resolve();
+  options: {
+    force: { type: "boolean", description: "leave without asking, even while uploads run" },
+  },
+  examples: ["quit", "quit --force"],
+  async run({ options }, ctx) {
+    const session = needSession(ctx);
+    const force = options.force === true;
+    const ask = session.interactive && !force && session.uploads.running > 0;
+    const question = quitQuestion(
+      session.interactive,
+      force,
+      ask ? await session.uploads.list() : [],
+    );
+    if (question !== undefined && !isYes(await session.ask(question, ctx.signal))) {
+      ctx.out("Not leaving: the uploads go on.");
+      return;
+    }
+    session.quitRequested = true;
   },
 };
+
+/**
+ * The question `quit` asks before it leaves, or undefined to leave at once: it asks only a
+ * person at a terminal (`interactive`), without `--force`, while uploads run.
+ */
+export function quitQuestion(
+  interactive: boolean,
+  force: boolean,
+  uploads: readonly { peer: string }[],
+): string | undefined {
+  if (!interactive || force || uploads.length === 0) return undefined;
+  const peers = [...new Set(uploads.map((u) => u.peer))];
+  const named = peers.slice(0, NAMED).join(", ");
+  const to = peers.length > NAMED ? `${named} and ${peers.length - NAMED} more` : named;
+  return `${uploads.length} upload(s) running (to ${to}); quit anyway? [y/N]`;
+}

@@ -19,31 +19,9 @@ export const PROTOCOL_APP = "rede-p2p";
 /** Port a tracker listens on when none is given. */
 export const DEFAULT_TRACKER_PORT = 9450;
 
-// --- Trust (issue 8; docs/SECURITY.md) ---------------------------------------------------
+// --- Trust (issue 8; docs/SECURITY.md): join codes, in limits_trust.ts --------------------
 
-/** Digits of a join code a tracker makes up (shown `NNNN-NNNN`): 26.6 bits. */
-export const JOIN_CODE_DIGITS = 8;
-/** Fewest characters a join code given with `--code` may have (after normalising). */
-export const MIN_JOIN_CODE_CHARS = 6;
-/** Longest join code, in characters. */
-export const MAX_JOIN_CODE_CHARS = 128;
-/**
- * How long a source must wait after its Nth wrong join code in a row before the tracker tries
- * another (the last value repeats): an online guesser gets about 2,900 tries a day per source.
- */
-export const CODE_FAILURE_DELAYS_MS: readonly number[] = [
-  0,
-  1_000,
-  2_000,
-  4_000,
-  8_000,
-  16_000,
-  30_000,
-];
-/** A source's wrong codes are forgotten this long after its last one. */
-export const CODE_FAILURE_MEMORY_MS = 15 * 60_000;
-/** Sources whose wrong codes the tracker remembers at once (the oldest is forgotten first). */
-export const CODE_FAILURE_SOURCES = 4096;
+export * from "./limits_trust.ts";
 
 // --- Names ---------------------------------------------------------------------------------
 
@@ -124,6 +102,14 @@ export const NON_READER_PENALTY_MS = 60_000;
 export const PENALIZED_SLOTS = 1;
 /** Addresses a peer remembers as penalized at once (the oldest is forgotten first). */
 export const MAX_PENALIZED_IPS = 1024;
+/** Uploads (a peer and a content) a peer keeps for `uploads`, at most; the idlest makes room. */
+export const MAX_TRACKED_UPLOADS = 256;
+/** The recent rate `uploads` shows is over this long a window. */
+export const UPLOAD_RATE_WINDOW_MS = 5_000;
+/** Lines a second telling that someone started fetching from you; the rest are counted. */
+export const UPLOAD_NOTICES_PER_SECOND = 5;
+/** How long the tracker's peer list names downloaders before it is asked again. */
+export const UPLOAD_NAMES_FRESH_MS = 5_000;
 
 // --- Tracker state (issue 7: bounded whatever clients send) ------------------------------
 
@@ -366,6 +352,8 @@ export interface Timings {
    * turn behind another question included); no answer counts as declined.
    */
   pushAnswerMs: number;
+  /** Uploads: how long after its last chunk request an upload ends (a new one is told again). */
+  uploadIdleMs: number;
 }
 
 /** The timings rede-p2p runs with. */
@@ -391,6 +379,7 @@ export const DEFAULT_TIMINGS: Readonly<Timings> = Object.freeze({
   partialsReportMs: 250,
   handInMs: 15 * 60_000,
   pushAnswerMs: 60_000,
+  uploadIdleMs: 5_000,
 });
 
 /** The default timings with some replaced. */

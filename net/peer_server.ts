@@ -23,13 +23,14 @@ import {
   timings,
   UPLOAD_SLOTS,
 } from "../core/limits.ts";
-import { type Address, formatAddress, sourceKey } from "./address.ts";
+import { type Address, formatAddress, normalizeIp, sourceKey } from "./address.ts";
 import type { Channel } from "./channel.ts";
 import type { Message, MessageOf, MessageType } from "./protocol.ts";
 import type { Trust } from "./membership.ts";
 import { provenId } from "./peer_tls.ts";
 import { Server } from "./transport.ts";
 import { UploadGate } from "./upload_gate.ts";
+import { Uploads } from "./uploads.ts";
 
 /** What a peer serves: its share index, or anything that answers like one. */
 export interface SharedContent {
@@ -106,6 +107,8 @@ export class PeerServer {
   #trust: Trust;
   #content: SharedContent;
   #gate: UploadGate;
+  /** Who downloads what from this peer now. */
+  readonly uploads: Uploads;
   #conns = new Map<Channel, Conn>();
   #buffers: Uint8Array[] = [];
   #log: (line: string) => void;
@@ -140,6 +143,7 @@ export class PeerServer {
     this.#log = opts.log ?? (() => {});
     this.#t = timings(opts.timings);
     this.#gate = new UploadGate(UPLOAD_SLOTS, opts.maxUploadRate);
+    this.uploads = new Uploads(this.#t.uploadIdleMs);
   }
 
   /**
@@ -321,6 +325,7 @@ export class PeerServer {
     this.#content.checkChunk?.(root, index);
     const conn = this.#conns.get(ch);
     if (conn) conn.uploading = true;
+    const ticket = this.uploads.begin({ id: ch.peerId, host: normalizeIp(ch.remote.host) }, root);
     try {
       const release = await this.#gate.acquire(sourceKey(ch.remote.host), {
         signal: conn?.closed,
@@ -329,6 +334,7 @@ export class PeerServer {
           ch.send({ t: "queued", root, index, position }).catch((err) => this.#cut(ch, err));
         },
       });
+      ticket.served();
       const buf = this.#buffers.pop() ?? new Uint8Array(MAX_CHUNK_BYTES);
       try {
         const n = await this.#content.readChunk(root, index, buf);
@@ -336,8 +342,9 @@ export class PeerServer {
           await ch.send({ t: "chunk_data", root, index, size: n });
           for (let off = 0; off < n; off += RATE_SLICE_BYTES) {
             const part = buf.subarray(off, Math.min(n, off + RATE_SLICE_BYTES));
-            await this.#gate.throttle(part.length);
+            await this.#gate.throttle(part.length, conn?.closed);
             await ch.writeRaw(part);
+            ticket.sent(part.length);
           }
         } catch (err) {
           this.#cut(ch, err);
@@ -348,6 +355,7 @@ export class PeerServer {
         release();
       }
     } finally {
+      ticket.end();
       if (conn) conn.uploading = false;
     }
   }

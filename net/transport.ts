@@ -221,14 +221,19 @@ export class Server {
   /** All of them. */
   #handshaking = 0;
   #running = new Set<Promise<void>>();
+  #stopping = false;
 
   private constructor(address: Address, stop: (closed: () => void) => void) {
     this.address = address;
     let closed!: () => void;
     const stopped = new Promise<void>((resolve) => (closed = resolve));
-    this.#stop = () => stop(closed);
-    this.done = stopped.then(async () => {
+    this.#stop = () => {
+      this.#stopping = true;
+      stop(closed);
+      // The listener's close waits for every connection to end: end them now.
       for (const ch of this.#open) ch.close();
+    };
+    this.done = stopped.then(async () => {
       while (this.#running.size > 0) await Promise.all(this.#running);
     });
   }
@@ -269,7 +274,7 @@ export class Server {
     return this.#open.size;
   }
 
-  /** Stops accepting; connections being served end as their handlers return. */
+  /** Stops accepting and closes every connection; `done` settles once their handlers return. */
   close(): void {
     this.#stop();
   }
@@ -309,6 +314,7 @@ export class Server {
       const busy = admit(ch, open, opts);
       open.add(ch);
       try {
+        if (this.#stopping) throw new RedeError("CLOSED", "This side is closing");
         if (busy) throw new RedeError("BUSY", busy);
         if (ch.peerId === undefined && !opts.peerTls) {
           throw new RedeError(

@@ -113,13 +113,30 @@ export class UploadGate {
     return this.#queued;
   }
 
-  /** Waits until `bytes` more may be sent under the rate limit. */
-  async throttle(bytes: number): Promise<void> {
+  /**
+   * Waits until `bytes` more may be sent under the rate limit.
+   *
+   * @throws {RedeError} `CLOSED` at once when `signal` aborts (the connection closed: a peer
+   * that leaves does not wait for the uploads it cuts).
+   */
+  async throttle(bytes: number, signal?: AbortSignal): Promise<void> {
     if (!this.#rate) return;
     const now = performance.now();
     const start = Math.max(now, this.#nextFree);
     this.#nextFree = start + (bytes * 1000) / this.#rate;
-    if (start > now) await new Promise((resolve) => setTimeout(resolve, start - now));
+    if (start <= now) return;
+    await new Promise<void>((resolve, reject) => {
+      const stop = () => {
+        clearTimeout(timer);
+        reject(new RedeError("CLOSED", "Connection closed"));
+      };
+      const timer = setTimeout(() => {
+        signal?.removeEventListener("abort", stop);
+        resolve();
+      }, start - now);
+      if (signal?.aborted) stop();
+      else signal?.addEventListener("abort", stop, { once: true });
+    });
   }
 
   get limited(): boolean {

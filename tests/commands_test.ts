@@ -56,6 +56,7 @@ Deno.test("the registry lists every verb once, each with help text", () => {
     "get",
     "push",
     "downloads",
+    "uploads",
     "collect",
     "hand-in",
     "receipts",

@@ -62,7 +62,11 @@ export const join: Command = {
       type: "boolean",
       description: "accept every file another peer pushes, without asking",
     },
-    verbose: { type: "boolean", short: "v", description: "log refused requests and error details" },
+    verbose: {
+      type: "boolean",
+      short: "v",
+      description: "log refused requests, error details and changes to the share",
+    },
   },
   examples: [
     "join 192.168.0.10",

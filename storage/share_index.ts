@@ -124,9 +124,11 @@ export class ShareIndex {
   /**
    * Re-reads the manifest (or the folder) and hashes what is new or changed.
    * Refreshes run one at a time.
+   *
+   * @param signal Stops the refresh between two files or chunks, leaving the index as it was.
    */
-  refresh(): Promise<IndexReport> {
-    return this.#queue.run(() => this.#refresh());
+  refresh(signal?: AbortSignal): Promise<IndexReport> {
+    return this.#queue.run(() => this.#refresh(signal));
   }
 
   /**
@@ -296,13 +298,14 @@ export class ShareIndex {
     await this.#saveCache();
   }
 
-  async #refresh(): Promise<IndexReport> {
+  async #refresh(signal?: AbortSignal): Promise<IndexReport> {
     await this.#cache.load();
     const { mode, listed, problems, sources } = await listShare(this.dir, this.manifestPath);
     const files = new Map<string, Entry>();
     const byRoot = new Map<string, Entry>();
     let hashed = 0;
     for (const { name, path, where } of listed) {
+      signal?.throwIfAborted();
       if (files.has(name)) {
         problems.push(`${where}'${name}' is shared twice; the first one is kept`);
         continue;
@@ -326,9 +329,10 @@ export class ShareIndex {
         }
       } else {
         try {
-          const read = await describeStamped(path);
+          const read = await describeStamped(path, signal);
           record = { desc: read.desc, stamp: read.stamp, unvouched: read.racy };
         } catch (err) {
+          if (signal?.aborted) throw err;
           problems.push(`${where}'${name}': cannot read (${(err as Error).message}); skipped`);
           continue;
         }

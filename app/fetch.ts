@@ -133,7 +133,6 @@ export class Fetcher {
 
   async #fetchOne(job: Job, rec: DownloadRecord, opts: FetchOptions): Promise<void> {
     const node = this.#node;
-    const { index } = node;
     const emit = opts.onEvent ?? (() => {});
     opts.signal.throwIfAborted();
     const skip = (here: string) => {
@@ -141,7 +140,7 @@ export class Fetcher {
       rec.note = `already here as '${here}'`;
       emit({ kind: "skipped", job, here });
     };
-    const known = job.root === undefined ? undefined : index.nameOf(job.root);
+    const known = job.root === undefined ? undefined : await this.#sharedAs(job.root);
     if (known !== undefined) return skip(known);
     // The descriptor: from the named peer (by name) and from every holder of the root, asked
     // in quick succession; the first valid one wins, so a fake holder cannot stop the get.
@@ -164,7 +163,7 @@ export class Fetcher {
     );
     rec.root = desc.root;
     rec.size = desc.size;
-    const here = index.nameOf(desc.root);
+    const here = await this.#sharedAs(desc.root);
     if (here !== undefined) return skip(here);
     if (desc.root !== job.root) holders = await node.holdersOf(desc.root);
     // Every holder is a source: the one that answered first, then the others, and those that
@@ -199,6 +198,21 @@ export class Fetcher {
       await this.#transfer(job, rec, desc, holders.map(sourceOf), discover, serving, opts);
     } finally {
       serving.close();
+    }
+  }
+
+  /**
+   * The name under which a content is shared here, checked on disk: when its file is gone or
+   * changed since the share was last looked at, the share is looked at again first.
+   */
+  async #sharedAs(root: string): Promise<string | undefined> {
+    const { index } = this.#node;
+    if (index.nameOf(root) === undefined) return undefined;
+    try {
+      return (await index.describeRoot(root)).name;
+    } catch {
+      await this.#node.rescan();
+      return index.nameOf(root);
     }
   }
 

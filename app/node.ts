@@ -10,6 +10,7 @@ import { SerialQueue } from "../core/io.ts";
 import { MAX_PEER_NAME_CHARS, type Timings, timings } from "../core/limits.ts";
 import { appendManifestEntry, readManifest } from "../storage/manifest.ts";
 import { type IndexReport, ShareIndex } from "../storage/share_index.ts";
+import { ShareWatch } from "../storage/share_watch.ts";
 import { identityHome, loadIdentity, peerIdentityName, TrackerPins } from "../storage/identity.ts";
 import type { Address } from "../net/address.ts";
 import type { Trust } from "../net/membership.ts";
@@ -52,7 +53,7 @@ export class Node {
   readonly trust: Trust;
   /** Where background events go (the shell prints them between prompts). */
   readonly log: (line: string) => void;
-  #rescan: ReturnType<typeof setInterval>;
+  #watch: ShareWatch;
   #manifestEdits = new SerialQueue();
 
   private constructor(
@@ -85,20 +86,16 @@ export class Node {
       timings: this.timings,
     });
     reportTo.tracker = this.tracker;
-    // Files added to or removed from the share while the peer runs are noticed and announced.
-    let announced = JSON.stringify(index.list());
-    this.#rescan = setInterval(async () => {
-      try {
-        await index.refresh();
-      } catch {
-        return; // The next rescan tries again.
-      }
-      const now = JSON.stringify(index.list());
-      if (now !== announced) {
-        announced = now;
+    // Files added to, changed in or removed from the share are noticed and announced.
+    this.#watch = new ShareWatch(index, {
+      rescanMs: this.timings.rescanMs,
+      debounceMs: this.timings.watchDebounceMs,
+      onChange: () => {
         this.tracker.notifyFiles();
-      }
-    }, this.timings.rescanMs);
+        if (opts.verbose) opts.log(`Shared files changed: ${index.count} file(s) shared now`);
+      },
+      log: opts.verbose ? opts.log : undefined,
+    });
   }
 
   /**
@@ -126,7 +123,9 @@ export class Node {
       log: opts.verbose ? opts.log : undefined,
       timings: opts.timings,
     });
-    return new Node(opts, index, report, trust, server, home, swarm, reportTo);
+    const node = new Node(opts, index, report, trust, server, home, swarm, reportTo);
+    await node.#watch.ready;
+    return node;
   }
 
   /** Whether an address is this peer's own listener, as the tracker sees it. */
@@ -159,13 +158,17 @@ export class Node {
   async adopt(name: string, path: string, desc: Descriptor): Promise<void> {
     await this.#addToManifest(name, path);
     await this.index.remember(path, desc);
-    await this.index.refresh();
-    this.tracker.notifyFiles();
+    await this.#watch.rescan();
+  }
+
+  /** Looks at the share again (after the look under way, if any) and announces what changed. */
+  rescan(): Promise<void> {
+    return this.#watch.rescan();
   }
 
   /** Leaves the tracker, closes the listener. */
   async close(): Promise<void> {
-    clearInterval(this.#rescan);
+    await this.#watch.close();
     this.swarm.close();
     await this.tracker.close();
     this.server.close();

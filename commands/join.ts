@@ -68,7 +68,11 @@ export const join: Command = {
       type: "boolean",
       description: "no line when someone starts fetching a file from you ('uploads' lists them)",
     },
-    verbose: { type: "boolean", short: "v", description: "log refused requests and error details" },
+    verbose: {
+      type: "boolean",
+      short: "v",
+      description: "log refused requests, error details and changes to the share",
+    },
   },
   examples: [
     "join 192.168.0.10",

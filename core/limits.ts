@@ -310,6 +310,8 @@ export interface Timings {
   reconnectDelaysMs: readonly number[];
   /** How often a peer looks at its share again for files added, changed or removed. */
   rescanMs: number;
+  /** How long a watched share stays quiet after a change before it is looked at again. */
+  watchDebounceMs: number;
   /**
    * Longest a peer's listener lets one write to a client stay blocked (a reply, or a slice of a
    * chunk, `RATE_SLICE_BYTES`) before it closes the connection and frees its upload slot: a
@@ -368,6 +370,7 @@ export const DEFAULT_TIMINGS: Readonly<Timings> = Object.freeze({
   heartbeatMisses: 3,
   reconnectDelaysMs: [250, 500, 1_000, 2_000],
   rescanMs: 30_000,
+  watchDebounceMs: 300,
   sendMs: 5_000,
   graceMs: 1_000,
   queueMs: 300_000,

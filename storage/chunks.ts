@@ -122,9 +122,10 @@ export interface DescribedFile {
  * Reads a file once and describes it, a chunk at a time, with the stamp of the open file.
  *
  * @param path The file; a link there is refused, never followed.
+ * @param signal Stops the reading between two chunks.
  * @throws {NotAFileError} for a link or anything but a regular file.
  */
-export async function describeStamped(path: string): Promise<DescribedFile> {
+export async function describeStamped(path: string, signal?: AbortSignal): Promise<DescribedFile> {
   const { file, stamp } = await openFile(path);
   const openedAt = Date.now();
   try {
@@ -138,6 +139,7 @@ export async function describeStamped(path: string): Promise<DescribedFile> {
       chunks = [];
       size = 0;
       while (true) {
+        signal?.throwIfAborted();
         const filled = await readAt(file, buf, size);
         if (filled === 0) break;
         chunks.push(hashChunk(buf.subarray(0, filled)));

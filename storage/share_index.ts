@@ -10,13 +10,13 @@
  * in the second of its last change, is "unvouched": each chunk is checked against its hash before
  * it is sent, until every chunk has matched once. Chunks are read without following a link.
  *
- * A manifest entry may name a folder: its files are shared recursively (hidden ones and links
- * left out), named by the entry's name and their relative paths joined with `/`. rede-p2p's own
+ * What is listed comes from share_list.ts. A manifest entry may name a folder: its files are
+ * shared recursively (hidden ones and links left out), named by the entry's name and their relative paths joined with `/`. rede-p2p's own
  * state (`.rede-p2p/`) and partial downloads (`.NAME.rede-part`) are never shared, whatever the
  * manifest says.
  */
 import { promises as fsp, type Stats } from "node:fs";
-import { join, resolve } from "node:path";
+import { resolve } from "node:path";
 import {
   chunkSpan,
   type Descriptor,
@@ -27,7 +27,7 @@ import {
 import { RedeError } from "../core/errors.ts";
 import { SerialQueue } from "../core/io.ts";
 import { SHORT_HASH_CHARS } from "../core/limits.ts";
-import { shareNameProblem, sharePathProblem } from "../core/names.ts";
+import { sharePathProblem } from "../core/names.ts";
 import {
   describeStamped,
   type FileStamp,
@@ -38,10 +38,11 @@ import {
   sameWrite,
   stampOf,
 } from "./chunks.ts";
-import { readManifest } from "./manifest.ts";
-import { DescriptorCache, ownStateProblem } from "./share_cache.ts";
+import { DescriptorCache } from "./share_cache.ts";
+import { listShare, type ShareSources } from "./share_list.ts";
 
 export { STATE_DIR } from "./share_cache.ts";
+export type { ShareSources } from "./share_list.ts";
 
 interface Entry {
   name: string;
@@ -76,6 +77,7 @@ export class ShareIndex {
   #byRoot = new Map<string, Entry>();
   #cache: DescriptorCache;
   #queue = new SerialQueue();
+  #sources: ShareSources = { folders: [], files: [] };
 
   #now: () => number;
 
@@ -104,6 +106,11 @@ export class ShareIndex {
       .sort((a, b) => a.name.localeCompare(b.name));
   }
 
+  /** Where the share came from on disk at the last refresh (what a watcher watches). */
+  get sources(): ShareSources {
+    return this.#sources;
+  }
+
   /** Whether a name is shared. */
   has(name: string): boolean {
     return this.#files.has(name.normalize("NFC"));
@@ -117,9 +124,11 @@ export class ShareIndex {
   /**
    * Re-reads the manifest (or the folder) and hashes what is new or changed.
    * Refreshes run one at a time.
+   *
+   * @param signal Stops the refresh between two files or chunks, leaving the index as it was.
    */
-  refresh(): Promise<IndexReport> {
-    return this.#queue.run(() => this.#refresh());
+  refresh(signal?: AbortSignal): Promise<IndexReport> {
+    return this.#queue.run(() => this.#refresh(signal));
   }
 
   /**
@@ -289,40 +298,14 @@ export class ShareIndex {
     await this.#saveCache();
   }
 
-  async #refresh(): Promise<IndexReport> {
+  async #refresh(signal?: AbortSignal): Promise<IndexReport> {
     await this.#cache.load();
-    const parsed = await readManifest(this.manifestPath, this.dir);
-    const problems: string[] = [];
-    const listed: { name: string; path: string; where: string }[] = [];
-    if (parsed) {
-      problems.push(...parsed.problems.map((p) => p.message));
-      for (const e of parsed.entries) {
-        const where = `Line ${e.line}: `;
-        const own = ownStateProblem(this.dir, e.path);
-        if (own) {
-          problems.push(`${where}'${e.name}': ${own} (${e.path}); skipped`);
-          continue;
-        }
-        let st: Stats;
-        try {
-          st = await fsp.lstat(e.path);
-        } catch {
-          problems.push(`${where}'${e.name}': file not found (${e.path}); skipped`);
-          continue;
-        }
-        if (st.isDirectory()) await this.#walk(e.path, e.name, listed, problems);
-        else if (st.isFile()) listed.push({ name: e.name, path: e.path, where });
-        else if (st.isSymbolicLink()) {
-          problems.push(`${where}'${e.name}': a link (${e.path}); list what it leads to; skipped`);
-        } else problems.push(`${where}'${e.name}': not a regular file (${e.path}); skipped`);
-      }
-    } else {
-      await this.#walk(this.dir, "", listed, problems);
-    }
+    const { mode, listed, problems, sources } = await listShare(this.dir, this.manifestPath);
     const files = new Map<string, Entry>();
     const byRoot = new Map<string, Entry>();
     let hashed = 0;
     for (const { name, path, where } of listed) {
+      signal?.throwIfAborted();
       if (files.has(name)) {
         problems.push(`${where}'${name}' is shared twice; the first one is kept`);
         continue;
@@ -346,9 +329,10 @@ export class ShareIndex {
         }
       } else {
         try {
-          const read = await describeStamped(path);
+          const read = await describeStamped(path, signal);
           record = { desc: read.desc, stamp: read.stamp, unvouched: read.racy };
         } catch (err) {
+          if (signal?.aborted) throw err;
           problems.push(`${where}'${name}': cannot read (${(err as Error).message}); skipped`);
           continue;
         }
@@ -361,37 +345,9 @@ export class ShareIndex {
     }
     this.#files = files;
     this.#byRoot = byRoot;
+    this.#sources = sources;
     if (hashed > 0 || this.#cache.dirty) await this.#saveCache();
-    return { mode: parsed ? "manifest" : "folder", problems, hashed };
-  }
-
-  /** Lists the visible regular files under a folder, named `prefix/relative/path`. */
-  async #walk(
-    dir: string,
-    prefix: string,
-    out: { name: string; path: string; where: string }[],
-    problems: string[],
-  ): Promise<void> {
-    let entries: Deno.DirEntry[];
-    try {
-      entries = await Array.fromAsync(Deno.readDir(dir));
-    } catch (err) {
-      if (err instanceof Deno.errors.NotFound) return;
-      throw err;
-    }
-    entries.sort((a, b) => a.name.localeCompare(b.name));
-    for (const e of entries) {
-      if (e.name.startsWith(".") || e.isSymlink) continue;
-      const name = (prefix ? `${prefix}/${e.name}` : e.name).normalize("NFC"); // Shared in NFC.
-      const problem = shareNameProblem(e.name) ?? sharePathProblem(name);
-      if (problem) {
-        problems.push(`'${name}': cannot be shared, its name ${problem}`);
-      } else if (e.isDirectory) {
-        await this.#walk(join(dir, e.name), name, out, problems);
-      } else if (e.isFile) {
-        out.push({ name, path: join(dir, e.name), where: "" });
-      }
-    }
+    return { mode, problems, hashed };
   }
 
   #saveCache(): Promise<void> {

@@ -13,7 +13,7 @@ export const get: Command = {
   name: "get",
   scopes: ["shell"],
   summary: "Download files, from one peer or from every peer that has them",
-  description: "get <peer> <file>...   from the peer named as IP, IP:PORT or its # in 'peers'\n" +
+  description: "get <peer> <file>...   from the peer named by name, IP, IP:PORT or # in 'peers'\n" +
     "get <file>...          from every peer that shares that content (or a # row of 'find')\n\n" +
     "Each file is fetched in chunks (1 MiB, up to 4 MiB for files over 1 GiB) from every peer\n" +
     "holding the same content, those still downloading it included, each chunk\n" +
@@ -25,7 +25,7 @@ export const get: Command = {
     "before anything is written; a disk that fills up stops the download, kept to resume.\n" +
     "Quote names with spaces.",
   args: [
-    { name: "peer", description: "IP, IP:PORT or # from 'peers' (optional)", optional: true },
+    { name: "peer", description: "name, IP, IP:PORT or # from 'peers' (optional)", optional: true },
     { name: "file", description: "a name shown by 'ls' or 'find', or a # row of 'find'" },
   ],
   variadic: true,
@@ -38,7 +38,7 @@ export const get: Command = {
   ],
   async run({ args }, ctx) {
     const session = needSession(ctx);
-    const jobs = looksLikePeer(args[0]) && args.length >= 2
+    const jobs = args.length >= 2 && (looksLikePeer(args[0]) || await session.peerNamed(args[0]))
       ? await fromPeer(session, args[0], args.slice(1))
       : await fromNetwork(session, args);
     const errors = await fetchShown(session, jobs, ctx);

@@ -9,7 +9,7 @@ import type { FileSummary } from "../core/content.ts";
 import { hasCode, RedeError } from "../core/errors.ts";
 import { type Receipt, receiptProblem } from "../core/receipt.ts";
 import { saveReceipt } from "../storage/receipts.ts";
-import { type Address, formatAddress } from "../net/address.ts";
+import { type Address, formatPeer } from "../net/address.ts";
 import { type Channel, wireError } from "../net/channel.ts";
 import { open } from "../net/peer_client.ts";
 import type { Node } from "./node.ts";
@@ -81,19 +81,19 @@ async function handInOnce(
       if (m === null) {
         throw new RedeError(
           "CLOSED",
-          `${formatAddress(addr)} closed the connection before answering for ${left.size} ` +
+          `${formatPeer(addr)} closed the connection before answering for ${left.size} ` +
             "file(s)",
         );
       }
       if (m.t === "error") throw wireError(m);
       if (m.t !== "receipt" && m.t !== "not_received") {
-        throw new RedeError("BAD_PEER", `${formatAddress(addr)} sent an unexpected '${m.t}'`);
+        throw new RedeError("BAD_PEER", `${formatPeer(addr)} sent an unexpected '${m.t}'`);
       }
       const file = left.get(m.name);
       if (!file) {
         throw new RedeError(
           "BAD_PEER",
-          `${formatAddress(addr)} answered for '${m.name}', which was not handed in`,
+          `${formatPeer(addr)} answered for '${m.name}', which was not handed in`,
         );
       }
       left.delete(m.name);

@@ -7,7 +7,8 @@ import { hostname } from "node:os";
 import { join } from "node:path";
 import type { Descriptor } from "../core/content.ts";
 import { SerialQueue } from "../core/io.ts";
-import { MAX_PEER_NAME_CHARS, type Timings, timings } from "../core/limits.ts";
+import { type Timings, timings } from "../core/limits.ts";
+import { cleanPeerName } from "../core/peer_name.ts";
 import { appendManifestEntry, readManifest } from "../storage/manifest.ts";
 import { type IndexReport, ShareIndex } from "../storage/share_index.ts";
 import { ShareWatch } from "../storage/share_watch.ts";
@@ -45,6 +46,7 @@ export class Node {
   readonly swarm: SwarmContent;
   readonly server: PeerServer;
   readonly tracker: TrackerClient;
+  /** The name asked for; the tracker may give another (`tracker.name`). */
   readonly name: string;
   readonly timings: Timings;
   /** What indexing the share found at start (mode, skipped lines). */
@@ -72,7 +74,7 @@ export class Node {
     this.trust = trust;
     this.log = opts.log;
     this.timings = timings(opts.timings);
-    this.name = (opts.name ?? defaultName()).slice(0, MAX_PEER_NAME_CHARS);
+    this.name = cleanPeerName(opts.name ?? defaultName());
     this.server = server;
     this.tracker = new TrackerClient({
       trust,
@@ -144,6 +146,7 @@ export class Node {
         host: p.ip,
         port: p.port,
         id: p.id,
+        name: p.name,
         have: p.have,
       }));
     } catch {
@@ -195,9 +198,10 @@ export class Node {
   }
 }
 
+/** The host name without its domain (`lab-07` of `lab-07.escola.local`), made a peer name. */
 function defaultName(): string {
   try {
-    return hostname() || "peer";
+    return hostname().split(".")[0] || "peer";
   } catch {
     return "peer";
   }

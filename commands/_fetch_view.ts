@@ -104,7 +104,7 @@ export async function fetchShown(session: Session, jobs: Job[], ctx: Context): P
   }
 }
 
-/** `IP:PORT` of the one source, or how many there were. */
+/** The one source (`carla (IP:PORT)`, or `IP:PORT` when the tracker gave no name), or how many. */
 function from(bySource: Map<string, number>): string {
   const used = [...bySource].filter(([, n]) => n > 0).map(([label]) => label);
   return used.length === 1 ? used[0] : `${used.length} sources`;

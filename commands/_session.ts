@@ -1,15 +1,15 @@
 /**
  * The state of a `join` shell: the running peer and what the user saw last, so that row
- * numbers from `peers` can name a peer in `ls` and `get`.
+ * numbers from `peers` can name a peer in `ls` and `get`; and how a peer is named (`#N`, its
+ * name, its address).
  */
 import { RedeError } from "../core/errors.ts";
-import { MAX_PEER_NAME_CHARS } from "../core/limits.ts";
-import { remoteText } from "../core/terminal.ts";
+import { peerNameKey, peerNameProblem } from "../core/peer_name.ts";
 import { Collector } from "../app/collect.ts";
 import { Fetcher } from "../app/fetch.ts";
 import type { Node } from "../app/node.ts";
 import { UploadWatch } from "../app/uploads.ts";
-import { type Address, formatAddress, parseHostPort } from "../net/address.ts";
+import { type Address, formatPeer, parseHostPort } from "../net/address.ts";
 import type { FoundFile, PeerInfo } from "../net/protocol.ts";
 import type { Screen } from "./_screen.ts";
 
@@ -105,8 +105,10 @@ export class Session {
   }
 
   /**
-   * Resolves what the user typed to name a peer: `#N` or `N` (a row of `peers`), `IP:PORT`,
-   * or an IP (with `port` given apart, or found through the tracker).
+   * Resolves what the user typed to name a peer: `#N` or `N` (a row of `peers`), its name (in
+   * any case or accents, as names are unique that way), `IP:PORT`, or an IP (with `port` given
+   * apart, or found through the tracker). The address comes with the peer's name when the
+   * tracker lists it.
    *
    * @param pick When several peers share the IP, chooses among them, or returns undefined.
    * @throws {RedeError} when nothing, or more than one peer, fits.
@@ -127,35 +129,75 @@ export class Session {
           `No peer #${n}: 'peers' lists ${this.lastPeers.length} peer(s)`,
         );
       }
-      return { host: p.ip, port: p.port, id: p.id };
+      return addressOf(p);
+    }
+    const asName = port === undefined && isPeerName(text);
+    if (asName) {
+      const named = await this.peerNamed(text);
+      if (named) return addressOf(named);
     }
     const parsed = parseHostPort(text);
     if (parsed.port !== undefined && port !== undefined && parsed.port !== port) {
       throw new RedeError("BAD_INPUT", `Two ports given: '${text}' and '${port}'`);
     }
     const known = parsed.port ?? port;
-    if (known !== undefined) return { host: parsed.host, port: known };
+    if (known !== undefined) {
+      const listed = await this.node.tracker.peers().catch(() => []);
+      const p = listed.find((p) => p.ip === parsed.host && p.port === known);
+      return { host: parsed.host, port: known, name: p?.name };
+    }
     const peers = await this.refreshPeers();
     let here = peers.filter((p) => p.ip === parsed.host);
     // An IP alone means another peer: leave this one out when others share the IP.
     if (here.length > 1) here = here.filter((p) => !this.isSelf(p));
-    if (here.length === 1) return { host: here[0].ip, port: here[0].port, id: here[0].id };
+    if (here.length === 1) return addressOf(here[0]);
     if (here.length === 0) {
       throw new RedeError(
         "NOT_FOUND",
-        `No peer at ${parsed.host} is registered with the tracker; see 'peers'`,
+        asName
+          ? `No peer named '${text}' is on the network; see 'peers'`
+          : `No peer at ${parsed.host} is registered with the tracker; see 'peers'`,
       );
     }
     const chosen = await pick?.(here);
-    if (chosen) return { host: chosen.ip, port: chosen.port, id: chosen.id };
-    const list = here.map((p) =>
-      `${formatAddress({ host: p.ip, port: p.port })} (${remoteText(p.name, MAX_PEER_NAME_CHARS)})`
-    );
+    if (chosen) return addressOf(chosen);
+    const list = here.map((p) => formatPeer(addressOf(p)));
     throw new RedeError(
       "BAD_INPUT",
       `Several peers at ${parsed.host}: ${
         list.join(", ")
+      }; name one by its name, as IP:PORT or by its # in 'peers'`,
+    );
+  }
+
+  /**
+   * The peer the tracker lists under the name `text`: the same name, else the one that is the
+   * same name in another case or accents; `undefined` when none is (or the tracker is away).
+   *
+   * @throws {RedeError} `BAD_INPUT` when several are (a tracker that does not settle names).
+   */
+  async peerNamed(text: string): Promise<PeerInfo | undefined> {
+    if (!isPeerName(text)) return undefined;
+    const peers = await this.node.tracker.peers().catch(() => [] as PeerInfo[]);
+    const exact = peers.filter((p) => p.name === text);
+    const key = peerNameKey(text);
+    const named = exact.length > 0 ? exact : peers.filter((p) => peerNameKey(p.name) === key);
+    if (named.length <= 1) return named[0];
+    throw new RedeError(
+      "BAD_INPUT",
+      `Several peers are named '${text}': ${
+        named.map((p) => formatPeer(addressOf(p))).join(", ")
       }; name one as IP:PORT or by its # in 'peers'`,
     );
   }
+}
+
+/** Whether what the user typed could be a peer's name (not a row number, not an address). */
+function isPeerName(text: string): boolean {
+  return peerNameProblem(text.normalize("NFC")) === undefined;
+}
+
+/** A listed peer's address, with its ID and name. */
+function addressOf(p: PeerInfo): Address {
+  return { host: p.ip, port: p.port, id: p.id, name: p.name };
 }

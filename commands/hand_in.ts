@@ -5,7 +5,7 @@ import { MAX_HAND_IN_FILES } from "../core/limits.ts";
 import { assertShareName } from "../core/names.ts";
 import { assertBoxName } from "../core/receipt.ts";
 import { formatId, identityHome } from "../storage/identity.ts";
-import { formatAddress } from "../net/address.ts";
+import { formatPeer } from "../net/address.ts";
 import type { Command } from "./_command.ts";
 import { needSession, reportError } from "./_shell.ts";
 import { bytes, shortHash } from "./_ui.ts";
@@ -24,7 +24,7 @@ export const handIn: Command = {
     `Only files you share can be handed in (a shared folder's name hands in its files), at\n` +
     `most ${MAX_HAND_IN_FILES} at once. Quote names with spaces.`,
   args: [
-    { name: "peer", description: "the collector: IP, IP:PORT or # from 'peers'" },
+    { name: "peer", description: "the collector: name, IP, IP:PORT or # from 'peers'" },
     { name: "box", description: "the name of its open box" },
     { name: "file", description: "a name this peer shares" },
   ],
@@ -62,7 +62,7 @@ export const handIn: Command = {
     if (node.isSelf(addr)) {
       throw new RedeError("BAD_INPUT", "That peer is this one; hand in to another");
     }
-    const where = formatAddress(addr);
+    const where = formatPeer(addr);
     let received = 0;
     let failed = 0;
     await handInFiles(node, addr, box, [...files.values()], {

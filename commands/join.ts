@@ -3,7 +3,9 @@ import process from "node:process";
 import * as readline from "node:readline/promises";
 import { errorLine, RedeError } from "../core/errors.ts";
 import { DEFAULT_TRACKER_PORT } from "../core/limits.ts";
+import { peerNameProblem } from "../core/peer_name.ts";
 import { parseRate } from "../core/rate.ts";
+import { printable } from "../core/terminal.ts";
 import { Node } from "../app/node.ts";
 import { formatAddress, parseHostPort, parsePort } from "../net/address.ts";
 import { type Command, UsageError } from "./_command.ts";
@@ -40,7 +42,8 @@ export const join: Command = {
     name: {
       type: "string",
       value: "NAME",
-      description: "name shown to others (default: host name)",
+      description: "your name on the network: letters, digits, - and _ (default: host name); " +
+        "the tracker numbers one that is taken (bruno-2)",
     },
     "listen-port": { type: "string", value: "PORT", description: "port to serve peers on" },
     "listen-host": {
@@ -98,13 +101,18 @@ export const join: Command = {
       if ("problem" in rate) throw new UsageError(`Invalid rate: ${rate.problem}`, join);
       maxUploadRate = rate.bytesPerSecond;
     }
+    const name = (options.name as string | undefined)?.normalize("NFC");
+    const nameProblem = name === undefined ? undefined : peerNameProblem(name);
+    if (nameProblem) {
+      throw new UsageError(`Invalid name '${printable(name!)}': ${nameProblem}`, join);
+    }
     await shareFolder(options.dir as string);
     let log = (line: string, _wait?: boolean) => ctx.out(line);
     const node = await Node.start({
       tracker: { host, port: port! },
       dir: options.dir as string,
       manifest: options.manifest as string,
-      name: options.name as string | undefined,
+      name,
       listenHost: options["listen-host"] as string,
       listenPort,
       verbose: options.verbose === true,

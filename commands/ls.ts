@@ -1,4 +1,4 @@
-import { formatAddress, parsePort } from "../net/address.ts";
+import { formatPeer, parsePort } from "../net/address.ts";
 import { listFiles } from "../net/peer_client.ts";
 import { type Command, UsageError } from "./_command.ts";
 import { needSession } from "./_shell.ts";
@@ -8,13 +8,15 @@ export const ls: Command = {
   name: "ls",
   scopes: ["shell"],
   summary: "List the files a peer shares",
-  description: "Names the peer as 'IP PORT', 'IP:PORT', the '#' of a row from 'peers', or an IP\n" +
-    "alone when only one peer uses it. Shows each file's name, size and short root hash.",
+  description:
+    "Names the peer by its name (any case), as 'IP PORT', 'IP:PORT', the '#' of a row\n" +
+    "from 'peers', or an IP alone when only one peer uses it. Shows each file's name, size and\n" +
+    "short root hash.",
   args: [
-    { name: "peer", description: "IP, IP:PORT or # from 'peers'" },
+    { name: "peer", description: "name, IP, IP:PORT or # from 'peers'" },
     { name: "port", description: "the peer's port, when given apart", optional: true },
   ],
-  examples: ["ls 192.168.0.7 50123", "ls 192.168.0.7:50123", "ls 2"],
+  examples: ["ls carla", "ls 192.168.0.7 50123", "ls 192.168.0.7:50123", "ls 2"],
   async run({ args }, ctx) {
     const session = needSession(ctx);
     let port: number | undefined;
@@ -30,6 +32,6 @@ export const ls: Command = {
       files.map((f) => [f.name, bytes(f.size), shortHash(f.root)]),
     ));
     const total = files.reduce((s, f) => s + f.size, 0);
-    ctx.out(`${files.length} file(s), ${bytes(total)} at ${formatAddress(addr)}`);
+    ctx.out(`${files.length} file(s), ${bytes(total)} at ${formatPeer(addr)}`);
   },
 };

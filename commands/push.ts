@@ -83,26 +83,15 @@ async function resolveAll(
 }
 
 /**
- * A peer named as `#N` (a row of the last `peers`), by its name in the tracker's list, or by
- * address (`IP:PORT`, or an IP only one other peer uses).
+ * A peer named as `#N` (a row of the last `peers`), by its name, or by address (`IP:PORT`, or
+ * an IP only one other peer uses): `Session.resolvePeer`.
  */
 async function resolve(
   session: Session,
   text: string,
   peers: PeerInfo[],
 ): Promise<{ name: string; address: Address }> {
-  const others = peers.filter((p) => !session.isSelf(p));
-  if (!/^#?\d{1,4}$/.test(text)) {
-    const byName = others.filter((p) => p.name === text);
-    if (byName.length === 1) return target(byName[0]);
-    if (byName.length > 1) {
-      throw new RedeError(
-        "BAD_INPUT",
-        `Several peers are named '${text}'; name one as IP:PORT or by its # in 'peers'`,
-      );
-    }
-  }
   const addr = await session.resolvePeer(text);
   const listed = peers.find((p) => p.ip === addr.host && p.port === addr.port);
-  return listed ? target(listed) : { name: "?", address: addr };
+  return listed ? target(listed) : { name: addr.name ?? "?", address: addr };
 }

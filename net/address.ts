@@ -7,11 +7,21 @@ export interface Address {
   port: number;
   /** The identity expected there (a peer as the tracker listed it), when one is. */
   id?: string;
+  /** The peer's name, as the tracker listed it (checked and printable), when known. */
+  name?: string;
 }
 
 /** Formats an address as `host:port`, bracketing IPv6 hosts. */
 export function formatAddress(a: Address): string {
   return a.host.includes(":") ? `[${a.host}]:${a.port}` : `${a.host}:${a.port}`;
+}
+
+/**
+ * A peer as messages name it: `carla (192.168.0.7:50123)`, or its address alone when its name
+ * is not known.
+ */
+export function formatPeer(a: Address): string {
+  return a.name ? `${a.name} (${formatAddress(a)})` : formatAddress(a);
 }
 
 /** Parses a port number; `undefined` when the text is not one. */

@@ -8,7 +8,7 @@ import { hasCode, RedeError } from "../core/errors.ts";
 import { decodeHaveMap } from "../core/have_map.ts";
 import { type Timings, timings, UPLOAD_QUEUE } from "../core/limits.ts";
 import type { Source } from "../storage/download.ts";
-import { type Address, formatAddress } from "./address.ts";
+import { type Address, formatAddress, formatPeer } from "./address.ts";
 import { type Channel, wireError } from "./channel.ts";
 import type { MessageOf } from "./protocol.ts";
 import type { Trust } from "./membership.ts";
@@ -113,7 +113,7 @@ export async function describe(
   const stop = () => ch.close();
   signal?.addEventListener("abort", stop, { once: true });
   const bad = (why: string) =>
-    new RedeError("BAD_PEER", `${formatAddress(addr)} sent a bad descriptor: ${why}`);
+    new RedeError("BAD_PEER", `${formatPeer(addr)} sent a bad descriptor: ${why}`);
   try {
     const reply = await ch.request({ t: "describe", ...what }, "descriptor", t.replyMs);
     const { t: _, ...desc } = reply;
@@ -158,7 +158,7 @@ export class PeerSource implements Source {
     this.#ch = ch;
     this.#root = root;
     this.#t = t;
-    this.label = formatAddress(addr);
+    this.label = formatPeer(addr);
     this.whole = held?.whole ?? true;
     if (held === undefined) return;
     let have = new Set<number>();
@@ -192,7 +192,7 @@ export class PeerSource implements Source {
     try {
       return new PeerSource(await open(addr, trust, t, signal), addr, root, t, held);
     } catch (err) {
-      throw busyAt(err, formatAddress(addr));
+      throw busyAt(err, formatPeer(addr));
     }
   }
 

@@ -26,6 +26,7 @@ import {
   MAX_FRAME_BYTES,
   MAX_HAND_IN_FILES,
   MAX_HEARTBEAT_MS,
+  MAX_PEER_NAME_CHARS,
   MAX_REMOTE_TEXT_CHARS,
   MIN_HEARTBEAT_MS,
   PROTOCOL_APP,
@@ -50,12 +51,28 @@ const Id = v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/, "not an identity"));
 const PeerAddress = v.object({ ip: Ip, port: Port, id: Id });
 export type PeerAddress = v.InferOutput<typeof PeerAddress>;
 
+/**
+ * A peer's name as a tracker gives it. A tracker sends names that keep the rule of
+ * `core/peer_name.ts`, unique on its network; whatever one sends is made printable and cut here.
+ */
+const ListedName = v.pipe(
+  v.string(),
+  v.transform((name) => remoteText(name, MAX_PEER_NAME_CHARS) || "?"),
+);
+
 /** A peer as the tracker lists it: the address it saw, the port the peer listens on. */
-const PeerInfo = v.object({ ip: Ip, port: Port, id: Id, name: v.string(), files: Count });
+const PeerInfo = v.object({ ip: Ip, port: Port, id: Id, name: ListedName, files: Count });
 export type PeerInfo = v.InferOutput<typeof PeerInfo>;
 
-/** A holder of a content: its address, and `have`, its chunks, when it holds it in part. */
-const Holder = v.object({ ...PeerAddress.entries, have: v.optional(Count) });
+/**
+ * A holder of a content: its address, its name (a tracker that settles names sends it), and
+ * `have`, its chunks, when it holds it in part.
+ */
+const Holder = v.object({
+  ...PeerAddress.entries,
+  name: v.optional(ListedName),
+  have: v.optional(Count),
+});
 export type Holder = v.InferOutput<typeof Holder>;
 
 /** A content a peer holds in part (a download under way): how many of its chunks it has. */
@@ -154,6 +171,9 @@ const MESSAGES = {
   registered: msg("registered", {
     ip: Ip,
     port: Port,
+    // The name the tracker gave: the one asked for, or another when it was taken. A tracker that
+    // does not settle names leaves it out (the peer keeps the one it asked for).
+    name: v.optional(ListedName),
     token: Token,
     heartbeat_ms: v.pipe(
       v.number(),

@@ -8,7 +8,7 @@
  * of at most `TRACKER_MAX_FRAME_BYTES`, `TRACKER_CONNECTIONS_PER_IP` connections per source
  * address, and a state ({@link TrackerState}) with bounded peers, files and bytes. A live
  * registration can only be replaced by its own connection or by a reconnect that shows the
- * token the tracker handed it.
+ * token the tracker handed it. Names are unique on the network (`peer_names.ts`).
  */
 import { Buffer } from "node:buffer";
 import { randomBytes } from "node:crypto";
@@ -16,7 +16,6 @@ import { hasCode, RedeError } from "../core/errors.ts";
 import {
   MAX_HOLDERS,
   MAX_PEER_LIST,
-  MAX_PEER_NAME_CHARS,
   type Timings,
   timings,
   TRACKER_CONNECTIONS_PER_IP,
@@ -29,11 +28,11 @@ import {
   TRACKER_WORK_PER_SECOND,
   TRACKER_WORK_TICKET as WORK_TICKET,
 } from "../core/limits.ts";
-import { remoteText } from "../core/terminal.ts";
 import { type Address, formatAddress, sourceKey } from "./address.ts";
 import type { Channel } from "./channel.ts";
 import type { FoundFile, Holder, Message, MessageOf, MessageType, PeerInfo } from "./protocol.ts";
 import { type BudgetClock, IpBudget } from "./ip_budget.ts";
+import { mayTake, PeerNames, Reservations } from "./peer_names.ts";
 import { type PeerRecord, type StateLimits, TrackerState } from "./tracker_state.ts";
 import type { Credentials } from "./secure.ts";
 import { TrackerGate } from "./tracker_gate.ts";
@@ -81,13 +80,6 @@ interface Conn {
   findWork: number;
 }
 
-/** A key whose connection was lost moments ago: only its token may take it back for a while. */
-interface Vacated {
-  id: string;
-  token: string;
-  until: number;
-}
-
 type Handlers = { [T in MessageType]?: (c: Conn, m: MessageOf<T>) => Promise<void> | void };
 
 /** A running tracker. */
@@ -100,7 +92,9 @@ export class Tracker {
   #byId = new Map<string, Conn>();
   #partials = new PartialHoldings<PeerRecord>();
   #perIp = new Map<string, number>();
-  #vacated = new Map<string, Vacated>();
+  /** Keys whose connection was lost moments ago: only that peer may take them back for now. */
+  #vacated = new Reservations(TRACKER_MAX_PEERS);
+  #names = new PeerNames(TRACKER_MAX_PEERS);
   #work: IpBudget;
   #t: Timings;
   #emit: (e: TrackerEvent) => void;
@@ -255,15 +249,15 @@ export class Tracker {
     if (c.rec && c.rec.key !== key) this.#remove(c, "re-registered");
     const live = this.#state.get(key);
     // The same peer is its identity, or (a reconnect) the token it was handed.
-    const same = (r: { id: string; token: string }) =>
-      r.id === c.ch.peerId || (m.token !== undefined && m.token === r.token);
+    const who = { id: c.ch.peerId!, token: m.token };
+    const same = (r: { id: string; token: string }) => mayTake(r, who);
     if (live && live !== c.rec && !same(live)) {
       return await refuse(
         "TAKEN",
         `${key} is registered by another live connection; only that peer may replace it`,
       );
     }
-    const vacated = live ? undefined : this.#vacatedBy(key);
+    const vacated = live ? undefined : this.#vacated.get(key);
     if (vacated !== undefined && !same(vacated)) {
       return await refuse(
         "TAKEN",
@@ -276,6 +270,7 @@ export class Tracker {
       // The peer itself (this connection, or a reconnect with its token): the old entry goes.
       const old = this.#conns.get(live);
       this.#state.remove(live);
+      this.#names.release(live.name);
       this.#conns.delete(live);
       if (old && old !== c) {
         old.rec = undefined;
@@ -283,7 +278,7 @@ export class Tracker {
       }
     }
     this.#vacated.delete(key);
-    const name = remoteText(m.name, MAX_PEER_NAME_CHARS) || "?";
+    const name = this.#names.claim(m.name, who);
     const token = randomBytes(16).toString("hex");
     const rec = this.#state.add({ key, ip, port: m.port, id: c.ch.peerId!, name, token }, m.files);
     c.rec = rec;
@@ -294,20 +289,10 @@ export class Tracker {
       t: "registered",
       ip,
       port: m.port,
+      name,
       token,
       heartbeat_ms: this.#t.heartbeatMs,
     });
-  }
-
-  /** The peer (identity, token) that may take `key` back, if it was lost moments ago. */
-  #vacatedBy(key: string): Vacated | undefined {
-    const now = Date.now();
-    // Oldest first: drop what ran out.
-    for (const [k, v] of this.#vacated) {
-      if (v.until > now) break;
-      this.#vacated.delete(k);
-    }
-    return this.#vacated.get(key);
   }
 
   async #handle(ch: Channel): Promise<void> {
@@ -380,14 +365,11 @@ export class Tracker {
     this.#conns.delete(rec);
     if (this.#byId.get(rec.id) === c) this.#byId.delete(rec.id);
     if (reason !== "quit" && reason !== "re-registered") {
-      // Lost, not gone: for a while only this peer's token takes the key back.
-      if (this.#vacated.size >= TRACKER_MAX_PEERS) {
-        this.#vacated.delete(this.#vacated.keys().next().value!);
-      }
-      this.#vacated.delete(rec.key);
-      const graceMs = this.#t.heartbeatMs * this.#t.heartbeatMisses;
-      this.#vacated.set(rec.key, { id: rec.id, token: rec.token, until: Date.now() + graceMs });
-    }
+      // Lost, not gone: for a while only this peer takes its key and its name back.
+      const until = Date.now() + this.#t.heartbeatMs * this.#t.heartbeatMisses;
+      this.#vacated.reserve(rec.key, rec, until);
+      this.#names.keep(rec.name, rec, until);
+    } else this.#names.release(rec.name);
     this.#emit({ kind: "leave", key: rec.key, name: rec.name, reason });
   }
 }

@@ -35,6 +35,7 @@ export interface TrackerClientOptions {
   tracker: Address;
   /** Port this peer listens on. */
   port: number;
+  /** The name asked for (a tracker may give another: {@link TrackerClient.name}). */
   name: string;
   /** What this peer shares now. */
   files: () => FileSummary[];
@@ -67,6 +68,11 @@ const CERT_CACHE = 512;
 export class TrackerClient {
   /** This peer as the tracker sees it, once registered. */
   self?: { ip: string; port: number };
+  /**
+   * This peer's name on the network: the one the tracker gave at the last registration (the one
+   * asked for until then). A reconnect asks for it again, to keep it.
+   */
+  name: string;
   #opts: TrackerClientOptions;
   #certs = new Map<string, string>();
   #t: Timings;
@@ -86,6 +92,7 @@ export class TrackerClient {
 
   constructor(opts: TrackerClientOptions) {
     this.#opts = opts;
+    this.name = opts.name;
     this.#t = timings(opts.timings);
     this.#firstAttempt = new Promise((resolve) => (this.#firstDone = resolve));
   }
@@ -227,7 +234,7 @@ export class TrackerClient {
           {
             t: "register",
             port: this.#opts.port,
-            name: this.#opts.name,
+            name: this.name,
             files: this.#files(),
             token: this.#token,
           },
@@ -235,15 +242,18 @@ export class TrackerClient {
           t.replyMs,
         );
         this.self = { ip: reg.ip, port: reg.port };
+        const asked = this.name;
+        this.name = reg.name ?? asked;
         this.#token = reg.token;
         this.#registered = true;
         if (this.#partials.length > 0) this.notifyPartials(this.#partials);
         attempt = 0;
         const as = formatAddress({ host: reg.ip, port: reg.port });
+        const named = this.name === asked ? `"${asked}"` : `"${this.name}" ("${asked}" is taken)`;
         this.#opts.log(
           everRegistered
-            ? `Tracker ${this.where} is back; registered again as ${as}`
-            : `Registered with tracker ${this.where} as ${as}`,
+            ? `Tracker ${this.where} is back; registered again as ${as}, named ${named}`
+            : `Registered with tracker ${this.where} as ${as}, named ${named}`,
         );
         everRegistered = true;
         reportedDown = false;
@@ -356,7 +366,7 @@ export class TrackerClient {
    */
   #files(): FileSummary[] {
     const all = this.#opts.files();
-    const room = TRACKER_MAX_FRAME_BYTES - 4096 - this.#opts.name.length * 6;
+    const room = TRACKER_MAX_FRAME_BYTES - 4096 - this.name.length * 6;
     let bytes = 0;
     let n = 0;
     for (const f of all) {

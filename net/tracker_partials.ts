@@ -8,7 +8,7 @@ import { chunkCount, chunkSizeFor } from "../core/content.ts";
 import { MAX_PARTIALS_PER_PEER } from "../core/limits.ts";
 import type { Holder, PartialHolding, PeerAddress } from "./protocol.ts";
 
-export class PartialHoldings<R extends PeerAddress> {
+export class PartialHoldings<R extends PeerAddress & { name?: string }> {
   #byRoot = new Map<string, Map<R, number>>();
   #byPeer = new Map<R, string[]>();
 
@@ -40,7 +40,7 @@ export class PartialHoldings<R extends PeerAddress> {
   }
 
   /** `whole` (the peers that hold `root` whole), then its partial holders, most held first. */
-  holders(root: string, whole: PeerAddress[], max: number): Holder[] {
+  holders(root: string, whole: Holder[], max: number): Holder[] {
     const out: Holder[] = whole.slice(0, max);
     const seen = new Set(out.map((h) => h.id));
     const partial = [...(this.#byRoot.get(root) ?? [])].sort((a, b) => b[1] - a[1]);
@@ -48,7 +48,7 @@ export class PartialHoldings<R extends PeerAddress> {
       if (out.length >= max) break;
       if (seen.has(rec.id)) continue;
       seen.add(rec.id);
-      out.push({ ip: rec.ip, port: rec.port, id: rec.id, have });
+      out.push({ ip: rec.ip, port: rec.port, id: rec.id, name: rec.name, have });
     }
     return out;
   }

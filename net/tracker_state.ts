@@ -31,7 +31,7 @@ import {
 import { sourceKey } from "./address.ts";
 import { NameIndex, namesTokenCost, searchForm } from "./name_index.ts";
 import { addTo, has, members, removeFrom, sizeOf, type SmallSet } from "./small_set.ts";
-import type { FoundFile, PeerAddress, PeerInfo } from "./protocol.ts";
+import type { FoundFile, Holder, PeerInfo } from "./protocol.ts";
 
 /** One distinct (content, name) that at least one peer lists. */
 class Item {
@@ -357,7 +357,7 @@ export class TrackerState {
   }
 
   /** The peers that list a content, at most `MAX_HOLDERS`. */
-  holders(root: string): PeerAddress[] {
+  holders(root: string): Holder[] {
     const seen = new Set<PeerRecord>();
     for (const item of siblings(this.#byRoot.get(packRoot(root)))) {
       for (const h of members(item.holders)) {
@@ -365,7 +365,7 @@ export class TrackerState {
         seen.add(h);
       }
     }
-    return [...seen].map((h) => ({ ip: h.ip, port: h.port, id: h.id }));
+    return [...seen].map((h) => ({ ip: h.ip, port: h.port, id: h.id, name: h.name }));
   }
 }
 

@@ -489,14 +489,19 @@ export function sceneTest(program: Program, name: string, fn: (s: Scene) => Prom
   });
 }
 
-/** Bytes each source sent, from the `sources:` line a download prints. */
+/**
+ * Bytes each source sent, by its address (`127.0.0.1:PORT`), from the `sources:` line a download
+ * prints (each source as `NAME (ADDRESS) SIZE`, or `ADDRESS SIZE` when it has no name).
+ */
 export function contributions(lines: string[]): Map<string, number> {
   const MIB = 1024 * 1024;
   const line = lines.find((l) => l.startsWith("  sources: ")) ?? "";
   const out = new Map<string, number>();
   for (const part of line.slice("  sources: ".length).split(", ")) {
-    const m = /^(\S+) ([\d.]+) (B|KiB|MiB|GiB)$/.exec(part);
-    if (m) out.set(m[1], Number(m[2]) * { B: 1, KiB: 1024, MiB: MIB, GiB: 1024 * MIB }[m[3]]!);
+    const m = /^(?:\S+ \((\S+)\)|(\S+)) ([\d.]+) (B|KiB|MiB|GiB)$/.exec(part);
+    if (m) {
+      out.set(m[1] ?? m[2], Number(m[3]) * { B: 1, KiB: 1024, MiB: MIB, GiB: 1024 * MIB }[m[4]]!);
+    }
   }
   return out;
 }

@@ -175,7 +175,7 @@ scenario("two peers on one machine are told apart by port", async (s) => {
   const got = await run(asker, "get 127.0.0.1 only-one.txt", GET_DONE);
   assert.match(
     got.at(-1)!,
-    new RegExp(`^Saved 'only-one\\.txt' .* from 127\\.0\\.0\\.1:${one.port}`),
+    new RegExp(`^Saved 'only-one\\.txt' .* from one \\(127\\.0\\.0\\.1:${one.port}\\) in `),
   );
 });
 

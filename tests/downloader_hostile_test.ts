@@ -223,7 +223,7 @@ for (const kind of ["refuses connections", "accepts and never answers"] as const
         kind === "refuses connections" ? refusingPort() : silent.port,
         files,
       );
-      const seeder = await s.peer(t.port, await s.seedHome(data, "big.bin"));
+      const seeder = await s.peer(t.port, await s.seedHome(data, "big.bin"), ["--name", "seeder"]);
       const home = await s.home();
       const down = await s.peer(t.port, home);
       const started = performance.now();
@@ -231,7 +231,9 @@ for (const kind of ["refuses connections", "accepts and never answers"] as const
       const ms = performance.now() - started;
       assert.match(
         out.find((l) => GET_DONE.test(l))!,
-        new RegExp(`^Saved 'big\\.bin' \\(9 MiB\\) from 127\\.0\\.0\\.1:${seeder.port} `),
+        new RegExp(
+          `^Saved 'big\\.bin' \\(9 MiB\\) from seeder \\(127\\.0\\.0\\.1:${seeder.port}\\) `,
+        ),
         out.join("\n"),
       );
       assert.equal(await sha256File(join(home.dir, "big.bin")), await sha256File(data));
@@ -264,7 +266,7 @@ Deno.test({
       await registerFake(s, t.port, silent.port, files);
       await registerFake(s, t.port, refusingPort(), files);
       await registerFake(s, t.port, startSilentHolder(s).port, files);
-      const seeder = await s.peer(t.port, await s.seedHome(data, "big.bin"));
+      const seeder = await s.peer(t.port, await s.seedHome(data, "big.bin"), ["--name", "seeder"]);
       const home = await s.home();
       const node = await Node.start({
         tracker: { host: "127.0.0.1", port: t.port },
@@ -290,7 +292,7 @@ Deno.test({
       assert.deepEqual(failed.map((e) => String(e)), []);
       const saved = events.find((e) => e.kind === "saved");
       assert.ok(saved?.kind === "saved", "saved");
-      assert.deepEqual([...saved.bySource.keys()], [`127.0.0.1:${seeder.port}`]);
+      assert.deepEqual([...saved.bySource.keys()], [`seeder (127.0.0.1:${seeder.port})`]);
       assert.equal(await sha256File(join(home.dir, "big.bin")), await sha256File(data));
       assert.ok(silent.accepted() > 0, "the downloader did try the first silent holder");
       await silent.allClosed();

@@ -68,7 +68,8 @@ e2e("a source killed mid-download does not stop it", async (s) => {
   a.kill("SIGKILL");
   const done = await down.waitFor(SAVED, mark);
   assert.match(done.input!, /^Saved 'f\.bin'/);
-  assert.ok(down.since(mark).some((l) => l.startsWith(`Dropped source 127.0.0.1:${a.port}`)));
+  const dropped = new RegExp(`^Dropped source \\S+ \\(127\\.0\\.0\\.1:${a.port}\\): `);
+  assert.ok(down.since(mark).some((l) => dropped.test(l)), down.since(mark).join("\n"));
   assert.equal(await sha256File(join(downHome.dir, "f.bin")), await sha256File(data));
   void b;
 });
@@ -115,7 +116,7 @@ e2e("a source serving corrupted bytes is detected and dropped", async (s) => {
   const out = await run(down, "get f.bin", SAVED);
   assert.ok(
     out.some((l) =>
-      l.startsWith(`Dropped source 127.0.0.1:${liarPort}:`) &&
+      l.startsWith(`Dropped source liar (127.0.0.1:${liarPort}):`) &&
       l.includes("does not match its hash")
     ),
     out.join("\n"),

@@ -397,7 +397,7 @@ Deno.test({
       const here = [{ ip: HOST, port: seederPort, id: seederTrust.creds.fingerprint }];
       const found = await getter.find("BIG");
       assert.deepEqual(found, [{ name: "big.bin", size: big.length, root: bigRoot, peers: here }]);
-      assert.deepEqual(await getter.whoHas(bigRoot), here);
+      assert.deepEqual(await getter.whoHas(bigRoot), [{ ...here[0], name: "seeder" }]);
       const from = { host: HOST, port: seederPort };
       const desc = await describe(from, { root: bigRoot }, getterTrust, CLIENT_T);
       const got = await downloadContent({

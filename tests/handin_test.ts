@@ -57,7 +57,10 @@ test("hand-in: files arrive intact in <share>/<box>/<sender>/, every version kep
   assert.match(out.at(-1)!, /^Box 'prova1' open at 127\.0\.0\.1:\d+: hand-ins land in /);
   out = await run(ana, `hand-in ${at} prova1 trabalho.txt notas.txt`, HANDED, 30_000);
   assert.equal(out.filter((l) => ERROR.test(l)).length, 0, out.join("\n"));
-  assert.match(out.at(-1)!, /^2 of 2 file\(s\) handed in to box 'prova1' at 127\.0\.0\.1:\d+$/);
+  assert.match(
+    out.at(-1)!,
+    /^2 of 2 file\(s\) handed in to box 'prova1' at prof \(127\.0\.0\.1:\d+\)$/,
+  );
   const receipt1 = /^Handed in 'trabalho\.txt' .*; receipt (\S+\.json)$/m.exec(out.join("\n"))![1];
   const box = join(profHome.dir, "prova1", "ana");
   assert.deepEqual(await Deno.readFile(join(box, "trabalho.txt")), v1);

@@ -403,7 +403,7 @@ sceneTest(SOURCE, "hostile: a peer sending unsafe names gets nothing written", a
   // ls: the decoy, and none of the unsafe names.
   const ls = await run(down, `ls ${addr}`, /^\d+ file\(s\), .* at |^error: /);
   assert.deepEqual(lsNames(ls), [GOOD], ls.join("\n"));
-  assert.equal(ls.at(-1), `1 file(s), 20 B at ${addr}`);
+  assert.equal(ls.at(-1), `1 file(s), 20 B at mallory (${addr})`);
 
   // get of the folder: the decoy is described, and the descriptor that names another place is
   // refused at the gate, before any chunk is asked for.

@@ -606,7 +606,7 @@ Deno.test("tracker: a client registers, is listed, and peers/find/who_has answer
 
     assert.deepEqual(await client.find("ALPHA"), [{ ...alpha, peers: [at] }]);
     assert.deepEqual(await client.find("nothing"), []);
-    assert.deepEqual(await client.whoHas(ROOT_A), [at]);
+    assert.deepEqual(await client.whoHas(ROOT_A), [{ ...at, name: "peer-4001" }]);
     assert.deepEqual(await client.whoHas(ROOT_B), []);
 
     files = [beta];
@@ -614,7 +614,7 @@ Deno.test("tracker: a client registers, is listed, and peers/find/who_has answer
     // The announce went first on the same connection, so this reply already reflects it.
     assert.deepEqual(await client.find("alpha"), []);
     assert.deepEqual(await client.find("beta"), [{ ...beta, peers: [at] }]);
-    assert.deepEqual(await client.whoHas(ROOT_B), [at]);
+    assert.deepEqual(await client.whoHas(ROOT_B), [{ ...at, name: "peer-4001" }]);
     assert.deepEqual(tracker.peers(), [me]);
   } finally {
     await client.close();

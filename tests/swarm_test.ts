@@ -35,7 +35,9 @@ swarm("a peer serves verified chunks of a download it has not finished", async (
   const bMark = b.mark();
   await b.send("get f.bin");
   // The second gets a chunk from the first while the first still downloads.
-  const fromA = new RegExp(`^ {2}chunk \\d+ in \\(\\d+ of 16\\) from 127\\.0\\.0\\.1:${a.port}$`);
+  const fromA = new RegExp(
+    `^ {2}chunk \\d+ in \\(\\d+ of 16\\) from \\S+ \\(127\\.0\\.0\\.1:${a.port}\\)$`,
+  );
   await b.waitFor(fromA, bMark, 60_000);
   assert.ok(!a.since(aMark).some((l) => SAVED.test(l)), "the first had not finished yet");
   const bDone = await b.waitFor(SAVED, bMark, 120_000);
@@ -73,7 +75,9 @@ swarm("a holder in part that sends chunks that do not match is dropped", async (
   await down.send("get f.bin");
   const done = await down.waitFor(SAVED, mark, 60_000);
   assert.match(done.input!, /^Saved 'f\.bin'/);
-  const dropped = down.since(mark).find((l) => l.startsWith(`Dropped source 127.0.0.1:${liar}`));
+  const dropped = down.since(mark).find((l) =>
+    l.startsWith(`Dropped source partial-liar (127.0.0.1:${liar})`)
+  );
   assert.ok(dropped, down.since(mark).join("\n"));
   assert.match(dropped, /does not match its hash/);
   assert.equal(await sha256File(join(downHome.dir, "f.bin")), await sha256File(data));

@@ -504,7 +504,12 @@ Deno.test("tracker: a client on the same address can neither replace nor evict a
         assert.ok(!events.seen.some((e) => e.kind === "leave" && e.key === key));
         assert.deepEqual(t.peers().map((p) => p.name), ["victim"]);
         const victimId = (await credentials("victim")).fingerprint;
-        assert.deepEqual(t.holders(hex(1)), [{ ip: HOST, port: 4100, id: victimId }]);
+        assert.deepEqual(t.holders(hex(1)), [{
+          ip: HOST,
+          port: 4100,
+          id: victimId,
+          name: "victim",
+        }]);
 
         // The victim loses its connection: the key stays its own until it comes back.
         r.cut();

@@ -106,7 +106,7 @@ sceneTest(
       found.join("\n"),
     );
     const got = await run(b, "get novo.txt", SAVED);
-    assert.match(got.at(-1)!, /^Saved 'novo\.txt' \(13 B\) from 127\.0\.0\.1:/);
+    assert.match(got.at(-1)!, /^Saved 'novo\.txt' \(13 B\) from \S+ \(127\.0\.0\.1:\d+\)/);
     assert.equal(await Deno.readTextFile(join(homeB.dir, "novo.txt")), "fresh content");
   },
 );

@@ -19,6 +19,12 @@ import { receipts } from "./receipts.ts";
 import { serve } from "./serve.ts";
 import { verifyReceipt } from "./verify_receipt.ts";
 
+/**
+ * `quit` with its Portuguese alias `sair` (`help` declares `ajuda` itself). TODO(i18n): move
+ * `sair` into quit.ts's own `aliases` and drop this wrapper.
+ */
+const quitSair: Command = { ...quit, aliases: [...new Set([...(quit.aliases ?? []), "sair"])] };
+
 export const COMMANDS: readonly Command[] = [
   serve,
   join,
@@ -34,7 +40,7 @@ export const COMMANDS: readonly Command[] = [
   handIn,
   receipts,
   help,
-  quit,
+  quitSair,
 ];
 
 /** Verbs of the command line. */

@@ -3,7 +3,10 @@
  *
  * The entry point: builds the command line from the registry and dispatches to a verb.
  * Errors become one line on stderr: exit status 2 for a usage mistake, 1 for a failure.
+ * The language of every text is chosen first: `--lang en|pt` anywhere on the line (before `--`),
+ * else the environment (core/i18n.ts).
  */
+import { type Lang, parseLang, setLang, systemLang, t } from "./core/i18n.ts";
 import { type Context, parseInput, UsageError } from "./commands/_command.ts";
 import { findCommand, reportError } from "./commands/_shell.ts";
 import { print, printError } from "./commands/_ui.ts";
@@ -20,6 +23,16 @@ export const VERSION: string = denoJson.version;
  * @returns The exit status.
  */
 export async function main(argv: string[]): Promise<number> {
+  const chosen = takeLang(argv);
+  setLang(chosen.lang ?? systemLang());
+  if ("bad" in chosen) {
+    const message = chosen.bad === ""
+      ? t("cli.langMissing")
+      : t("cli.langUnknown", { value: chosen.bad });
+    printError(t("cli.error", { message }));
+    return 2;
+  }
+  argv = chosen.rest;
   const verbose = argv.includes("--verbose") || argv.includes("-v");
   const ctx: Context = {
     // Every line goes out through the terminal sanitiser (commands/_ui.ts).
@@ -45,10 +58,8 @@ export async function main(argv: string[]): Promise<number> {
   }
   const cmd = findCommand(CLI_COMMANDS, verb);
   if (!cmd) {
-    printError(
-      `error: unknown verb '${verb}' (verbs: ` +
-        `${CLI_COMMANDS.map((c) => c.name).join(", ")}; see 'rede-p2p help')`,
-    );
+    const verbs = CLI_COMMANDS.map((c) => c.name).join(", ");
+    printError(t("cli.error", { message: t("cli.unknownVerb", { verb, verbs }) }));
     return 2;
   }
   if (rest.includes("--help") || rest.includes("-h")) {
@@ -65,6 +76,35 @@ export async function main(argv: string[]): Promise<number> {
     if (err instanceof UsageError) return 2;
     return 1;
   }
+}
+
+/**
+ * Takes the global option `--lang en|pt` (or `--lang=pt`) out of a command line: anywhere
+ * before a `--`, the last one winning.
+ *
+ * @returns The language asked for, if any, and the rest of the line; or the value that is not a
+ *   language (`""` when it is missing).
+ */
+export function takeLang(
+  argv: string[],
+): { lang?: Lang; rest: string[] } | { lang?: undefined; bad: string } {
+  const rest: string[] = [];
+  let lang: Lang | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === "--") {
+      rest.push(...argv.slice(i));
+      break;
+    }
+    if (arg !== "--lang" && !arg.startsWith("--lang=")) {
+      rest.push(arg);
+      continue;
+    }
+    const value = arg === "--lang" ? argv[++i] : arg.slice("--lang=".length);
+    lang = parseLang(value ?? "");
+    if (lang === undefined) return { bad: value ?? "" };
+  }
+  return { lang, rest };
 }
 
 if (import.meta.main) {

@@ -1,8 +1,13 @@
 /**
- * What a command is: its name, arguments, options, help text and handler, as data. The CLI,
- * the shell and `help` are all built from these declarations.
+ * What a command is: its name, arguments, options, examples and handler, as data. The CLI,
+ * the shell and `help` are all built from these declarations. A verb's help texts (summary,
+ * description, each argument's and option's) live in the catalogues under
+ * `help.<verb>.summary`, `help.<verb>.description`, `help.<verb>.arg.<name>` and
+ * `help.<verb>.opt.<name>` (core/messages/en_help.ts, pt_help.ts); `help.ts` reads them there,
+ * and falls back on the English fields below while a verb still declares them.
  */
 import { parseArgs } from "node:util";
+import { t } from "../core/i18n.ts";
 import type { Session } from "./_session.ts";
 
 /** Where a verb can be used: on the command line, at the `join` prompt, or both. */
@@ -10,13 +15,15 @@ export type Scope = "cli" | "shell";
 
 export interface ArgSpec {
   name: string;
-  description: string;
+  /** Superseded by the catalogue's `help.<verb>.arg.<name>`. */
+  description?: string;
   optional?: boolean;
 }
 
 export interface OptionSpec {
   type: "string" | "boolean";
-  description: string;
+  /** Superseded by the catalogue's `help.<verb>.opt.<name>`. */
+  description?: string;
   short?: string;
   /** Shown in help as the value's placeholder. */
   value?: string;
@@ -51,9 +58,9 @@ export interface Command {
   name: string;
   aliases?: string[];
   scopes: Scope[];
-  /** One line, for listings. */
-  summary: string;
-  /** Longer help, shown by `help <verb>`. */
+  /** One line, for listings; superseded by the catalogue's `help.<verb>.summary`. */
+  summary?: string;
+  /** Longer help, shown by `help <verb>`; superseded by `help.<verb>.description`. */
   description?: string;
   args: ArgSpec[];
   /** The last argument takes any number of values. */
@@ -81,7 +88,7 @@ export function usage(cmd: Command): string {
     const dots = cmd.variadic && i === cmd.args.length - 1 ? "..." : "";
     return a.optional ? `[${a.name}${dots}]` : `<${a.name}>${dots}`;
   });
-  const opts = cmd.options && Object.keys(cmd.options).length ? ["[options]"] : [];
+  const opts = cmd.options && Object.keys(cmd.options).length ? [t("usage.options")] : [];
   return [cmd.name, ...args, ...opts].join(" ");
 }
 
@@ -115,21 +122,27 @@ export function parseInput(cmd: Command, argv: string[]): Input {
   const required = cmd.args.filter((a) => !a.optional);
   if (args.length < required.length) {
     const missing = required[args.length];
-    throw new UsageError(`Missing argument <${missing.name}>`, cmd);
+    throw new UsageError(t("usage.missingArg", { name: missing.name }), cmd);
   }
   if (!cmd.variadic && args.length > cmd.args.length) {
     const extra = args[cmd.args.length];
-    throw new UsageError(
-      `Unexpected argument '${extra}'${/\s/.test(extra) ? "" : " (quote names with spaces)"}`,
-      cmd,
-    );
+    const message = /\s/.test(extra)
+      ? t("usage.extraArg", { arg: extra })
+      : t("usage.extraArgQuote", { arg: extra });
+    throw new UsageError(message, cmd);
   }
   return { args, options: parsed.values as Input["options"] };
 }
 
+/** The message of a `parseArgs` error in the user's language, when it is one we know. */
 function tidyParseError(message: string): string {
   const unknown = /Unknown option '([^']+)'/.exec(message);
-  if (unknown) return `Unknown option '${unknown[1]}'`;
+  if (unknown) return t("usage.unknownOption", { option: unknown[1] });
   const first = message.split("\n")[0].replace(/\. To specify.*$/, "");
-  return first.replace(/^Option '([^']+)'.*argument missing$/, "Option '$1' needs a value");
+  // `Option '-f, --from <value>' argument missing`: the option is named by its long form.
+  const missing = /^Option '(?:-\w, )?([^' ]+)[^']*'.*argument missing$/.exec(first);
+  if (missing) return t("usage.optionNeedsValue", { option: missing[1] });
+  const extra = /^Option '(?:-\w, )?([^' ]+)[^']*' does not take an argument$/.exec(first);
+  if (extra) return t("usage.optionTakesNoValue", { option: extra[1] });
+  return first;
 }

@@ -3,6 +3,7 @@
  * the rest of that second are counted by kind and told in one summary line when it ends, so
  * nothing is dropped without a word. The clock and the timer are injectable for tests.
  */
+import { formatList, formatNumber } from "../core/i18n.ts";
 
 /** Time and a one-shot timer; the real ones by default. */
 export interface LogClock {
@@ -19,13 +20,15 @@ const REAL_CLOCK: LogClock = {
   },
 };
 
-/** How each kind of line is counted in a summary: singular and plural. */
-export type FoldKinds = Record<string, readonly [string, string]>;
+/** How each kind of line is counted in a summary: `3 joins` for 3 (in the user's language). */
+export type FoldKinds = Record<string, (count: number) => string>;
 
 export interface FoldedLogOptions {
   out: (line: string) => void;
   perSecond: number;
   kinds: FoldKinds;
+  /** The summary line, from the counts of each kind as one list. */
+  summary: (list: string, perSecond: number) => string;
   clock?: LogClock;
 }
 
@@ -36,6 +39,7 @@ export class FoldedLog {
   #out: (line: string) => void;
   #perSecond: number;
   #kinds: FoldKinds;
+  #summary: (list: string, perSecond: number) => string;
   #clock: LogClock;
   #start = -Infinity;
   #printed = 0;
@@ -46,6 +50,7 @@ export class FoldedLog {
     this.#out = opts.out;
     this.#perSecond = opts.perSecond;
     this.#kinds = opts.kinds;
+    this.#summary = opts.summary;
     this.#clock = opts.clock ?? REAL_CLOCK;
   }
 
@@ -74,14 +79,10 @@ export class FoldedLog {
     this.#cancel?.();
     this.#cancel = undefined;
     if (this.#folded.size === 0) return;
-    const parts = [...this.#folded].map(([kind, n]) => {
-      const [one, many] = this.#kinds[kind] ?? [kind, kind];
-      return `${n.toLocaleString("en-US")} ${n === 1 ? one : many}`;
-    });
+    const parts = [...this.#folded].map(([kind, n]) =>
+      this.#kinds[kind]?.(n) ?? `${formatNumber(n)} ${kind}`
+    );
     this.#folded.clear();
-    const list = parts.length === 1
-      ? parts[0]
-      : `${parts.slice(0, -1).join(", ")} and ${parts.at(-1)}`;
-    this.#out(`… ${list} not shown one by one (over ${this.#perSecond} lines a second)`);
+    this.#out(this.#summary(formatList(parts), this.#perSecond));
   }
 }

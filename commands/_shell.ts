@@ -6,6 +6,7 @@ import * as readline from "node:readline";
 import process from "node:process";
 import { parseArgsStringToArgv } from "string-argv";
 import { errorLine, RedeError } from "../core/errors.ts";
+import { t } from "../core/i18n.ts";
 import { SHELL_HISTORY_LINES } from "../core/limits.ts";
 import { printable } from "../core/terminal.ts";
 import { type Command, type Context, parseInput, usage, UsageError } from "./_command.ts";
@@ -20,7 +21,7 @@ export const PROMPT = "rede-p2p> ";
 
 /** The session of a shell verb; verbs only run inside `join`. */
 export function needSession(ctx: Context): Session {
-  if (!ctx.session) throw new UsageError("This verb works at the 'join' prompt");
+  if (!ctx.session) throw new UsageError(t("shell.needSession"));
   return ctx.session;
 }
 
@@ -33,12 +34,14 @@ export function findCommand(commands: readonly Command[], name: string): Command
  * Prints an error as one line (two for a usage mistake), with the stack only when verbose. The
  * line may quote what a peer or the user sent, so it is made printable first.
  */
-export function reportError(err: unknown, verbose: boolean, prefix = "error: "): void {
+export function reportError(err: unknown, verbose: boolean): void {
   // One line, always: a usage error says the verb's usage on it too.
-  const how = err instanceof UsageError && err.command
-    ? ` (usage: ${usage(err.command)}; see 'help ${err.command.name}')`
-    : "";
-  printError(`${prefix}${printable(errorLine(err))}${how}`);
+  const message = printable(errorLine(err));
+  printError(
+    err instanceof UsageError && err.command
+      ? t("cli.errorWithUsage", { message, usage: usage(err.command), verb: err.command.name })
+      : t("cli.error", { message }),
+  );
   if (verbose && !(err instanceof UsageError)) {
     const cause = err instanceof RedeError ? err.cause ?? err : err;
     if (cause instanceof Error && cause.stack) printError(cause.stack);
@@ -97,9 +100,9 @@ export async function runShell(opts: ShellOptions): Promise<number> {
   const onInterrupt = () => {
     if (current) current.abort();
     else if (interactive) {
-      if (screen) screen.log("(To leave, type 'quit' or press Ctrl-D)");
+      if (screen) screen.log(t("shell.leaveHint"));
       else {
-        process.stdout.write("\n(To leave, type 'quit' or press Ctrl-D)\n");
+        process.stdout.write(`\n${t("shell.leaveHint")}\n`);
         rl.prompt();
       }
     } else leave();
@@ -168,14 +171,14 @@ export async function runLine(line: string, ctx: Context): Promise<boolean> {
   try {
     argv = parseArgsStringToArgv(line);
   } catch {
-    reportError(new UsageError("Cannot parse that line (check the quotes)"), false);
+    reportError(new UsageError(t("shell.cannotParse")), false);
     return false;
   }
   if (argv.length === 0) return true;
   const [verb, ...rest] = argv;
   const cmd = findCommand(ctx.commands, verb);
   if (!cmd) {
-    reportError(new UsageError(`Unknown verb '${verb}'; type 'help' for the list`), false);
+    reportError(new UsageError(t("shell.unknownVerb", { verb })), false);
     return false;
   }
   if (rest.includes("--help") || rest.includes("-h")) {

@@ -5,7 +5,7 @@
  * drive the terminal.
  */
 import Table from "cli-table3";
-import prettyBytes from "pretty-bytes";
+import { formatBytes, formatDate, formatDuration } from "../core/i18n.ts";
 import { SHORT_HASH_CHARS } from "../core/limits.ts";
 import { printable, terminalText } from "../core/terminal.ts";
 import { widthOf } from "./_width.ts";
@@ -79,14 +79,24 @@ export function fitColumns(rows: (string | number)[][], width?: number): number[
   return widths;
 }
 
-/** A byte count in binary units: `1.5 MiB`. */
+/** A byte count in binary units, in the user's language: `1.5 MiB` / `1,5 MiB`. */
 export function bytes(n: number): string {
-  return prettyBytes(n, { binary: true });
+  return formatBytes(n);
 }
 
-/** A rate in binary units per second. */
+/** A rate in binary units per second, in the user's language. */
 export function rate(n: number, ms: number): string {
   return `${bytes(ms > 0 ? (n * 1000) / ms : 0)}/s`;
+}
+
+/** A duration in the user's language: `0.4 s`, `12.3 s`, `2m 5s` / `0,4 s`, `2 min 5 s`. */
+export function duration(ms: number): string {
+  return formatDuration(ms);
+}
+
+/** A date and time in the user's language, local unless `utc`. */
+export function dateTime(d: Date, utc = false): string {
+  return formatDate(d, { utc });
 }
 
 /** The first characters of a hash, enough to tell files apart by eye. */

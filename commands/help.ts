@@ -1,55 +1,93 @@
+/**
+ * `help`: the list of verbs, and one verb's page. Every text comes from the catalogues: a verb's
+ * by convention (`help.<verb>.summary`, `.description`, `.arg.<name>`, `.opt.<name>`; see
+ * core/messages/en_help.ts), the English fields of its declaration only as a fallback.
+ */
+import { MAX_HAND_IN_FILES, MIN_JOIN_CODE_CHARS } from "../core/limits.ts";
+import { t, text } from "../core/i18n.ts";
 import { type Command, type Context, usage, UsageError } from "./_command.ts";
+
+/** The only placeholders a verb's help texts may use, and their values. */
+export const HELP_PARAMS: Record<string, string | number> = {
+  minCode: MIN_JOIN_CODE_CHARS,
+  maxHandIn: MAX_HAND_IN_FILES,
+};
 
 export const help: Command = {
   name: "help",
+  aliases: ["ajuda"],
   scopes: ["cli", "shell"],
-  summary: "Show the verbs, or one verb's usage and options",
-  args: [{ name: "verb", description: "the verb to explain", optional: true }],
+  args: [{ name: "verb", optional: true }],
   examples: ["help", "help get"],
   run({ args }, ctx) {
     if (args[0] === undefined) ctx.out(overview(ctx));
     else {
       const cmd = ctx.commands.find((c) => c.name === args[0] || c.aliases?.includes(args[0]));
-      if (!cmd) throw new UsageError(`Unknown verb '${args[0]}'; try 'help'`);
+      if (!cmd) throw new UsageError(t("helpPage.unknownVerb", { verb: args[0] }));
       ctx.out(helpFor(cmd, ctx.scope));
     }
     return Promise.resolve();
   },
 };
 
+/** A help text of `cmd` from the catalogue (`help.<verb>.<part>`), else `fallback`. */
+function helpText(cmd: Command, part: string, fallback?: string): string | undefined {
+  return text(`help.${cmd.name}.${part}`, HELP_PARAMS) ??
+    fallback;
+}
+
+/** The one-line summary of a verb, in the current language. */
+export function summaryOf(cmd: Command): string {
+  return helpText(cmd, "summary", cmd.summary) ?? "";
+}
+
+/** A verb's line in the list of verbs: its summary, and its aliases if it has any. */
+export function listingOf(cmd: Command): string {
+  const summary = summaryOf(cmd);
+  return cmd.aliases?.length
+    ? t("helpPage.aliases", { summary, aliases: cmd.aliases.join(", ") })
+    : summary;
+}
+
 /** The list of verbs of a scope, one line each. */
 export function overview(ctx: Pick<Context, "commands" | "scope">): string {
   const width = Math.max(...ctx.commands.map((c) => c.name.length));
-  const lines = ctx.commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`);
-  const head = ctx.scope === "cli"
-    ? "Usage: rede-p2p <verb> [arguments] [options]\n\nVerbs:"
-    : "Verbs:";
-  const tail = ctx.scope === "cli"
-    ? "\nRun 'rede-p2p help <verb>' or 'rede-p2p <verb> --help' for details."
-    : "\nType 'help <verb>' for details.";
+  const lines = ctx.commands.map((c) => `  ${c.name.padEnd(width)}  ${listingOf(c)}`);
+  const cli = ctx.scope === "cli";
+  const head = t(cli ? "helpPage.cliHead" : "helpPage.shellHead");
+  const tail = t(cli ? "helpPage.cliTail" : "helpPage.shellTail");
   return [head, ...lines, tail].join("\n");
 }
 
 /** A verb's whole help: usage, description, arguments, options, examples. */
 export function helpFor(cmd: Command, scope: "cli" | "shell"): string {
   const prefix = scope === "cli" ? "rede-p2p " : "";
-  const out = [`Usage: ${prefix}${usage(cmd)}`, "", cmd.description ?? cmd.summary];
-  if (cmd.aliases?.length) out.push("", `Also: ${cmd.aliases.join(", ")}`);
+  const out = [
+    t("helpPage.usage", { usage: `${prefix}${usage(cmd)}` }),
+    "",
+    helpText(cmd, "description", cmd.description) ?? summaryOf(cmd),
+  ];
+  if (cmd.aliases?.length) out.push("", t("helpPage.also", { aliases: cmd.aliases.join(", ") }));
   if (cmd.args.length) {
-    out.push("", "Arguments:");
-    for (const a of cmd.args) out.push(`  ${a.name.padEnd(22)} ${a.description}`);
+    out.push("", t("helpPage.arguments"));
+    for (const a of cmd.args) {
+      out.push(`  ${a.name.padEnd(22)} ${helpText(cmd, `arg.${a.name}`, a.description) ?? ""}`);
+    }
   }
   const opts = Object.entries(cmd.options ?? {});
   if (opts.length) {
-    out.push("", "Options:");
+    out.push("", t("helpPage.options"));
     for (const [name, o] of opts) {
       const flag = `${o.short ? `-${o.short}, ` : ""}--${name}${o.value ? ` ${o.value}` : ""}`;
-      const def = o.default !== undefined && o.type === "string" ? ` (default: ${o.default})` : "";
-      out.push(`  ${flag.padEnd(22)} ${o.description}${def}`);
+      const description = helpText(cmd, `opt.${name}`, o.description) ?? "";
+      const line = o.default !== undefined && o.type === "string"
+        ? t("helpPage.default", { description, value: String(o.default) })
+        : description;
+      out.push(`  ${flag.padEnd(22)} ${line}`);
     }
   }
   if (cmd.examples?.length) {
-    out.push("", "Examples:", ...cmd.examples.map((e) => `  ${prefix}${e}`));
+    out.push("", t("helpPage.examples"), ...cmd.examples.map((e) => `  ${prefix}${e}`));
   }
   return out.join("\n");
 }

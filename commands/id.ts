@@ -1,4 +1,5 @@
 import { RedeError } from "../core/errors.ts";
+import { t } from "../core/i18n.ts";
 import { DEFAULT_TRACKER_PORT } from "../core/limits.ts";
 import { formatAddress, parseHostPort } from "../net/address.ts";
 import {
@@ -14,28 +15,10 @@ import type { Command } from "./_command.ts";
 export const id: Command = {
   name: "id",
   scopes: ["cli"],
-  summary: "Show this machine's rede-p2p IDs, or forget a tracker's",
-  description:
-    "Shows the ID of the peer that shares DIR and the ID of a tracker run by this user, making\n" +
-    "each on first use: a key pair and a certificate, kept in a per-user folder (REDE_P2P_HOME\n" +
-    "sets another). An ID is the SHA-256 of the certificate, in base32 groups; its first three\n" +
-    "groups are how peers are shown. Each shared folder has its own peer ID.\n" +
-    "A peer remembers the ID of every tracker it joined and refuses one that changed; after a\n" +
-    "change you trust (the tracker's machine was reinstalled), --forget HOST[:PORT] lets the\n" +
-    "next join remember the new one.",
   args: [],
   options: {
-    dir: {
-      type: "string",
-      value: "DIR",
-      description: "shared folder of the peer",
-      default: "./arquivos_compartilhaveis",
-    },
-    forget: {
-      type: "string",
-      value: "HOST[:PORT]",
-      description: "forget the remembered ID of the tracker there",
-    },
+    dir: { type: "string", value: "DIR", default: "./arquivos_compartilhaveis" },
+    forget: { type: "string", value: "HOST[:PORT]" },
   },
   examples: ["id", "id --dir ./shared", "id --forget 192.168.0.10"],
   async run({ options }, ctx) {
@@ -44,16 +27,16 @@ export const id: Command = {
       const { host, port } = parseHostPort(options.forget as string, DEFAULT_TRACKER_PORT);
       const where = formatAddress({ host, port: port! });
       if (!(await new TrackerPins(home).forget(where))) {
-        throw new RedeError("BAD_INPUT", `No tracker ID is remembered for ${where}`);
+        throw new RedeError("BAD_INPUT", t("id.notRemembered", { address: where }));
       }
-      ctx.out(`Forgot the ID of the tracker at ${where}; the next join remembers the new one`);
+      ctx.out(t("id.forgot", { address: where }));
       return;
     }
     const dir = options.dir as string;
     const peer = await loadIdentity(home, peerIdentityName(dir));
     const tracker = await loadIdentity(home, TRACKER_IDENTITY);
-    ctx.out(`Peer ID (${dir}): ${formatId(peer.fingerprint)}`);
-    ctx.out(`Tracker ID:       ${formatId(tracker.fingerprint)}`);
-    ctx.note(`Identities are kept in ${home}`);
+    ctx.out(t("id.peer", { dir, id: formatId(peer.fingerprint) }));
+    ctx.out(t("id.tracker", { id: formatId(tracker.fingerprint) }));
+    ctx.note(t("id.home", { dir: home }));
   },
 };

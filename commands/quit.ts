@@ -12,7 +12,7 @@ const NAMED = 3;
 
 export const quit: Command = {
   name: "quit",
-  aliases: ["exit"],
+  aliases: ["exit", "sair"],
   scopes: ["shell"],
   summary: "Leave the tracker and exit (Ctrl-D does the same)",
   description: "Leaves the tracker and exits. At a terminal, while others are downloading from\n" +

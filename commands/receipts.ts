@@ -1,4 +1,5 @@
 import { basename } from "node:path";
+import { formatDate, t } from "../core/i18n.ts";
 import { receiptProblem } from "../core/receipt.ts";
 import { formatId, identityHome } from "../storage/identity.ts";
 import { listReceipts, receiptsDir } from "../storage/receipts.ts";
@@ -8,12 +9,6 @@ import { bytes, shortHash, table } from "./_ui.ts";
 export const receipts: Command = {
   name: "receipts",
   scopes: ["shell"],
-  summary: "List the receipts of your hand-ins",
-  description:
-    "Shows every receipt kept in the receipts folder beside your identities (REDE_P2P_HOME\n" +
-    "sets another folder): when, which collector (its ID's first groups), box, file, size,\n" +
-    "root, whether its signature holds, and its file, which 'rede-p2p verify-receipt FILE'\n" +
-    "checks anywhere, offline.",
   args: [],
   examples: ["receipts"],
   async run(_input, ctx) {
@@ -22,27 +17,44 @@ export const receipts: Command = {
     const rows = list.map((e, i) => {
       const r = e.receipt;
       const file = basename(e.path);
-      if (!r) return [i + 1, "", "", "", "", "", "", "not a receipt", file];
+      if (!r) return [i + 1, "", "", "", "", "", "", t("receipts.notReceipt"), file];
       return [
         i + 1,
-        r.time.replace("T", " ").replace(/\.\d+Z$/, ""),
+        when(r.time),
         formatId(r.collector_id, true),
         r.box,
         r.name,
         bytes(r.size),
         shortHash(r.root),
-        receiptProblem(r) ? "INVALID" : "valid",
+        receiptProblem(r) ? t("receipts.invalid") : t("receipts.valid"),
         file,
       ];
     });
     ctx.out(table(
-      ["#", "Time (UTC)", "Collector", "Box", "File", "Size", "Root", "Check", "Receipt"],
+      [
+        "#",
+        t("receipts.col.time"),
+        t("receipts.col.collector"),
+        t("receipts.col.box"),
+        t("receipts.col.file"),
+        t("receipts.col.size"),
+        t("receipts.col.root"),
+        t("receipts.col.check"),
+        t("receipts.col.receipt"),
+      ],
       rows,
     ));
-    const older = left > 0 ? ` (and ${left} older ones not shown)` : "";
+    const dir = receiptsDir(home);
     ctx.out(
-      `${list.length} receipt(s)${older} in ${receiptsDir(home)}; ` +
-        "'rede-p2p verify-receipt FILE' checks one",
+      left > 0
+        ? t("receipts.summaryOlder", { shown: list.length, count: list.length + left, dir })
+        : t("receipts.summary", { count: list.length, dir }),
     );
   },
 };
+
+/** A receipt's time (ISO 8601, UTC) as the language writes it, or as it is if not a date. */
+function when(iso: string): string {
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? iso : formatDate(d, { utc: true });
+}

@@ -1,4 +1,5 @@
 import { errorLine } from "../core/errors.ts";
+import { type PlainKey, t } from "../core/i18n.ts";
 import { printable } from "../core/terminal.ts";
 import {
   DEFAULT_TRACKER_PORT,
@@ -24,32 +25,12 @@ import { listenSignals } from "./_shell.ts";
 export const serve: Command = {
   name: "serve",
   scopes: ["cli"],
-  summary: "Run the tracker that keeps the list of connected peers",
-  description:
-    "Runs the tracker on PORT (default 9450). It prints the address peers should use and logs\n" +
-    "every join and leave. Peers are keyed by address and listening port, so several peers on\n" +
-    "one machine work. Stop it with Ctrl-C.\n" +
-    "The network is private: the tracker prints a join code (new at every start unless --code)\n" +
-    "that peers must give to join. With --open anyone on the LAN may join. Either way every\n" +
-    "connection is encrypted and both ends are identified (see 'rede-p2p id').",
-  args: [{ name: "port", description: "port to listen on (0: any free port)", optional: true }],
+  args: [{ name: "port", optional: true }],
   options: {
-    host: {
-      type: "string",
-      value: "HOST",
-      description: "address to bind ('::' for IPv6 too)",
-      default: "0.0.0.0",
-    },
-    code: {
-      type: "string",
-      value: "CODE",
-      description: `a fixed join code (at least ${MIN_JOIN_CODE_CHARS} letters or digits)`,
-    },
-    open: { type: "boolean", description: "an open network: no join code (still encrypted)" },
-    "new-code": {
-      type: "boolean",
-      description: "draw a new join code (else a restart on the same port keeps the last one)",
-    },
+    host: { type: "string", value: "HOST", default: "0.0.0.0" },
+    code: { type: "string", value: "CODE" },
+    open: { type: "boolean" },
+    "new-code": { type: "boolean" },
   },
   examples: ["serve", "serve 9450", "serve --code 'tatu bola 42'", "serve 9450 --open"],
   async run({ args, options }, ctx) {
@@ -58,7 +39,7 @@ export const serve: Command = {
       : args[0] === "0"
       ? 0
       : parsePort(args[0]);
-    if (port === undefined) throw new UsageError(`Invalid port '${args[0]}'`, serve);
+    if (port === undefined) throw new UsageError(t("serve.badPort", { port: args[0] }), serve);
     const given = joinCode(options.code as string | undefined, options.open === true);
     const home = identityHome();
     const creds = await loadIdentity(home, TRACKER_IDENTITY);
@@ -81,19 +62,20 @@ export const serve: Command = {
       onEvent: log.event,
     });
     await saveNetwork(home, tracker.address.port, { code, net: tracker.net });
-    ctx.out(`rede-p2p tracker listening on ${formatAddress(tracker.address)}`);
-    ctx.out(`Tracker ID: ${formatId(creds.fingerprint)}`);
+    ctx.out(t("serve.listening", { address: formatAddress(tracker.address) }));
+    ctx.out(t("serve.trackerId", { id: formatId(creds.fingerprint) }));
     ctx.out(
       code === undefined
-        ? "Open network: anyone on the LAN may join (connections are still encrypted)"
-        : `Join code: ${code}` +
-          (keep && given === undefined ? " (kept from the last run; --new-code for another)" : ""),
+        ? t("serve.open")
+        : keep && given === undefined
+        ? t("serve.joinCodeKept", { code })
+        : t("serve.joinCode", { code }),
     );
     for (const host of joinHosts(tracker.address.host)) {
       const where = tracker.address.port === DEFAULT_TRACKER_PORT
         ? formatAddress({ host, port: 0 }).replace(/:0$/, "")
         : formatAddress({ host, port: tracker.address.port });
-      ctx.out(`Peers join with: rede-p2p join ${where}`);
+      ctx.out(t("serve.joinWith", { address: where }));
     }
     const stop = listenSignals({ SIGINT: () => tracker.close(), SIGTERM: () => tracker.close() });
     try {
@@ -102,21 +84,20 @@ export const serve: Command = {
       stop();
       log.flush();
     }
-    ctx.out(`[${timestamp()}] tracker stopped`);
+    ctx.out(`[${timestamp()}] ${t("serve.stopped")}`);
   },
 };
 
 /** The join code given with `--code` (checked), if any. */
 function joinCode(given: string | undefined, open: boolean): string | undefined {
   if (open && given !== undefined) {
-    throw new UsageError("--code and --open exclude each other", serve);
+    throw new UsageError(t("serve.codeAndOpen"), serve);
   }
   if (given === undefined) return undefined;
   const n = normalizeCode(given).length;
   if (n < MIN_JOIN_CODE_CHARS || given.length > MAX_JOIN_CODE_CHARS) {
     throw new UsageError(
-      `A join code needs ${MIN_JOIN_CODE_CHARS} to ${MAX_JOIN_CODE_CHARS} letters or digits ` +
-        `(spaces and dashes do not count)`,
+      t("serve.codeLength", { min: MIN_JOIN_CODE_CHARS, max: MAX_JOIN_CODE_CHARS }),
       serve,
     );
   }
@@ -136,11 +117,12 @@ export function trackerLog(
     clock,
     perSecond: TRACKER_LOG_LINES_PER_SECOND,
     kinds: {
-      join: ["join", "joins"],
-      leave: ["leave", "leaves"],
-      refused: ["refusal", "refusals"],
-      error: ["client error", "client errors"],
+      join: (count) => t("serve.fold.join", { count }),
+      leave: (count) => t("serve.fold.leave", { count }),
+      refused: (count) => t("serve.fold.refused", { count }),
+      error: (count) => t("serve.fold.error", { count }),
     },
+    summary: (list, perSecond) => t("serve.fold.summary", { list, perSecond }),
   });
   return {
     event: (e) => {
@@ -151,17 +133,34 @@ export function trackerLog(
   };
 }
 
+/** Why a peer left (net/tracker.ts), as the log says it; another reason is shown as it is. */
+const LEAVE_REASONS: Record<string, PlainKey> = {
+  "quit": "serve.reason.quit",
+  "connection lost": "serve.reason.lost",
+  "missed heartbeats": "serve.reason.heartbeats",
+  "re-registered": "serve.reason.reRegistered",
+};
+
 /** The log line of a tracker event; heartbeats are not logged. Peer text is made printable. */
 function logLine(e: TrackerEvent): string | undefined {
   switch (e.kind) {
     case "join":
-      return `join  ${e.key} "${printable(e.name)}" (${e.files} file${e.files === 1 ? "" : "s"})`;
-    case "leave":
-      return `leave ${e.key} "${printable(e.name)}" (${e.reason})`;
+      return t("serve.log.join", { key: e.key, name: printable(e.name), count: e.files });
+    case "leave": {
+      const key = Object.hasOwn(LEAVE_REASONS, e.reason) ? LEAVE_REASONS[e.reason] : undefined;
+      const reason = key ? t(key) : printable(e.reason);
+      return t("serve.log.leave", { key: e.key, name: printable(e.name), reason });
+    }
     case "refused":
-      return `refused ${formatAddress(e.client)}: ${printable(e.reason)}`;
+      return t("serve.log.refused", {
+        client: formatAddress(e.client),
+        reason: printable(e.reason),
+      });
     case "error":
-      return `client ${formatAddress(e.client)}: ${printable(errorLine(e.error))}`;
+      return t("serve.log.error", {
+        client: formatAddress(e.client),
+        error: printable(errorLine(e.error)),
+      });
     case "heartbeat":
       return undefined;
   }

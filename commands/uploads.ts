@@ -1,3 +1,4 @@
+import { t } from "../core/i18n.ts";
 /**
  * `uploads`: who downloads what from this peer now; and the line that tells, between prompts,
  * that someone started fetching a file from you (off with `join --quiet`).
@@ -57,7 +58,8 @@ export function tellUploads(session: Session, log: (line: string) => void): void
   const folded = new FoldedLog({
     out: log,
     perSecond: UPLOAD_NOTICES_PER_SECOND,
-    kinds: { upload: ["more upload started", "more uploads started"] },
+    kinds: { upload: (count) => t("uploads.fold.started", { count }) },
+    summary: (list, perSecond) => t("serve.fold.summary", { list, perSecond }),
   });
   session.uploads.onStart((u) => folded.line("upload", uploadStartedLine(u)));
 }

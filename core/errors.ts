@@ -3,6 +3,7 @@
  * (in an `error` message) are kept apart from codes that only ever name a local failure; the
  * channel maps between the two (`net/channel.ts`), so a local code never reaches another peer.
  */
+import { t } from "./i18n.ts";
 
 /** Codes an `error` message may carry; docs/PROTOCOL.md lists what each means. */
 export const WIRE_CODES = [
@@ -76,8 +77,8 @@ export function hasCode(err: unknown, ...codes: ErrorCode[]): err is RedeError {
 /** The one-line text of any error; what is shown to the user. */
 export function errorLine(err: unknown): string {
   if (err instanceof RedeError) return err.message;
-  if (err instanceof Deno.errors.ConnectionRefused) return "Connection refused";
-  if (err instanceof Deno.errors.AddrInUse) return "Address already in use";
+  if (err instanceof Deno.errors.ConnectionRefused) return t("error.connectionRefused");
+  if (err instanceof Deno.errors.AddrInUse) return t("error.addressInUse");
   if (err instanceof Error) return err.message.split("\n")[0];
   return String(err);
 }

@@ -5,6 +5,7 @@
  * 10,000,000 bits = 1,250,000 bytes a second). A lower-case `b` alone (`10mb`) is refused: it
  * says bits to some and bytes to others.
  */
+import { t } from "./i18n.ts";
 
 /** Bytes a second for each unit, by the unit's text (lower case; `/s` and spaces removed). */
 const BYTE_UNITS: Record<string, number> = {
@@ -31,10 +32,6 @@ const BIT_UNITS: Record<string, number> = {
   gbps: 1e9 / 8,
 };
 
-/** What the units mean, for help texts and errors. */
-export const RATE_UNITS_HELP = "bytes: B, KB, MB, GB (= KiB, MiB, GiB); bits: kbit, Mbit, Gbit " +
-  "(= kbps, Mbps, Gbps, powers of 1000)";
-
 /**
  * Bytes per second for a rate such as `500KB`, `2 MiB/s`, `10Mbps` or `100mbit`.
  *
@@ -42,24 +39,22 @@ export const RATE_UNITS_HELP = "bytes: B, KB, MB, GB (= KiB, MiB, GiB); bits: kb
  */
 export function parseRate(text: string): { bytesPerSecond: number } | { problem: string } {
   const m = /^\s*(\d+(?:\.\d+)?)\s*([a-zA-Z]*)\s*(?:\/\s*s)?\s*$/.exec(text);
-  if (!m) return { problem: `'${text}' is not a rate (try 500KB, 2MB or 10Mbit)` };
+  if (!m) return { problem: t("rate.notRate", { text }) };
   const value = Number(m[1]);
   const unit = m[2];
   const lower = unit.toLowerCase();
   let factor: number | undefined;
   if (/^[kmgKMG]b$/.test(unit)) {
-    return {
-      problem: `'${text}' is ambiguous: say ${unit.toUpperCase()} (bytes) or ` +
-        `${unit[0].toUpperCase()}bit (bits)`,
-    };
+    const bits = `${unit[0].toUpperCase()}bit`;
+    return { problem: t("rate.ambiguous", { text, bytes: unit.toUpperCase(), bits }) };
   }
   if (lower in BIT_UNITS) factor = BIT_UNITS[lower];
   else if (lower in BYTE_UNITS) factor = BYTE_UNITS[lower];
   if (factor === undefined) {
-    return { problem: `'${text}' has an unknown unit '${unit}' (${RATE_UNITS_HELP})` };
+    return { problem: t("rate.unknownUnit", { text, unit, units: t("rate.units") }) };
   }
   const bytesPerSecond = Math.floor(value * factor);
-  if (bytesPerSecond < 1) return { problem: `'${text}' is less than one byte a second` };
-  if (!Number.isSafeInteger(bytesPerSecond)) return { problem: `'${text}' is too large` };
+  if (bytesPerSecond < 1) return { problem: t("rate.tooSmall", { text }) };
+  if (!Number.isSafeInteger(bytesPerSecond)) return { problem: t("rate.tooLarge", { text }) };
   return { bytesPerSecond };
 }

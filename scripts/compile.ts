@@ -17,16 +17,18 @@ export const TARGETS = [
 
 /**
  * The narrowest permissions the program needs: network, the files it shares, its host name,
- * the free space of the disk a download lands on (`statfs`), and the per-user folder of its
- * identities (`homedir` and a few environment variables).
+ * the free space of the disk a download lands on (`statfs`), the per-user folder of its
+ * identities (`homedir` and a few environment variables), and the language of its texts
+ * (`LC_ALL`, `LC_MESSAGES`, `LANG`).
  */
 export const PERMISSIONS = [
   "--allow-net",
   "--allow-read",
   "--allow-write",
   "--allow-sys=hostname,networkInterfaces,statfs,homedir",
-  // Where identities live (storage/identity.ts): REDE_P2P_HOME, or the per-user folder.
-  "--allow-env=REDE_P2P_HOME,HOME,XDG_CONFIG_HOME,APPDATA",
+  // Where identities live (storage/identity.ts): REDE_P2P_HOME, or the per-user folder; and
+  // the language (core/i18n.ts): LC_ALL, LC_MESSAGES, LANG.
+  "--allow-env=REDE_P2P_HOME,HOME,XDG_CONFIG_HOME,APPDATA,LC_ALL,LC_MESSAGES,LANG",
 ];
 
 /**

@@ -6,6 +6,7 @@
 import { join } from "node:path";
 import { certDer, fingerprintOf, loadIdentity } from "../storage/identity.ts";
 import { RedeError } from "../core/errors.ts";
+import { type Lang, pattern } from "../core/i18n.ts";
 import { MembershipSigner, Network, type Trust } from "../net/membership.ts";
 import type { Credentials } from "../net/secure.ts";
 
@@ -17,9 +18,26 @@ export const PERMS = [
   "--allow-read",
   "--allow-write",
   "--allow-sys=hostname,networkInterfaces,statfs,homedir",
-  // Where identities live (storage/identity.ts): REDE_P2P_HOME, or the per-user folder.
-  "--allow-env=REDE_P2P_HOME,HOME,XDG_CONFIG_HOME,APPDATA",
+  // Where identities live (storage/identity.ts): REDE_P2P_HOME, or the per-user folder; and
+  // the language (core/i18n.ts): LC_ALL, LC_MESSAGES, LANG.
+  "--allow-env=REDE_P2P_HOME,HOME,XDG_CONFIG_HOME,APPDATA,LC_ALL,LC_MESSAGES,LANG",
 ];
+
+/**
+ * The language variables of every process a test starts, unless it gives its own: English
+ * (`LANG=C`, the others empty, which counts as unset), whatever the environment of the tests
+ * says, so that tests read the texts they expect. {@link langEnv} gives another language.
+ */
+export const LANG_ENV: Readonly<Record<string, string>> = {
+  LC_ALL: "",
+  LC_MESSAGES: "",
+  LANG: "C",
+};
+
+/** The language variables that choose `lang`, the way a user's environment does. */
+export function langEnv(lang: Lang): Record<string, string> {
+  return { ...LANG_ENV, LANG: lang === "pt" ? "pt_BR.UTF-8" : "en_US.UTF-8" };
+}
 
 /**
  * The identity folder (`REDE_P2P_HOME`) of every process and in-process server a test starts,
@@ -140,7 +158,8 @@ export class Proc {
   /**
    * @param opts.wrap A command the program runs under, its arguments before Deno's (for
    *   example `unshare -m sh -c ...`, which must end by exec-ing Deno so the pid stays its).
-   * @param opts.env Environment variables added to this process's own.
+   * @param opts.env Environment variables added to this process's own (the language is
+   *   English, {@link LANG_ENV}, unless they say otherwise: see {@link langEnv}).
    */
   constructor(
     program: Program,
@@ -157,7 +176,7 @@ export class Proc {
       stdin: opts.stdin ? "piped" : "null",
       stdout: "piped",
       stderr: "piped",
-      env: { NO_COLOR: "1", REDE_P2P_HOME: IDENTITY_HOME, ...opts.env },
+      env: { NO_COLOR: "1", REDE_P2P_HOME: IDENTITY_HOME, ...LANG_ENV, ...opts.env },
     }).spawn();
     if (opts.stdin) this.#stdin = this.child.stdin.getWriter();
     this.#readers = [this.#pump(this.child.stdout), this.#pump(this.child.stderr)];
@@ -268,21 +287,32 @@ export class Proc {
 
 /**
  * A tracker on 127.0.0.1 with a free port: a private network unless `extra` says `--open`; its
- * code is kept, and {@link joinArgs} gives it.
+ * code is kept, and {@link joinArgs} gives it. `opts.lang` is the language it speaks (its
+ * environment says so) and the one its lines are read in.
  */
 export async function startTracker(
   program: Program,
   port = 0,
   extra: string[] = [],
-  opts: { env?: Record<string, string> } = {},
+  opts: { env?: Record<string, string>; lang?: Lang } = {},
 ): Promise<Proc & { port: number; code?: string }> {
-  const p = new Proc(program, ["serve", String(port), "--host", "127.0.0.1", ...extra], opts);
-  const m = await p.waitFor(/listening on 127\.0\.0\.1:(\d+)/);
-  const access = await p.waitFor(/^(?:Join code: (\S+)|Open network)/m);
-  const code = access[1];
-  if (code !== undefined) CODES.set(Number(m[1]), code);
-  else CODES.delete(Number(m[1]));
-  return Object.assign(p, { port: Number(m[1]), code });
+  const lang = opts.lang ?? "en";
+  const p = new Proc(program, ["serve", String(port), "--host", "127.0.0.1", ...extra], {
+    env: { ...langEnv(lang), ...opts.env },
+  });
+  const m = await p.waitFor(pattern("serve.listening", lang, { line: true }));
+  const local = /^127\.0\.0\.1:(\d+)$/.exec(m[1]);
+  if (!local) throw new Error(`The tracker listens on ${m[1]}, not on 127.0.0.1`);
+  const line = (key: "serve.joinCode" | "serve.joinCodeKept" | "serve.open") =>
+    pattern(key, lang, { line: true }).source;
+  const access = await p.waitFor(
+    new RegExp(`${line("serve.joinCodeKept")}|${line("serve.joinCode")}|${line("serve.open")}`),
+  );
+  const code = access[1] ?? access[2];
+  const bound = Number(local[1]);
+  if (code !== undefined) CODES.set(bound, code);
+  else CODES.delete(bound);
+  return Object.assign(p, { port: bound, code });
 }
 
 export interface PeerSetup {
@@ -340,17 +370,23 @@ export async function guard<T>(p: Promise<T>, what: string, ms = WAIT_MS): Promi
   }
 }
 
-/** A peer joined to the tracker at `trackerPort`, its shell driven through stdin. */
+/**
+ * A peer joined to the tracker at `trackerPort`, its shell driven through stdin, speaking
+ * `opts.lang` (English by default).
+ */
 export async function startPeer(
   program: Program,
   trackerPort: number,
   setup: PeerSetup,
   extra: string[] = [],
+  opts: { lang?: Lang } = {},
 ): Promise<Proc & { port: number }> {
   const p = new Proc(program, joinArgs(trackerPort, setup, extra), {
     stdin: true,
     cwd: setup.home,
+    env: langEnv(opts.lang ?? "en"),
   });
+  // TODO(i18n): read this line with pattern(key, lang) once join's messages are in the catalogue.
   const m = await p.waitFor(/Registered with tracker .* as 127\.0\.0\.1:(\d+)/);
   return Object.assign(p, { port: Number(m[1]) });
 }
@@ -407,12 +443,15 @@ export async function run(
   return p.since(mark);
 }
 
-/** Processes, folders and in-process servers a test made, ended however the test ends. */
+/**
+ * Processes, folders and in-process servers a test made, ended however the test ends. Its
+ * processes speak `lang` (English unless given): their environment says so, as a user's would.
+ */
 export class Scene {
   #procs: Proc[] = [];
   #dirs: string[] = [];
   #cleanups: (() => Promise<void>)[] = [];
-  constructor(readonly program: Program) {}
+  constructor(readonly program: Program, readonly lang: Lang = "en") {}
 
   /** Registers something to end with the scene (an in-process server, say); last in, first out. */
   defer(cleanup: () => Promise<void>): void {
@@ -422,14 +461,14 @@ export class Scene {
   async tracker(
     port = 0,
     extra: string[] = [],
-    opts: { env?: Record<string, string> } = {},
+    opts: { env?: Record<string, string>; lang?: Lang } = {},
   ): Promise<Proc & { port: number; code?: string }> {
-    return this.track(await startTracker(this.program, port, extra, opts));
+    return this.track(await startTracker(this.program, port, extra, { lang: this.lang, ...opts }));
   }
 
   /** Runs the program once with `args` to its end: its exit status and its non-empty lines. */
   async cli(args: string[]): Promise<{ code: number; lines: string[] }> {
-    const p = this.track(new Proc(this.program, args));
+    const p = this.track(new Proc(this.program, args, { env: langEnv(this.lang) }));
     const { code } = await p.done;
     return { code, lines: p.lines.filter((l) => l !== "") };
   }
@@ -453,7 +492,9 @@ export class Scene {
     setup: PeerSetup,
     extra: string[] = [],
   ): Promise<Proc & { port: number }> {
-    return this.track(await startPeer(this.program, trackerPort, setup, extra));
+    return this.track(
+      await startPeer(this.program, trackerPort, setup, extra, { lang: this.lang }),
+    );
   }
 
   /** A file of generated data in a folder of its own. */
@@ -477,10 +518,15 @@ export class Scene {
   }
 }
 
-/** A test with a {@link Scene} that is closed whatever happens. */
-export function sceneTest(program: Program, name: string, fn: (s: Scene) => Promise<void>): void {
+/** A test with a {@link Scene} (in `lang`, English by default) that is closed whatever happens. */
+export function sceneTest(
+  program: Program,
+  name: string,
+  fn: (s: Scene) => Promise<void>,
+  lang: Lang = "en",
+): void {
   Deno.test(name, async () => {
-    const scene = new Scene(program);
+    const scene = new Scene(program, lang);
     try {
       await fn(scene);
     } finally {

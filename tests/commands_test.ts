@@ -1,10 +1,13 @@
 import assert from "node:assert/strict";
 import { type Context, parseInput, usage, UsageError } from "../commands/_command.ts";
-import { helpFor, overview } from "../commands/help.ts";
+import { helpFor, listingOf, overview, summaryOf } from "../commands/help.ts";
 import { CLI_COMMANDS, COMMANDS, SHELL_COMMANDS } from "../commands/mod.ts";
 import { complete, runLine } from "../commands/_shell.ts";
 import type { Session } from "../commands/_session.ts";
-import { main } from "../main.ts";
+import { main as realMain } from "../main.ts";
+
+/** The program in English whatever the environment says (tests/i18n_test.ts covers the rest). */
+const main = (argv: string[]) => realMain(["--lang", "en", ...argv]);
 
 const byName = (name: string) => COMMANDS.find((c) => c.name === name)!;
 
@@ -39,7 +42,8 @@ Deno.test("the registry lists every verb once, each with help text", () => {
   const names = COMMANDS.flatMap((c) => [c.name, ...(c.aliases ?? [])]);
   assert.equal(new Set(names).size, names.length, "a name or alias is used twice");
   for (const c of COMMANDS) {
-    assert.ok(c.summary.length > 0 && !c.summary.includes("\n"), `${c.name}: one-line summary`);
+    const summary = summaryOf(c);
+    assert.ok(summary.length > 0 && !summary.includes("\n"), `${c.name}: one-line summary`);
     assert.ok(c.scopes.length > 0, `${c.name}: has a scope`);
   }
   assert.deepEqual(CLI_COMMANDS.map((c) => c.name), [
@@ -173,7 +177,7 @@ Deno.test("every verb of the registry is in help for its scopes, and help explai
         assert.doesNotMatch(overviews[scope], line, `${c.name} is not a ${scope} verb`);
         continue;
       }
-      assert.equal(overviews[scope].match(line)?.[1], c.summary, `${c.name} in ${scope} help`);
+      assert.equal(overviews[scope].match(line)?.[1], listingOf(c), `${c.name} in ${scope} help`);
     }
   }
   // `rede-p2p help <verb>` for every command-line verb, `help <verb>` at the prompt for the rest.
@@ -211,4 +215,11 @@ Deno.test("the tasks, the binaries and the tests' processes run with the same ru
     }
     assert.ok(compile.includes(`RUNTIME_FLAGS = ["${flag}"]`), `compile lacks ${flag}`);
   }
+  // The variables the program may read (identities, language) are the same everywhere too.
+  const env = PERMS.find((f) => f.startsWith("--allow-env="));
+  assert.ok(env?.includes("LANG"), "the tests' processes may read LANG");
+  for (const task of ["serve", "join", "start"]) {
+    assert.ok(config.tasks[task].command.includes(` ${env} `), `task ${task} lacks ${env}`);
+  }
+  assert.ok(compile.includes(`"${env}"`), `compile lacks ${env}`);
 });

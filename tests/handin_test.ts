@@ -131,7 +131,7 @@ test("hand-in: files arrive intact in <share>/<box>/<sender>/, every version kep
   assert.equal((await s.cli(["verify-receipt", receipt1, "--collector", "x"])).code, 2);
 
   // The sender lists its receipts.
-  out = await run(ana, "receipts", /^\d+ receipt\(s\)/);
+  out = await run(ana, "receipts", /^\d+ receipts? in /);
   for (const file of [receipt1, receipt2]) assert.match(out.join("\n"), new RegExp(basename(file)));
   assert.match(out.join("\n"), /│ prova1 +│ trabalho\.txt +│ .*│ valid +│/);
 });

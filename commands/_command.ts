@@ -15,15 +15,11 @@ export type Scope = "cli" | "shell";
 
 export interface ArgSpec {
   name: string;
-  /** Superseded by the catalogue's `help.<verb>.arg.<name>`. */
-  description?: string;
   optional?: boolean;
 }
 
 export interface OptionSpec {
   type: "string" | "boolean";
-  /** Superseded by the catalogue's `help.<verb>.opt.<name>`. */
-  description?: string;
   short?: string;
   /** Shown in help as the value's placeholder. */
   value?: string;
@@ -58,10 +54,6 @@ export interface Command {
   name: string;
   aliases?: string[];
   scopes: Scope[];
-  /** One line, for listings; superseded by the catalogue's `help.<verb>.summary`. */
-  summary?: string;
-  /** Longer help, shown by `help <verb>`; superseded by `help.<verb>.description`. */
-  description?: string;
   args: ArgSpec[];
   /** The last argument takes any number of values. */
   variadic?: boolean;

@@ -25,6 +25,7 @@ export class Screen {
   readonly #rl: Interface;
   readonly #prompt: string;
   readonly #write: (s: string) => void;
+  readonly #unwatch: () => void;
   readonly #columns: () => number;
   /** The live regions, in order; each draws its rows. */
   #live: LiveRows[] = [];
@@ -37,8 +38,12 @@ export class Screen {
   constructor(
     rl: Interface,
     prompt: string,
-    out: { write(s: string): unknown; columns?: number; on?(e: "resize", f: () => void): unknown } =
-      process.stdout,
+    out: {
+      write(s: string): unknown;
+      columns?: number;
+      on?(e: "resize", f: () => void): unknown;
+      off?(e: "resize", f: () => void): unknown;
+    } = process.stdout,
   ) {
     this.#rl = rl;
     this.#prompt = prompt;
@@ -46,6 +51,7 @@ export class Screen {
     // A pseudo-terminal that says no size (0) is taken as the usual 80 columns.
     this.#columns = () => out.columns ? Math.max(20, out.columns) : 80;
     out.on?.("resize", this.#onResize);
+    this.#unwatch = () => out.off?.("resize", this.#onResize);
     // A line entered: readline left it on the screen under the live rows, with the cursor on the
     // row after it. Put it back above them, where it reads in order.
     rl.on("line", (line: string) => this.#entered(line));
@@ -114,7 +120,7 @@ export class Screen {
     this.#erase();
     this.#live = [];
     this.#closed = true;
-    (process.stdout as { off?(e: string, f: () => void): unknown }).off?.("resize", this.#onResize);
+    this.#unwatch();
   }
 
   /** Moves to the first live row and clears from there down (the prompt included). */

@@ -11,21 +11,9 @@ import { bytes, shortHash, table } from "./_ui.ts";
 export const collect: Command = {
   name: "collect",
   scopes: ["shell"],
-  summary: "Open a drop box for hand-ins, show what arrived, or close one",
-  description: "collect <box>           open a drop box named BOX here (or show it, if open)\n" +
-    "collect                 show every box of this session and what arrived\n" +
-    "collect --close <box>   close a box: hand-ins to it are refused from then on\n\n" +
-    "Other peers hand files in with 'hand-in <peer> <box> <file>...'. Each file is fetched\n" +
-    "from the sender, every chunk checked against its hash, into\n" +
-    "<shared folder>/<box>/<sender name>/ (a second file of the same name is kept beside the\n" +
-    "first, never over it), and the sender gets a receipt signed with this peer's identity.\n" +
-    "Hand-ins are not added to the manifest nor announced: they are not shared. So a box\n" +
-    "needs a manifest that does not share its folder (without a manifest, every file of the\n" +
-    "folder is shared). The table shows sender, file, size, root and time of each arrival,\n" +
-    "and which peers present have not handed anything in yet. Boxes last for this session.",
-  args: [{ name: "box", description: "the box's name (a plain file name)", optional: true }],
+  args: [{ name: "box", optional: true }],
   options: {
-    close: { type: "string", value: "BOX", description: "close the box BOX" },
+    close: { type: "string", value: "BOX" },
   },
   examples: ["collect prova1", "collect", "collect --close prova1"],
   async run({ args, options }, ctx) {

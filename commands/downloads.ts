@@ -5,9 +5,6 @@ import { bytes, rate, table } from "./_ui.ts";
 export const downloads: Command = {
   name: "downloads",
   scopes: ["shell"],
-  summary: "List this session's downloads: active, queued and finished",
-  description: "Shows every download of this session: name, status, progress, rate, and the\n" +
-    "bytes each source sent.",
   args: [],
   run(_input, ctx) {
     const session = needSession(ctx);

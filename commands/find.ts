@@ -5,12 +5,7 @@ import { bytes, shortHash, table } from "./_ui.ts";
 export const find: Command = {
   name: "find",
   scopes: ["shell"],
-  summary: "Search file names across all peers",
-  description: "Lists every file whose name contains TEXT (any case, with or without\n" +
-    "accents), one row per content:\n" +
-    "name, size, short root hash, and how many peers hold it. 'get #N' downloads row N from\n" +
-    "all of them.",
-  args: [{ name: "text", description: "part of a file name" }],
+  args: [{ name: "text" }],
   examples: ["find relatorio", 'find "aula 3"'],
   async run({ args: [text] }, ctx) {
     const session = needSession(ctx);

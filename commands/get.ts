@@ -13,33 +13,13 @@ import { needSession, reportError } from "./_shell.ts";
 export const get: Command = {
   name: "get",
   scopes: ["shell"],
-  summary: "Download files, from one peer or from every peer that has them",
-  description: "get <file>...                from every peer that shares that content\n" +
-    "get #N...                    rows of the last 'find' (get #1 #2 fetches both)\n" +
-    "get --from <peer> <file>...  from that peer, and every other holder of the same content\n" +
-    "get <IP>[:PORT] <file>...    the same, the peer written as an address\n\n" +
-    "How a word is read: '#N' is always row N of the last 'find'; a first word that is an IP\n" +
-    "address (with or without :PORT) before names is the peer; every other word is a file or\n" +
-    "folder name, so a file named '1' is fetched with 'get 1'. Start a name with './' to take it\n" +
-    "literally: 'get ./#3' fetches a file named '#3'. A peer is named by its name, its # in\n" +
-    "'peers', IP or IP:PORT.\n\n" +
-    "Each file is fetched in chunks (1 MiB, up to 4 MiB for files over 1 GiB) from every peer\n" +
-    "holding the same content, those still downloading it included, each chunk\n" +
-    "checked against its SHA-256 before it is written. It lands in the shared folder, is added\n" +
-    "to the manifest and shared on. An existing file is never replaced: a free name such as\n" +
-    "'a (1).txt' is used, and said. A name that is a shared folder fetches the whole folder.\n" +
-    "Several files download at once. An interrupted download (Ctrl-C, a lost peer, a crash)\n" +
-    "resumes on the next 'get' of the same file. A file that cannot fit on the disk is refused\n" +
-    "before anything is written; a disk that fills up stops the download, kept to resume.\n" +
-    "Quote names with spaces.",
-  args: [{ name: "file", description: "a name shown by 'ls' or 'find', or a #N row of 'find'" }],
+  args: [{ name: "file" }],
   variadic: true,
   options: {
     from: {
       type: "string",
       short: "f",
       value: "PEER",
-      description: "the peer to fetch from: its name, # in 'peers', IP or IP:PORT",
     },
   },
   examples: [

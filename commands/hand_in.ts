@@ -13,20 +13,10 @@ import { bytes, shortHash } from "./_ui.ts";
 export const handIn: Command = {
   name: "hand-in",
   scopes: ["shell"],
-  summary: "Hand files in to another peer's drop box, for a signed receipt each",
-  description:
-    "Delivers files this peer shares to the box BOX that the peer opened with 'collect BOX'.\n" +
-    "The collector fetches each file from you, checks every chunk, stores it under its box\n" +
-    "and your name, and returns a receipt signed with its identity: box, your ID and name,\n" +
-    "the file's name, size and root, and the time. One line per file says so as its receipt\n" +
-    "arrives (or why it was not received). Receipts are kept in the receipts folder beside\n" +
-    "your identities; 'receipts' lists them and 'rede-p2p verify-receipt FILE' checks one.\n" +
-    `Only files you share can be handed in (a shared folder's name hands in its files), at\n` +
-    `most ${MAX_HAND_IN_FILES} at once. Quote names with spaces.`,
   args: [
-    { name: "peer", description: "the collector: name, IP, IP:PORT or # from 'peers'" },
-    { name: "box", description: "the name of its open box" },
-    { name: "file", description: "a name this peer shares" },
+    { name: "peer" },
+    { name: "box" },
+    { name: "file" },
   ],
   variadic: true,
   examples: [

@@ -1,7 +1,7 @@
 /**
  * `help`: the list of verbs, and one verb's page. Every text comes from the catalogues: a verb's
  * by convention (`help.<verb>.summary`, `.description`, `.arg.<name>`, `.opt.<name>`; see
- * core/messages/en_help.ts), the English fields of its declaration only as a fallback.
+ * core/messages/en_help.ts); a declaration holds no text of its own.
  */
 import { MAX_HAND_IN_FILES, MIN_JOIN_CODE_CHARS } from "../core/limits.ts";
 import { t, text } from "../core/i18n.ts";
@@ -30,15 +30,14 @@ export const help: Command = {
   },
 };
 
-/** A help text of `cmd` from the catalogue (`help.<verb>.<part>`), else `fallback`. */
-function helpText(cmd: Command, part: string, fallback?: string): string | undefined {
-  return text(`help.${cmd.name}.${part}`, HELP_PARAMS) ??
-    fallback;
+/** A help text of `cmd` from the catalogue (`help.<verb>.<part>`), if it has one. */
+function helpText(cmd: Command, part: string): string | undefined {
+  return text(`help.${cmd.name}.${part}`, HELP_PARAMS);
 }
 
 /** The one-line summary of a verb, in the current language. */
 export function summaryOf(cmd: Command): string {
-  return helpText(cmd, "summary", cmd.summary) ?? "";
+  return helpText(cmd, "summary") ?? "";
 }
 
 /** A verb's line in the list of verbs: its summary, and its aliases if it has any. */
@@ -65,13 +64,13 @@ export function helpFor(cmd: Command, scope: "cli" | "shell"): string {
   const out = [
     t("helpPage.usage", { usage: `${prefix}${usage(cmd)}` }),
     "",
-    helpText(cmd, "description", cmd.description) ?? summaryOf(cmd),
+    helpText(cmd, "description") ?? summaryOf(cmd),
   ];
   if (cmd.aliases?.length) out.push("", t("helpPage.also", { aliases: cmd.aliases.join(", ") }));
   if (cmd.args.length) {
     out.push("", t("helpPage.arguments"));
     for (const a of cmd.args) {
-      out.push(`  ${a.name.padEnd(22)} ${helpText(cmd, `arg.${a.name}`, a.description) ?? ""}`);
+      out.push(`  ${a.name.padEnd(22)} ${helpText(cmd, `arg.${a.name}`) ?? ""}`);
     }
   }
   const opts = Object.entries(cmd.options ?? {});
@@ -79,7 +78,7 @@ export function helpFor(cmd: Command, scope: "cli" | "shell"): string {
     out.push("", t("helpPage.options"));
     for (const [name, o] of opts) {
       const flag = `${o.short ? `-${o.short}, ` : ""}--${name}${o.value ? ` ${o.value}` : ""}`;
-      const description = helpText(cmd, `opt.${name}`, o.description) ?? "";
+      const description = helpText(cmd, `opt.${name}`) ?? "";
       const line = o.default !== undefined && o.type === "string"
         ? t("helpPage.default", { description, value: String(o.default) })
         : description;

@@ -17,64 +17,46 @@ import { tellUploads } from "./uploads.ts";
 export const join: Command = {
   name: "join",
   scopes: ["cli"],
-  summary: "Join a tracker as a peer, share your folder, and open the shell",
-  description: "Opens a listener for other peers (a free port unless --listen-port), registers\n" +
-    "it with the tracker at HOST (port 9450 unless HOST:PORT; IPv6 as [::1]:9450), shares the\n" +
-    "files listed in the manifest, and opens a shell. With a pipe as input, runs one command a\n" +
-    "line and exits at the end, with status 1 if any failed. A file another peer pushes is\n" +
-    "asked about at the prompt (the next line answers), taken without asking with\n" +
-    "--accept-push, and declined with --no-shell alone. A line tells when someone starts\n" +
-    "fetching a file from you (not with --quiet); 'uploads' lists them.",
-  args: [{ name: "tracker", description: "HOST or HOST:PORT of the tracker" }],
+  args: [{ name: "tracker" }],
   options: {
     dir: {
       type: "string",
       value: "DIR",
-      description: "shared folder; downloads land here (must exist, unless the default)",
       default: "./arquivos_compartilhaveis",
     },
     manifest: {
       type: "string",
       value: "FILE",
-      description: "list of shared files, one 'NAME PATH' a line",
       default: "./meus_arquivos.txt",
     },
     name: {
       type: "string",
       value: "NAME",
-      description: "your name on the network: letters, digits, - and _ (default: host name); " +
-        "the tracker numbers one that is taken (bruno-2)",
     },
-    "listen-port": { type: "string", value: "PORT", description: "port to serve peers on" },
+    "listen-port": { type: "string", value: "PORT" },
     "listen-host": {
       type: "string",
       value: "HOST",
-      description: "address to serve peers on",
       default: "0.0.0.0",
     },
     "max-upload-rate": {
       type: "string",
       value: "RATE",
-      description: "most sent to others a second: 2MB, 500KiB, 10Mbit (bit, bps: bits)",
     },
     code: {
       type: "string",
       value: "CODE",
-      description: "the network's join code (asked at a terminal when needed)",
     },
-    "no-shell": { type: "boolean", description: "share only, no prompt, until Ctrl-C" },
+    "no-shell": { type: "boolean" },
     "accept-push": {
       type: "boolean",
-      description: "accept every file another peer pushes, without asking",
     },
     quiet: {
       type: "boolean",
-      description: "no line when someone starts fetching a file from you ('uploads' lists them)",
     },
     verbose: {
       type: "boolean",
       short: "v",
-      description: "log refused requests, error details and changes to the share",
     },
   },
   examples: [

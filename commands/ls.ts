@@ -7,14 +7,9 @@ import { bytes, shortHash, table } from "./_ui.ts";
 export const ls: Command = {
   name: "ls",
   scopes: ["shell"],
-  summary: "List the files a peer shares",
-  description:
-    "Names the peer by its name (any case), as 'IP PORT', 'IP:PORT', the '#' of a row\n" +
-    "from 'peers', or an IP alone when only one peer uses it. Shows each file's name, size and\n" +
-    "short root hash.",
   args: [
-    { name: "peer", description: "name, IP, IP:PORT or # from 'peers'" },
-    { name: "port", description: "the peer's port, when given apart", optional: true },
+    { name: "peer" },
+    { name: "port", optional: true },
   ],
   examples: ["ls carla", "ls 192.168.0.7 50123", "ls 192.168.0.7:50123", "ls 2"],
   async run({ args }, ctx) {

@@ -8,12 +8,6 @@ import { table } from "./_ui.ts";
 export const peers: Command = {
   name: "peers",
   scopes: ["shell"],
-  summary: "List the peers connected to the tracker",
-  description:
-    "Shows every peer the tracker knows: row number, IP, listening port, name and number of\n" +
-    "shared files, and its ID (the first groups; see 'rede-p2p id'). Your own row is marked\n" +
-    "with '*'. Names are unique on the network (the tracker numbers a name that is taken:\n" +
-    "bruno, bruno-2); a name or a row number names a peer in 'ls', 'get', 'push' and 'hand-in'.",
   args: [],
   examples: ["peers"],
   async run(_input, ctx) {

@@ -11,21 +11,10 @@ import { needSession } from "./_shell.ts";
 export const push: Command = {
   name: "push",
   scopes: ["shell"],
-  summary: "Offer a file or folder you share to every peer, or to the ones named",
-  description: "push <file>              to every other peer on the network\n" +
-    "push <file> <peer>...    to the peers named: # in 'peers', name, IP:PORT or IP\n\n" +
-    "Each peer is asked at its prompt ('ana offers 'prova.pdf' (2.1 MiB). Accept? [y/N]'),\n" +
-    "or accepts on its own when started with --accept-push; no answer within 60 s declines.\n" +
-    "A peer that accepts downloads it like a 'get', each chunk verified, from you and every\n" +
-    "other peer that has it. A table shows each peer's state (asked, declined, downloading %,\n" +
-    "done, failed) and its rate, then a summary: who got it intact, who declined, who failed\n" +
-    `and why. A folder offers its files (at most 1000). Ctrl-C withdraws the offer from the\n` +
-    "peers that have not accepted yet; those already downloading go on.",
   args: [
-    { name: "file", description: "a file or folder this peer shares" },
+    { name: "file" },
     {
       name: "peer",
-      description: "# from 'peers', name, IP:PORT or IP (default: all)",
       optional: true,
     },
   ],

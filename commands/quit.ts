@@ -14,13 +14,9 @@ export const quit: Command = {
   name: "quit",
   aliases: ["exit", "sair"],
   scopes: ["shell"],
-  summary: "Leave the tracker and exit (Ctrl-D does the same)",
-  description: "Leaves the tracker and exits. At a terminal, while others are downloading from\n" +
-    "you, asks first ('y' or 'yes' leaves; anything else stays); --force leaves without\n" +
-    "asking. With piped input it never asks, nor do Ctrl-D and SIGTERM.",
   args: [],
   options: {
-    force: { type: "boolean", description: "leave without asking, even while uploads run" },
+    force: { type: "boolean" },
   },
   examples: ["quit", "quit --force"],
   async run({ options }, ctx) {

@@ -14,11 +14,6 @@ import { bytes, table } from "./_ui.ts";
 export const uploads: Command = {
   name: "uploads",
   scopes: ["shell"],
-  summary: "List who is downloading what from you now",
-  description: "Shows each upload going on now, one row per peer and file (however many\n" +
-    "connections and chunks it takes): the peer, its address, the file, the bytes sent, the\n" +
-    "rate over the last few seconds, and since when. An upload ends a few seconds after its\n" +
-    "last chunk request. 'join --quiet' stops the line told when someone starts fetching.",
   args: [],
   async run(_input, ctx) {
     const list = await needSession(ctx).uploads.list();

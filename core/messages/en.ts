@@ -6,9 +6,17 @@
  * `string` to TypeScript, and loses the check of its parameters.
  */
 import { enHelp } from "./en_help.ts";
+import { enNet } from "./en_net.ts";
+import { enPush } from "./en_push.ts";
+import { enShell } from "./en_shell.ts";
+import { enStorage } from "./en_storage.ts";
 
 export const en = {
   ...enHelp,
+  ...enShell,
+  ...enPush,
+  ...enNet,
+  ...enStorage,
 
   // main.ts: the command line
   "cli.error": "error: {message}",

@@ -5,10 +5,18 @@
  */
 import type { en } from "./en.ts";
 import { ptHelp } from "./pt_help.ts";
+import { ptNet } from "./pt_net.ts";
+import { ptPush } from "./pt_push.ts";
+import { ptShell } from "./pt_shell.ts";
+import { ptStorage } from "./pt_storage.ts";
 import type { Entry } from "./types.ts";
 
 export const pt: Record<keyof typeof en, Entry> = {
   ...ptHelp,
+  ...ptShell,
+  ...ptPush,
+  ...ptNet,
+  ...ptStorage,
 
   // main.ts: the command line
   "cli.error": "erro: {message}",

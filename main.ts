@@ -53,7 +53,7 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (verb === "--version" || verb === "-V") {
-    ctx.out(`rede-p2p ${VERSION}`);
+    ctx.out(`rede-p2p ${VERSION}`); // i18n: not a message (the name and version)
     return 0;
   }
   const cmd = findCommand(CLI_COMMANDS, verb);

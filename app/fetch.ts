@@ -6,6 +6,7 @@
  */
 import { chunkCount, type NamedDescriptor } from "../core/content.ts";
 import { errorLine, RedeError } from "../core/errors.ts";
+import { t } from "../core/i18n.ts";
 import {
   MAX_ACTIVE_DOWNLOADS,
   MAX_DESCRIBE_HOLDERS,
@@ -137,7 +138,7 @@ export class Fetcher {
     opts.signal.throwIfAborted();
     const skip = (here: string) => {
       rec.status = "skipped";
-      rec.note = `already here as '${here}'`;
+      rec.note = t("fetch.note.alreadyHere", { here });
       emit({ kind: "skipped", job, here });
     };
     const known = job.root === undefined ? undefined : await this.#sharedAs(job.root);
@@ -152,7 +153,7 @@ export class Fetcher {
       asks.unshift({ addr: job.from, what: job.exact ? { root: job.root! } : { name: job.name } });
     }
     if (asks.length === 0) {
-      throw new RedeError("NOT_FOUND", `Nobody else shares '${job.name}'`);
+      throw new RedeError("NOT_FOUND", t("fetch.nobodyElse", { name: job.name }));
     }
     const { desc, from, failed } = await firstDescriptor(
       asks,
@@ -182,7 +183,7 @@ export class Fetcher {
         a,
         desc.root,
         node.trust,
-        t,
+        times,
         signal,
         { total, whole: a.have === undefined },
       );
@@ -192,7 +193,7 @@ export class Fetcher {
       for (const a of fresh) given.add(formatAddress(a));
       return fresh.map(sourceOf);
     };
-    const t = node.timings;
+    const times = node.timings;
     const serving = node.swarm.serve(desc);
     try {
       await this.#transfer(job, rec, desc, holders.map(sourceOf), discover, serving, opts);
@@ -227,7 +228,7 @@ export class Fetcher {
     opts: FetchOptions,
   ): Promise<void> {
     const node = this.#node;
-    const { index, timings: t } = node;
+    const { index, timings: times } = node;
     const emit = opts.onEvent ?? (() => {});
     const result = await downloadContent({
       dir: index.dir,
@@ -236,11 +237,11 @@ export class Fetcher {
       sources,
       discover,
       swarm,
-      holdersRefreshMs: t.holdersRefreshMs,
-      haveWaitMs: t.haveWaitMs,
-      haveIdleMs: t.haveIdleMs,
+      holdersRefreshMs: times.holdersRefreshMs,
+      haveWaitMs: times.haveWaitMs,
+      haveIdleMs: times.haveIdleMs,
       taken: (n) => index.has(n),
-      busyDelaysMs: t.busyDelaysMs,
+      busyDelaysMs: times.busyDelaysMs,
       signal: opts.signal,
       onEvent: (event) => {
         if (event.kind === "progress") {
@@ -255,12 +256,12 @@ export class Fetcher {
     rec.received = desc.size;
     rec.status = "done";
     if (result.adopted) {
-      rec.note = "already here, complete: adopted";
+      rec.note = t("fetch.note.adopted");
       await node.adopt(result.name, result.path, desc);
       return emit({ kind: "adopted", job, name: result.name, desc });
     }
     if (result.name !== job.name) {
-      rec.note = `saved as '${result.name}'`;
+      rec.note = t("fetch.note.savedAs", { name: result.name });
       emit({ kind: "renamed", job, saved: result.name });
     }
     await node.adopt(result.name, result.path, desc);
@@ -304,7 +305,7 @@ function firstDescriptor(
   asks: Ask[],
   name: string,
   trust: Trust,
-  t: Timings,
+  times: Timings,
   signal: AbortSignal,
 ): Promise<{ desc: NamedDescriptor; from: Address; failed: Set<string> }> {
   const list = asks.slice(0, MAX_DESCRIBE_HOLDERS);
@@ -323,7 +324,7 @@ function firstDescriptor(
         reject(err);
       };
       const cancel = () =>
-        finish(new RedeError("CANCELLED", `Download of '${name}' cancelled before it started`));
+        finish(new RedeError("CANCELLED", t("fetch.cancelledBeforeStart", { name })));
       if (signal.aborted) return cancel();
       signal.addEventListener("abort", cancel, { once: true });
       stop.signal.addEventListener("abort", () => signal.removeEventListener("abort", cancel));
@@ -336,15 +337,18 @@ function firstDescriptor(
           return finish(
             new RedeError(
               "UNREACHABLE",
-              `None of the ${errors.length} holders of '${name}' asked gave its descriptor: ` +
-                errorLine(errors[0]),
+              t("fetch.noDescriptor", {
+                count: errors.length,
+                name,
+                error: errorLine(errors[0]),
+              }),
               { cause: errors[0] },
             ),
           );
         }
         const { addr, what } = list[next++];
         running++;
-        describe(addr, what, trust, t, stop.signal).then((desc) => {
+        describe(addr, what, trust, times, stop.signal).then((desc) => {
           if (settled) return;
           settled = true;
           resolve({ desc, from: addr, failed });
@@ -355,7 +359,7 @@ function firstDescriptor(
           failed.add(formatAddress(addr));
           launch();
         });
-        timer = setTimeout(launch, t.describeStaggerMs);
+        timer = setTimeout(launch, times.describeStaggerMs);
       };
       launch();
     },

@@ -6,6 +6,7 @@
 import { hostname } from "node:os";
 import { join } from "node:path";
 import type { Descriptor } from "../core/content.ts";
+import { t } from "../core/i18n.ts";
 import { SerialQueue } from "../core/io.ts";
 import { type Timings, timings } from "../core/limits.ts";
 import { cleanPeerName } from "../core/peer_name.ts";
@@ -94,7 +95,7 @@ export class Node {
       debounceMs: this.timings.watchDebounceMs,
       onChange: () => {
         this.tracker.notifyFiles();
-        if (opts.verbose) opts.log(`Shared files changed: ${index.count} file(s) shared now`);
+        if (opts.verbose) opts.log(t("node.filesChanged", { count: index.count }));
       },
       log: opts.verbose ? opts.log : undefined,
     });

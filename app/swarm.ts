@@ -9,6 +9,7 @@
  */
 import { chunkCount, chunkSpan, hashChunk, type NamedDescriptor } from "../core/content.ts";
 import { RedeError } from "../core/errors.ts";
+import { t } from "../core/i18n.ts";
 import { readFull, SerialQueue } from "../core/io.ts";
 import { encodeHaveMap } from "../core/have_map.ts";
 import type { SwarmHooks } from "../storage/download.ts";
@@ -113,10 +114,10 @@ export class SwarmContent implements SharedContent {
     const held = this.#partial(root);
     if (!held) return this.#index.checkChunk(root, index);
     if (index >= held.desc.chunks.length) {
-      throw new RedeError("BAD_REQUEST", `No chunk ${index} in ${held.desc.name}`);
+      throw new RedeError("BAD_REQUEST", t("swarm.noChunk", { index, name: held.desc.name }));
     }
     if (!held.have.has(index)) {
-      throw new RedeError("NOT_FOUND", `Chunk ${index} of ${held.desc.name} is not here yet`);
+      throw new RedeError("NOT_FOUND", t("swarm.notYet", { index, name: held.desc.name }));
     }
   }
 
@@ -130,7 +131,9 @@ export class SwarmContent implements SharedContent {
     this.checkChunk(root, index);
     const span = chunkSpan(held.desc, index);
     const n = await held.reads.run(async () => {
-      if (!held.file) throw new RedeError("NOT_FOUND", `${held.desc.name} is not open yet`);
+      if (!held.file) {
+        throw new RedeError("NOT_FOUND", t("swarm.notOpen", { name: held.desc.name }));
+      }
       await held.file.seek(span.offset, Deno.SeekMode.Start);
       return await readFull(held.file, buf.subarray(0, span.length));
     });
@@ -138,8 +141,8 @@ export class SwarmContent implements SharedContent {
       // Changed on disk since it was checked: never sent, and no longer offered.
       held.have.delete(index);
       this.#reportSoon(true);
-      this.#log(`chunk ${index} of partial ${held.desc.name} no longer matches; not served`);
-      throw new RedeError("NOT_FOUND", `Chunk ${index} of ${held.desc.name} is not here`);
+      this.#log(t("swarm.changed", { index, name: held.desc.name }));
+      throw new RedeError("NOT_FOUND", t("swarm.notHere", { index, name: held.desc.name }));
     }
     return n;
   }

@@ -5,13 +5,14 @@
  * every line passes the terminal sanitiser again on its way out (`_ui.ts`).
  */
 import { errorLine } from "../core/errors.ts";
+import { t } from "../core/i18n.ts";
 import { printable } from "../core/terminal.ts";
 import { chunkSizeFor } from "../core/content.ts";
 import type { FetchEvent, Job } from "../app/fetch.ts";
 import type { Context } from "./_command.ts";
 import type { Session } from "./_session.ts";
 import { type Bar, ProgressBoard } from "./_progress.ts";
-import { bytes, rate, shortHash } from "./_ui.ts";
+import { bytes, duration, rate, shortHash } from "./_ui.ts";
 
 /**
  * Fetches the jobs through the session's engine, showing their progress.
@@ -35,63 +36,79 @@ export async function fetchShown(session: Session, jobs: Job[], ctx: Context): P
         return end(job); // Said once all are done (the errors `fetch` returns).
       case "skipped":
         end(job);
-        return say(`'${job.name}' is already here as '${e.here}' (same content); nothing to do`);
+        return say(t("fetch.skipped", { name: job.name, here: e.here }));
       case "started":
         if (!session.interactive) {
-          ctx.note(`Downloading '${job.name}' (${bytes(e.size)}) from ${e.sources} source(s)`);
+          ctx.note(
+            t("fetch.downloading", { name: job.name, size: bytes(e.size), count: e.sources }),
+          );
         }
         bars.set(job, board.add(job.name, e.size));
         sizes.set(job, e.size);
         return;
       case "adopted":
-        return say(
-          `'${e.name}' was already here, complete (root ${shortHash(e.desc.root)} verified); ` +
-            `now shared`,
-        );
+        return say(t("fetch.adopted", { name: e.name, root: shortHash(e.desc.root) }));
       case "renamed":
-        return say(`A file named '${job.name}' is already here; saved as '${e.saved}'`);
+        return say(t("fetch.renamed", { name: job.name, saved: e.saved }));
       case "saved": {
         end(job);
         const fetched = e.desc.size - e.resumed;
+        const saved = {
+          name: e.name,
+          size: bytes(e.desc.size),
+          from: from(e.bySource),
+          time: duration(e.ms),
+          rate: rate(fetched, e.ms),
+          root: shortHash(e.desc.root),
+        };
         say(
-          `Saved '${e.name}' (${bytes(e.desc.size)}) from ${from(e.bySource)} in ` +
-            `${(e.ms / 1000).toFixed(1)} s (${rate(fetched, e.ms)}); ` +
-            `root ${shortHash(e.desc.root)} verified` +
-            (e.resumed ? `; ${bytes(e.resumed)} resumed` : ""),
+          e.resumed
+            ? t("fetch.savedResumed", { ...saved, resumed: bytes(e.resumed) })
+            : t("fetch.saved", saved),
         );
         if (e.bySource.size > 1 || session.verbose) {
+          // Pairs of a source and its bytes: the parts stay apart with ", " whatever the language
+          // (a size may hold a decimal comma, never followed by a space).
           const parts = [...e.bySource].map(([label, n]) => `${label} ${bytes(n)}`);
-          say(`  sources: ${parts.join(", ")}`);
+          say(t("fetch.sources", { list: parts.join(", ") }));
         }
         return;
       }
       case "transfer": {
-        const t = e.event;
-        if (t.kind === "progress") bars.get(job)?.update(t.received, t.arriving, t.sources);
-        else if (t.kind === "checking") {
+        const ev = e.event;
+        if (ev.kind === "progress") bars.get(job)?.update(ev.received, ev.arriving, ev.sources);
+        else if (ev.kind === "checking") {
           // Checking what is on disk reads it all: the bar shows how far it is.
           const size = sizes.get(job) ?? 0;
-          bars.get(job)?.checking(Math.min(t.done * chunkSizeFor(size), size));
-          if (t.done === 0 && t.total > 0) {
+          bars.get(job)?.checking(Math.min(ev.done * chunkSizeFor(size), size));
+          if (ev.done === 0 && ev.total > 0) {
+            const what = { name: job.name, count: ev.total };
             say(
-              t.of === "partial"
-                ? `Checking the ${t.total} chunk(s) of the partial download of '${job.name}'`
-                : `Checking '${job.name}', already here under that name (${t.total} chunk(s))`,
+              ev.of === "partial"
+                ? t("fetch.checkingPartial", what)
+                : t("fetch.checkingHere", what),
             );
           }
-        } else if (t.kind === "resumed") {
-          say(`Resuming '${job.name}': ${t.have} of ${t.total} chunks already here`);
-        } else if (t.kind === "discarded") {
-          say(`Discarding an old partial download of other content`);
-        } else if (t.kind === "dropped") {
-          say(`Dropped source ${t.source}: ${printable(errorLine(t.error))}`);
-        } else if (t.kind === "busy") {
-          const secs = Math.max(1, Math.round(t.retryMs / 1000));
-          say(`Source busy (${printable(errorLine(t.error))}); asking it again in ${secs} s`);
-        } else if (t.kind === "queued" && session.verbose) {
-          say(`  queued at ${t.source}: place ${t.position}`);
-        } else if (t.kind === "chunk" && session.verbose) {
-          say(`  chunk ${t.index} in (${t.done} of ${t.total}) from ${t.source}`);
+        } else if (ev.kind === "resumed") {
+          say(t("fetch.resuming", { name: job.name, have: ev.have, count: ev.total }));
+        } else if (ev.kind === "discarded") {
+          say(t("fetch.discarding"));
+        } else if (ev.kind === "dropped") {
+          say(t("fetch.dropped", { source: ev.source, error: printable(errorLine(ev.error)) }));
+        } else if (ev.kind === "busy") {
+          const secs = Math.max(1, Math.round(ev.retryMs / 1000));
+          say(t("fetch.busy", { error: printable(errorLine(ev.error)), seconds: secs }));
+        } else if (ev.kind === "queued" && session.verbose) {
+          say(t("fetch.queued", { source: ev.source, position: ev.position }));
+        } else if (ev.kind === "chunk" && session.verbose) {
+          say(
+            t("fetch.chunk", {
+              index: ev.index,
+              done: ev.done,
+              total: ev.total,
+              source: ev.source,
+            }),
+          );
         }
         return;
       }
@@ -107,5 +124,5 @@ export async function fetchShown(session: Session, jobs: Job[], ctx: Context): P
 /** The one source (`carla (IP:PORT)`, or `IP:PORT` when the tracker gave no name), or how many. */
 function from(bySource: Map<string, number>): string {
   const used = [...bySource].filter(([, n]) => n > 0).map(([label]) => label);
-  return used.length === 1 ? used[0] : `${used.length} sources`;
+  return used.length === 1 ? used[0] : t("fetch.sourceCount", { count: used.length });
 }

@@ -9,6 +9,7 @@
  * resumed download's bytes already on disk are not), over the last few seconds, and bytes of a
  * chunk still arriving count as they come, so the bar moves within a chunk.
  */
+import { t } from "../core/i18n.ts";
 import { bytes } from "./_ui.ts";
 import type { Screen } from "./_screen.ts";
 import { cutMiddle, padTo, widthOf } from "./_width.ts";
@@ -51,12 +52,13 @@ function numbers(r: RowState, compact: boolean): string {
   const of = compact && unit(got) === unit(size)
     ? `${got.slice(0, got.indexOf(" "))}/${size}`
     : `${got}/${size}`;
-  if (r.phase === "checking") return compact ? `${pct} checking` : `${pct} | checking ${of}`;
+  if (r.phase === "checking") {
+    return compact ? t("progress.checkingCompact", { pct }) : t("progress.checking", { pct, of });
+  }
   const rate = r.rate === undefined ? "…" : `${bytes(r.rate)}/s`;
   const left = r.rate ? duration((r.total - r.done) / r.rate) : "…";
-  return compact
-    ? `${pct} ${of} ${rate} ETA ${left} ${r.sources} src`
-    : `${pct} | ${of} | ${rate} | ETA ${left} | ${r.sources} src`;
+  const parts = { pct, of, rate, left, count: r.sources };
+  return compact ? t("progress.rowCompact", parts) : t("progress.row", parts);
 }
 
 /**

@@ -1,3 +1,5 @@
+import { type PlainKey, t } from "../core/i18n.ts";
+import type { DownloadRecord } from "../app/fetch.ts";
 import type { Command } from "./_command.ts";
 import { needSession } from "./_shell.ts";
 import { bytes, rate, table } from "./_ui.ts";
@@ -15,16 +17,36 @@ export const downloads: Command = {
       return [
         i + 1,
         d.name,
-        d.status,
+        t(STATUS[d.status]),
         `${pct} ${d.size !== undefined ? bytes(d.size) : ""}`,
         speed,
         sources || (d.note ?? ""),
       ];
     });
-    ctx.out(table(["#", "Name", "Status", "Progress", "Rate", "Sources"], rows));
+    ctx.out(table(
+      [
+        "#",
+        t("table.name"),
+        t("table.status"),
+        t("table.progress"),
+        t("table.rate"),
+        t("table.sources"),
+      ],
+      rows,
+    ));
     const active = session.fetcher.records.filter((d) => d.status === "active").length;
     const queued = session.fetcher.records.filter((d) => d.status === "queued").length;
-    ctx.out(`${session.fetcher.records.length} download(s): ${active} active, ${queued} queued`);
+    ctx.out(t("downloads.summary", { count: session.fetcher.records.length, active, queued }));
     return Promise.resolve();
   },
+};
+
+/** The word for each state of a download. */
+const STATUS: Record<DownloadRecord["status"], PlainKey> = {
+  queued: "downloads.status.queued",
+  active: "downloads.status.active",
+  done: "downloads.status.done",
+  failed: "downloads.status.failed",
+  cancelled: "downloads.status.cancelled",
+  skipped: "downloads.status.skipped",
 };

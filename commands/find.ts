@@ -1,3 +1,4 @@
+import { t } from "../core/i18n.ts";
 import type { Command } from "./_command.ts";
 import { needSession } from "./_shell.ts";
 import { bytes, shortHash, table } from "./_ui.ts";
@@ -13,9 +14,9 @@ export const find: Command = {
     session.lastFound = results;
     for (const f of results) session.knownNames.add(f.name);
     ctx.out(table(
-      ["#", "Name", "Size", "Root", "Peers"],
+      ["#", t("table.name"), t("table.size"), t("table.root"), t("table.peers")],
       results.map((f, i) => [i + 1, f.name, bytes(f.size), shortHash(f.root), f.peers.length]),
     ));
-    ctx.out(`${results.length} file(s) match '${text}'; 'get #N' downloads one`);
+    ctx.out(t("find.summary", { count: results.length, text }));
   },
 };

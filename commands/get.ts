@@ -1,5 +1,6 @@
 import type { FileSummary } from "../core/content.ts";
 import { RedeError } from "../core/errors.ts";
+import { t } from "../core/i18n.ts";
 import { assertShareName } from "../core/names.ts";
 import type { Job } from "../app/fetch.ts";
 import type { Address } from "../net/address.ts";
@@ -63,20 +64,16 @@ export function readGetArgs(words: string[], from: string | undefined, found: nu
     peer = words[0];
     rest = words.slice(1);
   }
-  if (peer === "") throw new UsageError("--from needs a peer", get);
+  if (peer === "") throw new UsageError(t("get.fromEmpty"), get);
   const items = rest.map((word) => {
     const row = /^#(\d+)$/.exec(word);
     if (row) {
       const n = Number(row[1]);
       if (found === 0) {
-        throw new UsageError(
-          `'${word}' names a row of 'find', and no 'find' ran yet (a file named '${word}' is ` +
-            `written './${word}')`,
-          get,
-        );
+        throw new UsageError(t("get.noFindYet", { word }), get);
       }
       if (n < 1 || n > found) {
-        throw new UsageError(`No row ${word}: the last 'find' listed ${found}`, get);
+        throw new UsageError(t("get.noRow", { word, found }), get);
       }
       return { row: n };
     }
@@ -105,7 +102,7 @@ async function planJobs(session: Session, plan: GetPlan): Promise<Job[]> {
       (candidates) => holderOf(session, candidates, names[0] ?? ""),
     );
     if (session.node.isSelf(addr)) {
-      throw new RedeError("BAD_INPUT", `That peer is this one; pick another in 'peers'`);
+      throw new RedeError("BAD_INPUT", t("get.isSelf"));
     }
     if (names.length) files = await listFiles(addr, session.node.trust, session.node.timings);
   }
@@ -115,8 +112,8 @@ async function planJobs(session: Session, plan: GetPlan): Promise<Job[]> {
       const found = session.lastFound[item.row - 1];
       jobs.push({ name: found.name, root: found.root, ...(addr ? { from: addr } : {}) });
     } else if (addr) {
-      const where = `at ${plan.peer}`;
-      jobs.push(...pick(files, item.name, where).map((f) => ({ ...f, from: addr })));
+      const missing = t("get.notFoundAt", { name: item.name, peer: plan.peer! });
+      jobs.push(...pick(files, item.name, missing).map((f) => ({ ...f, from: addr })));
     } else jobs.push(...await onNetwork(session, item.name));
   }
   return jobs.map(({ name, root, from }) => ({ name, root, ...(from ? { from } : {}) }));
@@ -127,35 +124,28 @@ async function onNetwork(session: Session, name: string): Promise<Job[]> {
   const results = await session.node.tracker.find(name);
   let chosen;
   try {
-    chosen = pick(results, name, "on the network");
+    chosen = pick(results, name, t("get.notFoundOnNetwork", { name }));
   } catch (err) {
     // Someone used to `get 2 b.txt` (a peer's row) gets told how to say it now.
     if (/^\d{1,4}$/.test(name) || isAddress(name)) {
-      throw new RedeError(
-        "NOT_FOUND",
-        `No file or folder named '${name}' on the network (to fetch from a peer, write ` +
-          `'get --from ${name} FILE')`,
-      );
+      throw new RedeError("NOT_FOUND", t("get.notFoundTryFrom", { name }));
     }
     throw err;
   }
   const roots = new Set(chosen.filter((f) => f.name === name).map((f) => f.root));
   if (roots.size > 1) {
-    throw new RedeError(
-      "BAD_INPUT",
-      `Several different files are named '${name}'; use 'find ${name}' and get one by its #`,
-    );
+    throw new RedeError("BAD_INPUT", t("get.several", { name }));
   }
   return chosen.map((f) => ({ name: f.name, root: f.root }));
 }
 
-/** The entry named `name`, or every file of the folder `name`. */
-function pick<T extends FileSummary>(files: T[], name: string, where: string): T[] {
+/** The entry named `name`, or every file of the folder `name`; else `NOT_FOUND`, saying `missing`. */
+function pick<T extends FileSummary>(files: T[], name: string, missing: string): T[] {
   const exact = files.filter((f) => f.name.normalize("NFC") === name);
   if (exact.length) return exact;
   const inFolder = files.filter((f) => f.name.normalize("NFC").startsWith(`${name}/`));
   if (inFolder.length) return inFolder;
-  throw new RedeError("NOT_FOUND", `No file or folder named '${name}' ${where}`);
+  throw new RedeError("NOT_FOUND", missing);
 }
 
 /** Among several peers on one IP, the only one that shares `name`, if exactly one does. */

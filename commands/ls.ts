@@ -1,3 +1,4 @@
+import { t } from "../core/i18n.ts";
 import { formatPeer, parsePort } from "../net/address.ts";
 import { listFiles } from "../net/peer_client.ts";
 import { type Command, UsageError } from "./_command.ts";
@@ -17,16 +18,16 @@ export const ls: Command = {
     let port: number | undefined;
     if (args[1] !== undefined) {
       port = parsePort(args[1]);
-      if (port === undefined) throw new UsageError(`Invalid port '${args[1]}'`, ls);
+      if (port === undefined) throw new UsageError(t("ls.badPort", { port: args[1] }), ls);
     }
     const addr = await session.resolvePeer(args[0], port);
     const files = await listFiles(addr, session.node.trust, session.node.timings);
     for (const f of files) session.knownNames.add(f.name);
     ctx.out(table(
-      ["Name", "Size", "Root"],
+      [t("table.name"), t("table.size"), t("table.root")],
       files.map((f) => [f.name, bytes(f.size), shortHash(f.root)]),
     ));
     const total = files.reduce((s, f) => s + f.size, 0);
-    ctx.out(`${files.length} file(s), ${bytes(total)} at ${formatPeer(addr)}`);
+    ctx.out(t("ls.summary", { count: files.length, size: bytes(total), peer: formatPeer(addr) }));
   },
 };

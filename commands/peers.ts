@@ -1,3 +1,4 @@
+import { t } from "../core/i18n.ts";
 import { MAX_PEER_NAME_CHARS } from "../core/limits.ts";
 import { remoteText } from "../core/terminal.ts";
 import { formatId } from "../storage/identity.ts";
@@ -14,7 +15,7 @@ export const peers: Command = {
     const session = needSession(ctx);
     const list = await session.refreshPeers();
     ctx.out(table(
-      ["#", "IP", "Port", "Name", "Files", "ID"],
+      ["#", "IP", t("table.port"), t("table.name"), t("table.files"), "ID"],
       list.map((p, i) => [
         `${i + 1}${session.isSelf(p) ? " *" : ""}`,
         p.ip,
@@ -27,8 +28,8 @@ export const peers: Command = {
     const total = session.lastPeersTotal;
     ctx.out(
       total > list.length
-        ? `${total} peer(s) connected, the first ${list.length} by address shown; * marks you`
-        : `${list.length} peer(s) connected; * marks you`,
+        ? t("peers.summaryFirst", { count: total, shown: list.length })
+        : t("peers.summary", { count: list.length }),
     );
   },
 };

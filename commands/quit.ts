@@ -3,6 +3,7 @@
  * asks first, since leaving breaks their downloads; `quit --force` does not ask. Piped input never
  * asks (scripts keep working), nor do Ctrl-D and SIGTERM.
  */
+import { t } from "../core/i18n.ts";
 import type { Command } from "./_command.ts";
 import { isYes } from "./_push_view.ts";
 import { needSession } from "./_shell.ts";
@@ -29,7 +30,7 @@ export const quit: Command = {
       ask ? await session.uploads.list() : [],
     );
     if (question !== undefined && !isYes(await session.ask(question, ctx.signal))) {
-      ctx.out("Not leaving: the uploads go on.");
+      ctx.out(t("quit.notLeaving"));
       return;
     }
     session.quitRequested = true;
@@ -48,6 +49,8 @@ export function quitQuestion(
   if (!interactive || force || uploads.length === 0) return undefined;
   const peers = [...new Set(uploads.map((u) => u.peer))];
   const named = peers.slice(0, NAMED).join(", ");
-  const to = peers.length > NAMED ? `${named} and ${peers.length - NAMED} more` : named;
-  return `${uploads.length} upload(s) running (to ${to}); quit anyway? [y/N]`;
+  const to = peers.length > NAMED
+    ? t("quit.morePeers", { named, more: peers.length - NAMED })
+    : named;
+  return t("quit.question", { count: uploads.length, to });
 }

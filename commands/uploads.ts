@@ -1,8 +1,8 @@
-import { t } from "../core/i18n.ts";
 /**
  * `uploads`: who downloads what from this peer now; and the line that tells, between prompts,
  * that someone started fetching a file from you (off with `join --quiet`).
  */
+import { t } from "../core/i18n.ts";
 import { UPLOAD_NOTICES_PER_SECOND } from "../core/limits.ts";
 import type { UploadView } from "../app/uploads.ts";
 import type { Command } from "./_command.ts";
@@ -18,31 +18,45 @@ export const uploads: Command = {
   async run(_input, ctx) {
     const list = await needSession(ctx).uploads.list();
     if (list.length === 0) {
-      ctx.out("No uploads now: nobody is downloading from you.");
+      ctx.out(t("uploads.none"));
       return;
     }
     const now = Date.now();
     ctx.out(table(
-      ["Peer", "Address", "File", "Sent", "Rate", "Since"],
+      [
+        t("table.peer"),
+        t("table.address"),
+        t("table.file"),
+        t("table.sent"),
+        t("table.rate"),
+        t("table.since"),
+      ],
       list.map((u) => [
         u.peer,
         u.address,
         u.file,
-        u.size === undefined ? bytes(u.sent) : `${bytes(u.sent)} of ${bytes(u.size)}`,
+        u.size === undefined
+          ? bytes(u.sent)
+          : t("uploads.sentOf", { sent: bytes(u.sent), size: bytes(u.size) }),
         `${bytes(u.rate)}/s`,
         `${clock(u.since)} (${duration(now - u.since)})`,
       ]),
     ));
     const peers = new Set(list.map((u) => u.address)).size;
-    ctx.out(`${list.length} upload(s) to ${peers} peer(s)`);
+    ctx.out(
+      t("uploads.summary", {
+        count: list.length,
+        peers: t("uploads.peerCount", { count: peers }),
+      }),
+    );
   },
 };
 
 /** The line told when a peer starts fetching a file from you. */
 export function uploadStartedLine(u: UploadView): string {
   return u.size === undefined
-    ? `${u.peer} started fetching '${u.file}' from you`
-    : `${u.peer} started fetching '${u.file}' (${bytes(u.size)}) from you`;
+    ? t("uploads.started", { peer: u.peer, file: u.file })
+    : t("uploads.startedSize", { peer: u.peer, file: u.file, size: bytes(u.size) });
 }
 
 /**

@@ -6,7 +6,7 @@
 import { join } from "node:path";
 import { certDer, fingerprintOf, loadIdentity } from "../storage/identity.ts";
 import { RedeError } from "../core/errors.ts";
-import { type Lang, pattern } from "../core/i18n.ts";
+import { CATALOGUES, type Lang, pattern } from "../core/i18n.ts";
 import { MembershipSigner, Network, type Trust } from "../net/membership.ts";
 import type { Credentials } from "../net/secure.ts";
 
@@ -537,16 +537,20 @@ export function sceneTest(
 
 /**
  * Bytes each source sent, by its address (`127.0.0.1:PORT`), from the `sources:` line a download
- * prints (each source as `NAME (ADDRESS) SIZE`, or `ADDRESS SIZE` when it has no name).
+ * prints in `lang` (each source as `NAME (ADDRESS) SIZE`, or `ADDRESS SIZE` when it has no name;
+ * sizes as that language writes them: `1.5 MiB`, or `1,5 MiB` and `1.023 B` in Portuguese).
  */
-export function contributions(lines: string[]): Map<string, number> {
+export function contributions(lines: string[], lang: Lang = "en"): Map<string, number> {
   const MIB = 1024 * 1024;
-  const line = lines.find((l) => l.startsWith("  sources: ")) ?? "";
+  const head = (CATALOGUES[lang]["fetch.sources"] as string).replace("{list}", "");
+  const line = lines.find((l) => l.startsWith(head)) ?? "";
   const out = new Map<string, number>();
-  for (const part of line.slice("  sources: ".length).split(", ")) {
-    const m = /^(?:\S+ \((\S+)\)|(\S+)) ([\d.]+) (B|KiB|MiB|GiB)$/.exec(part);
+  for (const part of line.slice(head.length).split(", ")) {
+    const m = /^(?:\S+ \((\S+)\)|(\S+)) ([\d.,]+) (B|KiB|MiB|GiB)$/.exec(part);
     if (m) {
-      out.set(m[1] ?? m[2], Number(m[3]) * { B: 1, KiB: 1024, MiB: MIB, GiB: 1024 * MIB }[m[4]]!);
+      const number = lang === "pt" ? m[3].replaceAll(".", "").replace(",", ".") : m[3];
+      const unit = { B: 1, KiB: 1024, MiB: MIB, GiB: 1024 * MIB }[m[4]]!;
+      out.set(m[1] ?? m[2], Number(number) * unit);
     }
   }
   return out;

@@ -540,7 +540,7 @@ sceneTest(
       out.join("\n"),
     );
     assert.ok(
-      out.includes("Checking 'big.bin', already here under that name (4 chunk(s))"),
+      out.includes("Checking 'big.bin', already here under that name (4 chunks)"),
       "the check is shown",
     );
     assert.deepEqual(seeder.served, [], "no chunk was fetched");

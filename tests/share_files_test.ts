@@ -417,7 +417,7 @@ sceneTest(
     const down = await s.peer(t.port, home);
     const GET_DONE = /^(Saved '|error: )/;
 
-    const ls = await run(down, `ls ${addr}`, /file\(s\), .* at /);
+    const ls = await run(down, `ls ${addr}`, /files?, .* at /);
     assert.ok(ls.some((l) => l.includes("fotos/ok.txt")));
     assert.ok(!ls.some((l) => l.includes("rede-p2p") || l.includes(".secret")), ls.join("\n"));
     const typed = await run(down, `get ${addr} .rede-p2p/index.json`, GET_DONE);

@@ -4,6 +4,7 @@
  * name, its address).
  */
 import { RedeError } from "../core/errors.ts";
+import { t } from "../core/i18n.ts";
 import { peerNameKey, peerNameProblem } from "../core/peer_name.ts";
 import { Collector } from "../app/collect.ts";
 import { Fetcher } from "../app/fetch.ts";
@@ -126,7 +127,7 @@ export class Session {
       if (!p) {
         throw new RedeError(
           "BAD_INPUT",
-          `No peer #${n}: 'peers' lists ${this.lastPeers.length} peer(s)`,
+          t("session.noRow", { row: n, count: this.lastPeers.length }),
         );
       }
       return addressOf(p);
@@ -138,7 +139,7 @@ export class Session {
     }
     const parsed = parseHostPort(text);
     if (parsed.port !== undefined && port !== undefined && parsed.port !== port) {
-      throw new RedeError("BAD_INPUT", `Two ports given: '${text}' and '${port}'`);
+      throw new RedeError("BAD_INPUT", t("session.twoPorts", { text, port }));
     }
     const known = parsed.port ?? port;
     if (known !== undefined) {
@@ -155,8 +156,8 @@ export class Session {
       throw new RedeError(
         "NOT_FOUND",
         asName
-          ? `No peer named '${text}' is on the network; see 'peers'`
-          : `No peer at ${parsed.host} is registered with the tracker; see 'peers'`,
+          ? t("session.noPeerNamed", { name: text })
+          : t("session.noPeerAt", { host: parsed.host }),
       );
     }
     const chosen = await pick?.(here);
@@ -164,9 +165,7 @@ export class Session {
     const list = here.map((p) => formatPeer(addressOf(p)));
     throw new RedeError(
       "BAD_INPUT",
-      `Several peers at ${parsed.host}: ${
-        list.join(", ")
-      }; name one by its name, as IP:PORT or by its # in 'peers'`,
+      t("session.severalAt", { host: parsed.host, list: list.join(", ") }),
     );
   }
 
@@ -183,12 +182,8 @@ export class Session {
     const key = peerNameKey(text);
     const named = exact.length > 0 ? exact : peers.filter((p) => peerNameKey(p.name) === key);
     if (named.length <= 1) return named[0];
-    throw new RedeError(
-      "BAD_INPUT",
-      `Several peers are named '${text}': ${
-        named.map((p) => formatPeer(addressOf(p))).join(", ")
-      }; name one as IP:PORT or by its # in 'peers'`,
-    );
+    const list = named.map((p) => formatPeer(addressOf(p))).join(", ");
+    throw new RedeError("BAD_INPUT", t("session.severalNamed", { name: text, list }));
   }
 }
 

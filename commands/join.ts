@@ -2,6 +2,7 @@ import { join as joinPath } from "node:path";
 import process from "node:process";
 import * as readline from "node:readline/promises";
 import { errorLine, RedeError } from "../core/errors.ts";
+import { t } from "../core/i18n.ts";
 import { DEFAULT_TRACKER_PORT } from "../core/limits.ts";
 import { peerNameProblem } from "../core/peer_name.ts";
 import { parseRate } from "../core/rate.ts";
@@ -73,20 +74,25 @@ export const join: Command = {
     if (options["listen-port"] !== undefined) {
       const p = parsePort(options["listen-port"] as string);
       if (p === undefined) {
-        throw new UsageError(`Invalid port '${options["listen-port"]}'`, join);
+        throw new UsageError(t("join.badPort", { port: options["listen-port"] as string }), join);
       }
       listenPort = p;
     }
     let maxUploadRate: number | undefined;
     if (options["max-upload-rate"] !== undefined) {
       const rate = parseRate(options["max-upload-rate"] as string);
-      if ("problem" in rate) throw new UsageError(`Invalid rate: ${rate.problem}`, join);
+      if ("problem" in rate) {
+        throw new UsageError(t("join.badRate", { problem: rate.problem }), join);
+      }
       maxUploadRate = rate.bytesPerSecond;
     }
     const name = (options.name as string | undefined)?.normalize("NFC");
     const nameProblem = name === undefined ? undefined : peerNameProblem(name);
     if (nameProblem) {
-      throw new UsageError(`Invalid name '${printable(name!)}': ${nameProblem}`, join);
+      throw new UsageError(
+        t("join.badName", { name: printable(name!), problem: nameProblem }),
+        join,
+      );
     }
     await shareFolder(options.dir as string);
     let log = (line: string, _wait?: boolean) => ctx.out(line);
@@ -104,15 +110,19 @@ export const join: Command = {
     });
     const report = node.firstReport;
     const manifestName = options.manifest as string;
-    for (const p of report.problems) ctx.note(`warning: ${manifestName}: ${p}`);
+    for (const p of report.problems) {
+      ctx.note(t("join.manifestWarning", { manifest: manifestName, problem: p }));
+    }
     ctx.out(
       report.mode === "manifest"
-        ? `Sharing ${node.index.count} file(s) listed in ${manifestName}`
-        : `No manifest at ${manifestName}: sharing every file in ${
-          joinPath(options.dir as string)
-        } (${node.index.count} file(s))`,
+        ? t("join.sharingListed", { count: node.index.count, manifest: manifestName })
+        : t("join.sharingAll", {
+          count: node.index.count,
+          manifest: manifestName,
+          dir: joinPath(options.dir as string),
+        }),
     );
-    ctx.out(`Serving peers on ${formatAddress(node.server.address)} as "${node.name}"`);
+    ctx.out(t("join.serving", { address: formatAddress(node.server.address), name: node.name }));
     try {
       await node.tracker.start();
     } catch (err) {
@@ -132,13 +142,13 @@ export const join: Command = {
         let stop = () => {};
         await new Promise<void>((resolve) => {
           stop = listenSignals({ SIGINT: resolve, SIGTERM: resolve });
-          ctx.out("Sharing until Ctrl-C (SIGINT) or SIGTERM.");
+          ctx.out(t("join.untilSignal"));
         });
         stop();
       } else {
         const interactive = Deno.stdin.isTerminal();
         session.interactive = interactive;
-        if (interactive) ctx.out("Type 'help' for the verbs, 'quit' or Ctrl-D to leave.");
+        if (interactive) ctx.out(t("join.typeHelp"));
         status = await runShell({
           session,
           commands: ctx.registry.filter((c) => c.scopes.includes("shell")),
@@ -152,9 +162,9 @@ export const join: Command = {
       pushes.close();
       try {
         await node.close();
-        ctx.out("Left the tracker. Bye.");
+        ctx.out(t("join.bye"));
       } catch (err) {
-        ctx.note(`warning: leaving: ${errorLine(err)}`);
+        ctx.note(t("join.leaveWarning", { message: errorLine(err) }));
       }
     }
     return status;
@@ -165,15 +175,11 @@ export const join: Command = {
 async function askCode(given: string | undefined, where: string): Promise<string> {
   if (given !== undefined) return given;
   if (!Deno.stdin.isTerminal()) {
-    throw new RedeError(
-      "BAD_INPUT",
-      `The network at ${where} is private: give its join code with --code CODE ` +
-        "(whoever runs the tracker has it)",
-    );
+    throw new RedeError("BAD_INPUT", t("join.codeNeeded", { address: where }));
   }
   const rl = readline.createInterface({ input: process.stdin, output: process.stdout });
   try {
-    return (await rl.question(`Join code for ${where}: `)).trim();
+    return (await rl.question(t("join.codeQuestion", { address: where }))).trim();
   } finally {
     rl.close();
   }
@@ -197,9 +203,7 @@ async function shareFolder(dir: string): Promise<void> {
     return;
   }
   throw new UsageError(
-    info === undefined
-      ? `No folder '${dir}' (--dir): create it first, or leave --dir out to share ${standard}`
-      : `'${dir}' is not a folder (--dir names the folder to share)`,
+    info === undefined ? t("join.noFolder", { dir, standard }) : t("join.notFolder", { dir }),
     join,
   );
 }

@@ -1,5 +1,6 @@
 /** Addresses: a host and a port, as typed by users and as shown to them. */
 import { RedeError } from "../core/errors.ts";
+import { t } from "../core/i18n.ts";
 
 /** A host and port; `host` is bare (no brackets) even for IPv6. */
 export interface Address {
@@ -52,11 +53,11 @@ export function parseHostPort(
   } else if (text.split(":").length === 2) {
     [host, portText] = text.split(":");
   }
-  if (host === "" || /\s/.test(host)) throw new RedeError("BAD_INPUT", `Invalid host '${text}'`);
+  if (host === "" || /\s/.test(host)) throw new RedeError("BAD_INPUT", t("net.badHost", { text }));
   if (portText === undefined) return { host, port: defaultPort };
   const port = parsePort(portText);
   if (port === undefined) {
-    throw new RedeError("BAD_INPUT", `Invalid port '${portText}' in '${text}'`);
+    throw new RedeError("BAD_INPUT", t("net.badPortIn", { port: portText, text }));
   }
   return { host, port };
 }

@@ -14,6 +14,7 @@
  */
 import { hasCode, isWireCode, type LocalCode, RedeError, type WireCode } from "../core/errors.ts";
 import { type ByteReader, type ByteWriter, readFull, SerialQueue, writeAll } from "../core/io.ts";
+import { currentLang, LOCALES, t } from "../core/i18n.ts";
 import { DEFAULT_TIMINGS, PROTOCOL_APP, PROTOCOL_VERSION } from "../core/limits.ts";
 import { remoteText } from "../core/terminal.ts";
 import { type Address, formatAddress, normalizeIp } from "./address.ts";
@@ -71,9 +72,9 @@ const LOCAL_TO_WIRE: Record<LocalCode, WireCode> = {
 export function toWire(err: unknown): MessageOf<"error"> {
   if (err instanceof RedeError) {
     const code: WireCode = isWireCode(err.code) ? err.code : LOCAL_TO_WIRE[err.code];
-    return { t: "error", code, message: code === "INTERNAL" ? "Internal error" : err.message };
+    return { t: "error", code, message: code === "INTERNAL" ? t("wire.internal") : err.message };
   }
-  return { t: "error", code: "INTERNAL", message: "Internal error" };
+  return { t: "error", code: "INTERNAL", message: t("wire.internal") };
 }
 
 /** The local error for an `error` message received: its code, its text printable and cut. */
@@ -153,13 +154,13 @@ export class Channel {
     this.#notPumping();
     // The deadline written out here rather than through #deadline: a server's idle connections
     // each wait in this call, and one suspended call costs less memory than a chain of them.
-    if (this.#closed) throw new RedeError("CLOSED", "Connection closed");
+    if (this.#closed) throw new RedeError("CLOSED", t("net.closed"));
     const deadline = arm(this, timeoutMs);
     let payload: Uint8Array | null;
     try {
       payload = await this.#reader.readFrame();
     } catch (err) {
-      if (deadline.expired) throw new RedeError("TIMEOUT", "The other side stopped answering");
+      if (deadline.expired) throw new RedeError("TIMEOUT", t("net.stoppedAnswering"));
       throw lost(err);
     } finally {
       disarm(deadline);
@@ -174,7 +175,7 @@ export class Channel {
    */
   async expect<T extends MessageType>(type: T, timeoutMs: number): Promise<MessageOf<T>> {
     const m = await this.recv(timeoutMs);
-    if (m === null) throw new RedeError("CLOSED", "Connection closed by the other side");
+    if (m === null) throw new RedeError("CLOSED", t("net.closedByOther"));
     return answer(m, type);
   }
 
@@ -195,7 +196,7 @@ export class Channel {
         },
       };
       if ((await readFull(raw, buf)) < buf.length) {
-        throw new RedeError("CLOSED", "Connection closed by the other side");
+        throw new RedeError("CLOSED", t("net.closedByOther"));
       }
     });
   }
@@ -209,11 +210,11 @@ export class Channel {
    */
   request<T extends MessageType>(m: Message, type: T, timeoutMs: number): Promise<MessageOf<T>> {
     if (this.#closed) {
-      return Promise.reject(new RedeError("CLOSED", "Connection closed"));
+      return Promise.reject(new RedeError("CLOSED", t("net.closed")));
     }
     const reply = new Promise<Message>((resolve, reject) => {
       const timer = setTimeout(
-        () => this.#fail(new RedeError("TIMEOUT", "The other side stopped answering")),
+        () => this.#fail(new RedeError("TIMEOUT", t("net.stoppedAnswering"))),
         timeoutMs,
       );
       this.#pending.push({ type, resolve, reject, timer });
@@ -254,10 +255,10 @@ export class Channel {
     admit: (theirs: MessageOf<"hello">) => HelloExtra = () => ({}),
   ): Promise<MessageOf<"hello">> {
     const theirs = await this.recv(timeoutMs);
-    if (theirs === null) throw new RedeError("CLOSED", "Connection closed by the other side");
+    if (theirs === null) throw new RedeError("CLOSED", t("net.closedByOther"));
     // Not `expect`: an `error` in place of a hello is not this side's failure to pass on.
     if (theirs.t !== "hello") {
-      throw new RedeError("BAD_PEER", `Expected 'hello' but got '${theirs.t}'`);
+      throw new RedeError("BAD_PEER", t("net.expected", { expected: "hello", got: theirs.t }));
     }
     checkHello(theirs, ...allowed);
     await this.send(hello(role, admit(theirs)));
@@ -272,7 +273,7 @@ export class Channel {
     } catch {
       // Already closed by the runtime.
     }
-    this.#rejectPending(new RedeError("CLOSED", "Connection closed"));
+    this.#rejectPending(new RedeError("CLOSED", t("net.closed")));
     this.#markDone();
   }
 
@@ -289,10 +290,10 @@ export class Channel {
         } catch (err) {
           // The gate refused the reply: the other side's fault. A whole frame with a bad name
           // fails its request only; anything else leaves the stream untrustworthy.
-          const what = head ? `a bad '${head.type}'` : "a bad message";
+          const said = { peer: formatAddress(this.remote), detail: (err as Error).message };
           const bad = new RedeError(
             "BAD_PEER",
-            `${formatAddress(this.remote)} sent ${what}: ${(err as Error).message}`,
+            head ? t("net.badReply", { ...said, type: head.type }) : t("net.badMessage", said),
             { cause: err },
           );
           if (head) {
@@ -305,15 +306,15 @@ export class Channel {
         if (!head) {
           throw new RedeError(
             "BAD_PEER",
-            `Unexpected '${reply.t}' from ${formatAddress(this.remote)}`,
+            t("net.unexpectedFrom", { type: reply.t, peer: formatAddress(this.remote) }),
           );
         }
         clearTimeout(head.timer);
         head.resolve(reply);
       }
-      this.#fail(new RedeError("CLOSED", "Connection closed by the other side"));
+      this.#fail(new RedeError("CLOSED", t("net.closedByOther")));
     } catch (err) {
-      this.#fail(this.#closed ? new RedeError("CLOSED", "Connection closed") : lost(err));
+      this.#fail(this.#closed ? new RedeError("CLOSED", t("net.closed")) : lost(err));
     }
   }
 
@@ -339,12 +340,12 @@ export class Channel {
 
   /** Runs a read or write with a deadline: when it runs out the connection is closed. */
   async #deadline<T>(timeoutMs: number, io: () => Promise<T>): Promise<T> {
-    if (this.#closed) throw new RedeError("CLOSED", "Connection closed");
+    if (this.#closed) throw new RedeError("CLOSED", t("net.closed"));
     const deadline = arm(this, timeoutMs);
     try {
       return await io();
     } catch (err) {
-      if (deadline.expired) throw new RedeError("TIMEOUT", "The other side stopped answering");
+      if (deadline.expired) throw new RedeError("TIMEOUT", t("net.stoppedAnswering"));
       throw lost(err);
     } finally {
       disarm(deadline);
@@ -356,26 +357,28 @@ export class Channel {
 function answer<T extends MessageType>(m: Message, type: T): MessageOf<T> {
   if (m.t === type) return m as MessageOf<T>;
   if (m.t === "error") throw wireError(m);
-  throw new RedeError("BAD_PEER", `Expected '${type}' but got '${m.t}'`);
+  throw new RedeError("BAD_PEER", t("net.expected", { expected: type, got: m.t }));
 }
 
 /** A failure of the connection itself, as a {@link RedeError}. */
 function lost(err: unknown): RedeError {
   if (err instanceof RedeError) return err;
-  return new RedeError("CLOSED", `Connection lost: ${(err as Error).message}`, { cause: err });
+  return new RedeError("CLOSED", t("net.lost", { detail: (err as Error).message }), { cause: err });
 }
 
 function checkHello(m: MessageOf<"hello">, ...roles: Role[]): void {
   if (m.app !== PROTOCOL_APP) {
-    throw new RedeError("BAD_HELLO", `Not a rede-p2p endpoint (it says '${remoteText(m.app)}')`);
+    throw new RedeError("BAD_HELLO", t("net.notRede", { app: remoteText(m.app) }));
   }
   if (m.v !== PROTOCOL_VERSION) {
     throw new RedeError(
       "VERSION_MISMATCH",
-      `Protocol version ${m.v} is not supported (this is version ${PROTOCOL_VERSION})`,
+      t("net.version", { theirs: m.v, ours: PROTOCOL_VERSION }),
     );
   }
   if (!roles.includes(m.role)) {
-    throw new RedeError("BAD_HELLO", `Expected a ${roles.join(" or ")}, found a ${m.role}`);
+    const expected = new Intl.ListFormat(LOCALES[currentLang()], { type: "disjunction" })
+      .format(roles);
+    throw new RedeError("BAD_HELLO", t("net.role", { expected, role: m.role }));
   }
 }

@@ -6,6 +6,7 @@
  * through the same buffer so nothing read ahead is lost.
  */
 import { RedeError } from "../core/errors.ts";
+import { t } from "../core/i18n.ts";
 import type { ByteReader } from "../core/io.ts";
 import { FRAME_HEADER_BYTES, FRAME_MAGIC, MAX_FRAME_BYTES } from "../core/limits.ts";
 
@@ -25,7 +26,7 @@ export function encodeFrame(payload: Uint8Array, maxBytes = MAX_FRAME_BYTES): Ui
   if (payload.length > maxBytes) {
     throw new RedeError(
       "FRAME_TOO_LARGE",
-      `Cannot encode frame: length '${payload.length}' exceeds the limit of '${maxBytes}' bytes`,
+      t("net.frame.tooLargeOut", { length: payload.length, max: maxBytes }),
     );
   }
   const frame = new Uint8Array(FRAME_HEADER_BYTES + payload.length);
@@ -79,8 +80,12 @@ export class FrameReader {
       const n = await this.#src.read(this.#space(need));
       if (n === null) {
         if (this.buffered === 0) return null;
-        const where = this.buffered < FRAME_HEADER_BYTES ? "a header" : "a payload";
-        throw new RedeError("BAD_FRAME", `Cannot decode frame: the stream ended inside ${where}`);
+        throw new RedeError(
+          "BAD_FRAME",
+          this.buffered < FRAME_HEADER_BYTES
+            ? t("net.frame.endedInHeader")
+            : t("net.frame.endedInPayload"),
+        );
       }
       this.#end += n;
     }
@@ -92,13 +97,13 @@ export class FrameReader {
     const b = this.#buf;
     const s = this.#start;
     if (b[s] !== FRAME_MAGIC[0] || b[s + 1] !== FRAME_MAGIC[1]) {
-      throw new RedeError("BAD_FRAME", "Cannot decode frame: bad magic bytes");
+      throw new RedeError("BAD_FRAME", t("net.frame.magic"));
     }
     const len = new DataView(b.buffer, b.byteOffset + s + 2, 4).getUint32(0);
     if (len > this.#max) {
       throw new RedeError(
         "FRAME_TOO_LARGE",
-        `Cannot decode frame: length '${len}' exceeds the limit of '${this.#max}' bytes`,
+        t("net.frame.tooLarge", { length: len, max: this.#max }),
       );
     }
     return FRAME_HEADER_BYTES + len;

@@ -18,6 +18,7 @@ import {
   X509Certificate,
 } from "node:crypto";
 import { RedeError } from "../core/errors.ts";
+import { t } from "../core/i18n.ts";
 import type { Membership } from "./protocol.ts";
 import type { Credentials } from "./secure.ts";
 
@@ -72,12 +73,12 @@ export class Network {
     try {
       this.#key = new X509Certificate(Buffer.from(trackerCert)).publicKey;
     } catch (err) {
-      throw new RedeError("BAD_PEER", "The tracker's certificate has no usable key", {
+      throw new RedeError("BAD_PEER", t("net.member.noKey"), {
         cause: err,
       });
     }
     if (!this.check(mine, myId)) {
-      throw new RedeError("BAD_PEER", "The tracker signed a membership that does not hold");
+      throw new RedeError("BAD_PEER", t("net.member.badSignature"));
     }
   }
 

@@ -29,6 +29,7 @@ import { Buffer } from "node:buffer";
 import { createHash, createHmac, timingSafeEqual } from "node:crypto";
 import { ristretto255, ristretto255_hasher } from "@noble/curves/ed25519.js";
 import { RedeError } from "../core/errors.ts";
+import { t } from "../core/i18n.ts";
 
 const Point = ristretto255.Point;
 type Point = InstanceType<typeof Point>;
@@ -137,8 +138,8 @@ function tag(macKey: Uint8Array, role: PakeRole, transcript: Uint8Array): Uint8A
 /** Starts one CPace run: makes this side's share; `finish` takes the other side's. */
 export function startPake(opts: PakeOptions): Pake {
   const prs = enc.encode(normalizeCode(opts.code));
-  if (prs.length === 0) throw new RedeError("BAD_INPUT", "the pairing code is empty");
-  if (opts.sid.length < MIN_SID_BYTES) throw new RedeError("BAD_PEER", "the PAKE sid is too short");
+  if (prs.length === 0) throw new RedeError("BAD_INPUT", t("net.pake.emptyCode"));
+  if (opts.sid.length < MIN_SID_BYTES) throw new RedeError("BAD_PEER", t("net.pake.shortSid"));
   const sid = opts.sid.slice();
   const g = calculateGenerator(prs, lvCat(opts.initiatorId, opts.responderId), sid);
   const y = sampleScalar();
@@ -166,16 +167,16 @@ export function startPake(opts: PakeOptions): Pake {
 /** The draft's scalar_mult_vfy, refusing instead of returning the identity. */
 function secretPoint(theirShare: Uint8Array, y: bigint): Uint8Array {
   if (theirShare.length !== PAKE_SHARE_BYTES) {
-    throw new RedeError("BAD_PEER", `a PAKE share must be ${PAKE_SHARE_BYTES} bytes`);
+    throw new RedeError("BAD_PEER", t("net.pake.shareSize", { bytes: PAKE_SHARE_BYTES }));
   }
   let their: Point;
   try {
     their = Point.fromBytes(theirShare);
   } catch (cause) {
-    throw new RedeError("BAD_PEER", "the PAKE share is not a valid group element", { cause });
+    throw new RedeError("BAD_PEER", t("net.pake.badShare"), { cause });
   }
   const k = their.is0() ? their : their.multiply(y);
-  if (k.is0()) throw new RedeError("BAD_PEER", "the PAKE share is the identity");
+  if (k.is0()) throw new RedeError("BAD_PEER", t("net.pake.identity"));
   return k.toBytes();
 }
 

@@ -5,6 +5,7 @@
  */
 import type { FileSummary, NamedDescriptor } from "../core/content.ts";
 import { hasCode, RedeError } from "../core/errors.ts";
+import { t } from "../core/i18n.ts";
 import { decodeHaveMap } from "../core/have_map.ts";
 import { type Timings, timings, UPLOAD_QUEUE } from "../core/limits.ts";
 import type { Source } from "../storage/download.ts";
@@ -39,36 +40,30 @@ async function listedCert(addr: Address, trust: Trust): Promise<string | undefin
 export async function open(
   addr: Address,
   trust: Trust,
-  t: Timings,
+  tm: Timings,
   signal?: AbortSignal,
 ): Promise<Channel> {
   const network = trust.network;
   if (!network) {
-    throw new RedeError(
-      "UNREACHABLE",
-      "Not admitted to a network yet: peers serve only members (is the tracker reachable?)",
-    );
+    throw new RedeError("UNREACHABLE", t("peer.notAdmitted"));
   }
   const ch = await connect(addr, "peer", {
     creds: trust.creds,
     peerCert: await listedCert(addr, trust),
-    timeoutMs: t.connectMs,
-    writeMs: t.stallMs,
+    timeoutMs: tm.connectMs,
+    writeMs: tm.stallMs,
     signal,
   });
   const stop = () => ch.close();
   signal?.addEventListener("abort", stop, { once: true });
   try {
-    if (signal?.aborted) throw new RedeError("CANCELLED", "Not needed any more");
-    const theirs = await ch.greet("client", "peer", t.helloMs, {
+    if (signal?.aborted) throw new RedeError("CANCELLED", t("net.notNeeded"));
+    const theirs = await ch.greet("client", "peer", tm.helloMs, {
       member: network.mine,
       ...proofOf(trust.creds, ch.peerId!),
     });
     if (!network.check(theirs.member, ch.peerId)) {
-      throw new RedeError(
-        "IDENTITY",
-        `The peer at ${formatAddress(addr)} is not a member of this network`,
-      );
+      throw new RedeError("IDENTITY", t("peer.notMember", { address: formatAddress(addr) }));
     }
     return ch;
   } catch (err) {
@@ -85,10 +80,10 @@ export async function listFiles(
   trust: Trust,
   over?: Partial<Timings>,
 ): Promise<FileSummary[]> {
-  const t = timings(over);
-  const ch = await open(addr, trust, t);
+  const tm = timings(over);
+  const ch = await open(addr, trust, tm);
   try {
-    return (await ch.request({ t: "list" }, "file_list", t.replyMs)).files;
+    return (await ch.request({ t: "list" }, "file_list", tm.replyMs)).files;
   } finally {
     ch.close();
   }
@@ -108,17 +103,20 @@ export async function describe(
   over?: Partial<Timings>,
   signal?: AbortSignal,
 ): Promise<NamedDescriptor> {
-  const t = timings(over);
-  const ch = await open(addr, trust, t, signal);
+  const tm = timings(over);
+  const ch = await open(addr, trust, tm, signal);
   const stop = () => ch.close();
   signal?.addEventListener("abort", stop, { once: true });
-  const bad = (why: string) =>
-    new RedeError("BAD_PEER", `${formatPeer(addr)} sent a bad descriptor: ${why}`);
+  const peer = formatPeer(addr);
   try {
-    const reply = await ch.request({ t: "describe", ...what }, "descriptor", t.replyMs);
+    const reply = await ch.request({ t: "describe", ...what }, "descriptor", tm.replyMs);
     const { t: _, ...desc } = reply;
-    if ("name" in what && desc.name !== what.name) throw bad("another name");
-    if ("root" in what && desc.root !== what.root) throw bad("another content");
+    if ("name" in what && desc.name !== what.name) {
+      throw new RedeError("BAD_PEER", t("peer.badDescriptorName", { peer }));
+    }
+    if ("root" in what && desc.root !== what.root) {
+      throw new RedeError("BAD_PEER", t("peer.badDescriptorContent", { peer }));
+    }
     return desc;
   } finally {
     signal?.removeEventListener("abort", stop);
@@ -154,10 +152,10 @@ export class PeerSource implements Source {
   /** A holder of the whole content: its have-map is only a suggestion; it serves any chunk. */
   readonly whole: boolean;
 
-  private constructor(ch: Channel, addr: Address, root: string, t: Timings, held?: Held) {
+  private constructor(ch: Channel, addr: Address, root: string, tm: Timings, held?: Held) {
     this.#ch = ch;
     this.#root = root;
-    this.#t = t;
+    this.#t = tm;
     this.label = formatPeer(addr);
     this.whole = held?.whole ?? true;
     if (held === undefined) return;
@@ -165,8 +163,10 @@ export class PeerSource implements Source {
     this.has = (i) => have.has(i);
     this.haves = async () => {
       await ch.send({ t: "have", root });
-      const m = await ch.expect("have_map", t.replyMs);
-      if (m.root !== root) throw new RedeError("BAD_PEER", `${this.label} sent another have-map`);
+      const m = await ch.expect("have_map", tm.replyMs);
+      if (m.root !== root) {
+        throw new RedeError("BAD_PEER", t("peer.otherHaveMap", { peer: this.label }));
+      }
       const map = decodeHaveMap(m.map, held.total);
       const fresh = [...map].filter((i) => !have.has(i));
       if (held.whole) have = map;
@@ -188,9 +188,9 @@ export class PeerSource implements Source {
     signal?: AbortSignal,
     held?: Held,
   ): Promise<PeerSource> {
-    const t = timings(over);
+    const tm = timings(over);
     try {
-      return new PeerSource(await open(addr, trust, t, signal), addr, root, t, held);
+      return new PeerSource(await open(addr, trust, tm, signal), addr, root, tm, held);
     } catch (err) {
       throw busyAt(err, formatPeer(addr));
     }
@@ -210,11 +210,13 @@ export class PeerSource implements Source {
     let place = Infinity;
     while (this.#head === undefined) {
       const m = await this.#ch.recv(Math.max(1, deadline - performance.now()));
-      if (m === null) throw new RedeError("CLOSED", `${this.label} closed the connection`);
+      if (m === null) {
+        throw new RedeError("CLOSED", t("peer.closedConnection", { peer: this.label }));
+      }
       if (m.t === "queued" && m.root === this.#root) {
         // No queue is longer than UPLOAD_QUEUE: a larger place is a lie meant to hold us.
         if (m.position > UPLOAD_QUEUE || m.position < 1) {
-          throw new RedeError("BAD_PEER", `${this.label} sent an impossible queue place`);
+          throw new RedeError("BAD_PEER", t("peer.badQueuePlace", { peer: this.label }));
         }
         if (m.position < place) {
           place = m.position;
@@ -225,7 +227,7 @@ export class PeerSource implements Source {
       }
       if (m.t === "error") throw busyAt(wireError(m), this.label);
       if (m.t !== "chunk_data" || m.root !== this.#root) {
-        throw new RedeError("BAD_PEER", `${this.label} sent an unexpected '${m.t}'`);
+        throw new RedeError("BAD_PEER", t("peer.unexpectedReply", { peer: this.label, type: m.t }));
       }
       this.#head = m;
     }
@@ -239,7 +241,7 @@ export class PeerSource implements Source {
     const head = this.#head!;
     this.#head = undefined;
     if (head.size > buf.length) {
-      throw new RedeError("BAD_PEER", `${this.label} sent an unexpected chunk`);
+      throw new RedeError("BAD_PEER", t("peer.unexpectedChunk", { peer: this.label }));
     }
     await this.#ch.readRaw(buf.subarray(0, head.size), this.#t.chunkMs, onBytes);
     return { index: head.index, size: head.size };
@@ -253,5 +255,7 @@ export class PeerSource implements Source {
 /** A `BUSY` from a peer, saying which peer; any other error as it is. */
 function busyAt(err: unknown, label: string): unknown {
   if (!hasCode(err, "BUSY")) return err;
-  return new RedeError("BUSY", `${label} is busy: ${err.message}`, { cause: err });
+  return new RedeError("BUSY", t("peer.busy", { peer: label, message: err.message }), {
+    cause: err,
+  });
 }

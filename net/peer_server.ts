@@ -12,6 +12,7 @@
  */
 import type { FileSummary, NamedDescriptor } from "../core/content.ts";
 import { errorLine, hasCode, RedeError } from "../core/errors.ts";
+import { t } from "../core/i18n.ts";
 import {
   MAX_CHUNK_BYTES,
   NON_READER_PENALTY_MS,
@@ -122,7 +123,7 @@ export class PeerServer {
     },
     describe: async (ch, m) => {
       if (m.root === undefined && m.name === undefined) {
-        throw new RedeError("BAD_REQUEST", "A describe needs a name or a root");
+        throw new RedeError("BAD_REQUEST", t("peer.describeNeeds"));
       }
       const desc = m.root !== undefined
         ? await this.#content.describeRoot(m.root)
@@ -131,7 +132,7 @@ export class PeerServer {
     },
     chunk: (ch, m) => this.#sendChunk(ch, m.root, m.index),
     have: async (ch, m) => {
-      if (!this.#content.haveMap) throw new RedeError("BAD_REQUEST", "No have-maps here");
+      if (!this.#content.haveMap) throw new RedeError("BAD_REQUEST", t("peer.noHaveMaps"));
       const map = await this.#content.haveMap(m.root, ch.remote.host);
       await ch.send({ t: "have_map", root: m.root, map });
     },
@@ -166,7 +167,9 @@ export class PeerServer {
       handle: (ch) => p.#handle(ch),
       onError: (err, ch) => {
         if (!hasCode(err, "CLOSED")) {
-          p.#log(`request from ${formatAddress(ch.remote)} failed: ${errorLine(err)}`);
+          p.#log(
+            t("peer.log.failed", { address: formatAddress(ch.remote), message: errorLine(err) }),
+          );
         }
       },
     });
@@ -182,10 +185,10 @@ export class PeerServer {
    * A type it answers already is never replaced.
    */
   extend(handlers: Handlers): void {
-    for (const [t, h] of Object.entries(handlers)) {
-      const type = t as MessageType;
+    for (const [name, h] of Object.entries(handlers)) {
+      const type = name as MessageType;
       if (this.#handlers[type] !== undefined) {
-        throw new RedeError("INTERNAL", `The peer server answers '${type}' already`);
+        throw new RedeError("INTERNAL", t("peer.answersAlready", { type }));
       }
       (this.#handlers as Record<string, unknown>)[type] = h;
     }
@@ -223,7 +226,7 @@ export class PeerServer {
         // Its certificate in TLS (`node:tls` clients), or else the proof in its hello.
         ch.peerId ??= provenId(theirs, this.#trust.creds.fingerprint);
         if (!network?.check(theirs.member, ch.peerId)) {
-          throw new RedeError("NOT_MEMBER", "Not a member of this peer's network");
+          throw new RedeError("NOT_MEMBER", t("peer.notOurMember"));
         }
         return { member: network.mine };
       });
@@ -243,7 +246,7 @@ export class PeerServer {
     while (true) {
       try {
         const left = deadline - performance.now();
-        if (left <= 0) throw new RedeError("TIMEOUT", "No request answered for too long; closing");
+        if (left <= 0) throw new RedeError("TIMEOUT", t("peer.idle"));
         // A whole frame naming an unsafe file is refused here (BAD_NAME), like a request.
         const next = conn.next;
         conn.next = undefined;
@@ -252,7 +255,7 @@ export class PeerServer {
         const handler = this.#handlers[m.t] as
           | ((ch: Channel, m: Message) => Promise<void>)
           | undefined;
-        if (!handler) throw new RedeError("BAD_REQUEST", `Unexpected message '${m.t}' for a peer`);
+        if (!handler) throw new RedeError("BAD_REQUEST", t("peer.unexpected", { type: m.t }));
         conn.busy = true;
         await handler(ch, m).finally(() => (conn.busy = false));
         refusals = 0;
@@ -261,10 +264,12 @@ export class PeerServer {
       } catch (err) {
         // A refused request is the client's business: answer, keep the connection.
         if (!hasCode(err, ...REFUSALS) || ch.closed) throw err;
-        this.#log(`refused a request from ${formatAddress(ch.remote)}: ${err.message}`);
+        this.#log(
+          t("peer.log.refused", { address: formatAddress(ch.remote), message: err.message }),
+        );
         await ch.sendError(err);
         if (++refusals >= PEER_MAX_REFUSALS) {
-          throw new RedeError("BAD_REQUEST", `${refusals} requests refused in a row; closing`);
+          throw new RedeError("BAD_REQUEST", t("peer.refusedInARow", { count: refusals }));
         }
       }
     }
@@ -287,7 +292,7 @@ export class PeerServer {
         oldest = conn.answered;
       }
     }
-    if (found) this.#log(`closed ${formatAddress(found.remote)}, idle longest, for a newcomer`);
+    if (found) this.#log(t("peer.log.evicted", { address: formatAddress(found.remote) }));
     return found;
   }
 
@@ -302,7 +307,7 @@ export class PeerServer {
     const next = ch.recv(this.#t.queueMs + this.#t.idleMs);
     conn.next = next;
     const gone = () => {
-      this.#log(`${formatAddress(ch.remote)} hung up while queued; its place is freed`);
+      this.#log(t("peer.log.hungUp", { address: formatAddress(ch.remote) }));
       ch.close();
     };
     next.then((m) => m === null && gone(), (err) => !hasCode(err, ...REFUSALS) && gone());
@@ -312,7 +317,7 @@ export class PeerServer {
   #cut(ch: Channel, err: unknown): void {
     if (hasCode(err, "TIMEOUT")) {
       this.#gate.penalize(sourceKey(ch.remote.host), NON_READER_PENALTY_MS);
-      this.#log(`cut off ${formatAddress(ch.remote)}: it does not read what it asked for`);
+      this.#log(t("peer.log.cutOff", { address: formatAddress(ch.remote) }));
     }
     ch.close();
   }

@@ -15,6 +15,7 @@
 import { Buffer } from "node:buffer";
 import { createHash, sign, verify, X509Certificate } from "node:crypto";
 import { RedeError } from "../core/errors.ts";
+import { t } from "../core/i18n.ts";
 import { pemOf, TLS_NAME } from "../storage/identity.ts";
 import type { Credentials } from "./secure.ts";
 
@@ -142,8 +143,11 @@ export async function connectPeerTls(
     stop.abort();
     drop();
   };
-  const timer = setTimeout(() => end(new PeerTlsError("timeout", "no answer")), timeoutMs);
-  const cancelled = () => end(new PeerTlsError("cancelled", "cancelled"));
+  const timer = setTimeout(
+    () => end(new PeerTlsError("timeout", t("net.reason.noAnswer"))),
+    timeoutMs,
+  );
+  const cancelled = () => end(new PeerTlsError("cancelled", t("net.notNeeded")));
   signal?.addEventListener("abort", cancelled, { once: true });
   try {
     if (signal?.aborted) cancelled();
@@ -164,10 +168,10 @@ export async function connectPeerTls(
       throw why;
     }
     if (err instanceof Deno.errors.ConnectionRefused) {
-      throw new PeerTlsError("refused", "connection refused", err);
+      throw new PeerTlsError("refused", t("net.reason.refused"), err);
     }
     if (err instanceof Deno.errors.ConnectionReset || err instanceof Deno.errors.UnexpectedEof) {
-      throw new PeerTlsError("reset", "connection reset", err);
+      throw new PeerTlsError("reset", t("net.reason.reset"), err);
     }
     const text = (err as Error).message;
     if (/invalid peer certificate/i.test(text)) {
@@ -184,7 +188,7 @@ export async function connectPeerTls(
 export function certPemFor(id: string, certB64: string): string {
   const der = Buffer.from(certB64, "base64");
   if (createHash("sha256").update(der).digest("hex") !== id) {
-    throw new RedeError("BAD_PEER", "The tracker gave a certificate that is not the peer's");
+    throw new RedeError("BAD_PEER", t("peer.certNotPeers"));
   }
   return pemOf(der);
 }

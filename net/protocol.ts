@@ -19,6 +19,7 @@ import {
   ShareName,
 } from "../core/content.ts";
 import { RedeError, WIRE_CODES } from "../core/errors.ts";
+import { t } from "../core/i18n.ts";
 import { BoxName, RECEIPT_FIELDS } from "../core/receipt.ts";
 import { remoteText } from "../core/terminal.ts";
 import {
@@ -271,35 +272,35 @@ export function encodeMessage(m: Message): Uint8Array {
  */
 export function decodeMessage(payload: Uint8Array): Message {
   if (payload.length > MAX_FRAME_BYTES) {
-    throw new RedeError("FRAME_TOO_LARGE", "Cannot decode message: payload too large");
+    throw new RedeError("FRAME_TOO_LARGE", t("net.message.tooLarge"));
   }
   if (tooDense(payload)) {
-    throw new RedeError("BAD_FRAME", "Cannot decode message: too many nested values for its size");
+    throw new RedeError("BAD_FRAME", t("net.message.dense"));
   }
   let value: unknown;
   try {
     value = JSON.parse(decoder.decode(payload));
   } catch {
-    throw new RedeError("BAD_FRAME", "Cannot decode message: payload is not UTF-8 JSON");
+    throw new RedeError("BAD_FRAME", t("net.message.notJson"));
   }
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    throw new RedeError("BAD_FRAME", "Cannot decode message: payload is not a JSON object");
+    throw new RedeError("BAD_FRAME", t("net.message.notObject"));
   }
-  const t = (value as { t?: unknown }).t;
-  if (typeof t !== "string" || !Object.hasOwn(MESSAGES, t)) {
+  const type = (value as { t?: unknown }).t;
+  if (typeof type !== "string" || !Object.hasOwn(MESSAGES, type)) {
     // Only a string is quoted: `String()` of a deeply nested array overflows the stack, and of
     // an object with a `toString` field throws.
-    const shown = typeof t === "string" ? t : t === null ? "null" : typeof t;
-    throw new RedeError("BAD_FRAME", `Cannot decode message: unknown type '${remoteText(shown)}'`);
+    const shown = typeof type === "string" ? type : type === null ? "null" : typeof type;
+    throw new RedeError("BAD_FRAME", t("net.message.unknownType", { type: remoteText(shown) }));
   }
-  const parsed = v.safeParse(MESSAGES[t as MessageType], value);
+  const parsed = v.safeParse(MESSAGES[type as MessageType], value);
   if (parsed.success) return parsed.output as Message;
   const issues = parsed.issues;
   if (issues.every(isNameIssue)) throw new RedeError("BAD_NAME", issues[0].message);
   // The issue may quote what was sent, which can be megabytes: it is cut like any remote text.
   const where = v.getDotPath(issues[0]);
   const detail = remoteText(`${where ? `${where}: ` : ""}${issues[0].message}`);
-  throw new RedeError("BAD_FRAME", `Cannot decode message: malformed '${t}' (${detail})`);
+  throw new RedeError("BAD_FRAME", t("net.message.malformed", { type, detail }));
 }
 
 /** Bytes of JSON per object or array a message may have at least (a summary takes ~100). */

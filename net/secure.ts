@@ -13,6 +13,7 @@ import { createHash } from "node:crypto";
 import * as nodeNet from "node:net";
 import * as tls from "node:tls";
 import { RedeError } from "../core/errors.ts";
+import { t } from "../core/i18n.ts";
 import { FRAME_MAGIC, PROTOCOL_VERSION } from "../core/limits.ts";
 import type { Link } from "./channel.ts";
 import { encodeFrame } from "./framing.ts";
@@ -62,7 +63,7 @@ export class TlsLink implements Link {
       this.#chunks.push(d);
       this.#queued += d.length;
       if (this.#queued > maxQueued) {
-        this.#error ??= new Error(`the other side sent over ${maxQueued} bytes not asked for`);
+        this.#error ??= new Error(t("net.tls.flood", { bytes: maxQueued }));
         socket.destroy();
         tcp.destroy();
       }
@@ -79,7 +80,7 @@ export class TlsLink implements Link {
     socket.on("close", () => {
       this.#ended = true;
       this.#notify();
-      const gone = new Error("Connection closed");
+      const gone = new Error(t("net.closed"));
       for (const reject of this.#writes) reject(gone);
       this.#writes.clear();
     });
@@ -110,7 +111,7 @@ export class TlsLink implements Link {
   /** Resolves once TLS took the bytes (the caller may then reuse its buffer). */
   write(p: Uint8Array): Promise<number> {
     return new Promise((resolve, reject) => {
-      if (this.socket.destroyed) return reject(new Error("Connection closed"));
+      if (this.socket.destroyed) return reject(new Error(t("net.closed")));
       this.#writes.add(reject);
       this.socket.write(p, (err) => {
         this.#writes.delete(reject);
@@ -122,7 +123,7 @@ export class TlsLink implements Link {
 
   /** Closes both ways; a read waiting now (or later) fails rather than seeing a clean end. */
   close(): void {
-    this.#error ??= new Error("Connection closed");
+    this.#error ??= new Error(t("net.closed"));
     this.#notify();
     this.socket.destroy();
     this.#tcp.destroy();
@@ -187,12 +188,12 @@ export function openTls(
       tcp.destroy();
       reject(err);
     };
-    const aborted = () => fail(new Error("cancelled"));
+    const aborted = () => fail(new Error(t("net.notNeeded")));
     signal?.addEventListener("abort", aborted, { once: true });
     const timer = setTimeout(() => fail(new HandshakeTimeout()), timeoutMs);
     tcp.once("error", fail);
     socket.once("error", fail);
-    socket.once("close", () => fail(new Error("closed during the TLS handshake")));
+    socket.once("close", () => fail(new Error(t("net.tls.closedInHandshake"))));
     socket.once("secureConnect", () => {
       clearTimeout(timer);
       signal?.removeEventListener("abort", aborted);
@@ -202,7 +203,7 @@ export function openTls(
       socket.removeAllListeners("close");
       tcp.setNoDelay(true);
       const peerId = peerFingerprint(socket);
-      if (peerId === undefined) return fail(new Error("the server showed no certificate"));
+      if (peerId === undefined) return fail(new Error(t("net.tls.noCert")));
       resolve({ socket, tcp, peerId });
     });
     if (signal?.aborted) aborted();
@@ -224,7 +225,7 @@ export async function secureConnect(
 /** A TLS handshake that did not finish in time. */
 export class HandshakeTimeout extends Error {
   constructor() {
-    super("no TLS handshake in time");
+    super(t("net.tls.timeout"));
   }
 }
 
@@ -249,42 +250,46 @@ export function secureAccept(
       (tlsSocket ?? socket).destroy();
       reject(new RedeError("CLOSED", why));
     };
-    const timer = setTimeout(() => fail("no TLS handshake in time"), timeoutMs);
-    socket.once("error", () => fail("connection lost before TLS"));
-    socket.once("close", () => fail("connection closed before TLS"));
+    const timer = setTimeout(() => fail(t("net.tls.timeout")), timeoutMs);
+    socket.once("error", () => fail(t("net.tls.lostBefore")));
+    socket.once("close", () => fail(t("net.tls.closedBefore")));
     socket.once("data", (first: Buffer) => {
       socket.pause();
       if (first[0] === FRAME_MAGIC[0] && first[1] === FRAME_MAGIC[1]) {
         clearTimeout(timer);
         socket.removeAllListeners("close");
-        socket.end(PLAINTEXT_REFUSAL);
-        return reject(new RedeError("CLOSED", "a plaintext (older) client was refused"));
+        socket.end(plaintextRefusal());
+        return reject(new RedeError("CLOSED", t("net.tls.plaintext")));
       }
-      if (first[0] !== TLS_HANDSHAKE) return fail("not TLS");
+      if (first[0] !== TLS_HANDSHAKE) return fail(t("net.tls.notTls"));
       socket.unshift(first);
-      const t = new tls.TLSSocket(socket, {
+      const ts = new tls.TLSSocket(socket, {
         isServer: true,
         secureContext: ctx,
         requestCert: true,
         rejectUnauthorized: false, // No CA: the fingerprint is checked by the caller.
       });
-      tlsSocket = t;
-      t.once("error", () => fail("TLS handshake failed"));
-      t.once("secure", () => {
+      tlsSocket = ts;
+      ts.once("error", () => fail(t("net.tls.failed")));
+      ts.once("secure", () => {
         clearTimeout(timer);
         socket.removeAllListeners("error");
         socket.removeAllListeners("close");
-        t.removeAllListeners("error");
-        resolve({ link: new TlsLink(t, socket, maxQueued), peerId: peerFingerprint(t) });
+        ts.removeAllListeners("error");
+        resolve({ link: new TlsLink(ts, socket, maxQueued), peerId: peerFingerprint(ts) });
       });
     });
   });
 }
 
-/** What a plaintext client of protocol 3 or older reads: a frame with an `error` it can print. */
-const PLAINTEXT_REFUSAL = Buffer.from(encodeFrame(encodeMessage({
-  t: "error",
-  code: "VERSION_MISMATCH",
-  message: `This rede-p2p speaks protocol version ${PROTOCOL_VERSION}, over TLS only; ` +
-    "upgrade rede-p2p to join",
-})));
+/**
+ * What a plaintext client of protocol 3 or older reads: a frame with an `error` it can print
+ * (in this side's language, like every error text sent).
+ */
+function plaintextRefusal(): Buffer {
+  return Buffer.from(encodeFrame(encodeMessage({
+    t: "error",
+    code: "VERSION_MISMATCH",
+    message: t("wire.plaintextRefusal", { version: PROTOCOL_VERSION }),
+  })));
+}

@@ -13,6 +13,7 @@
 import { Buffer } from "node:buffer";
 import { randomBytes } from "node:crypto";
 import { hasCode, RedeError } from "../core/errors.ts";
+import { t } from "../core/i18n.ts";
 import {
   MAX_HOLDERS,
   MAX_PEER_LIST,
@@ -122,7 +123,7 @@ export class Tracker {
     who_has: (c, m) => c.ch.send({ t: "holders", root: m.root, peers: this.holders(m.root) }),
     cert_of: (c, m) => { // Not known (any more): the asker is told; its connection goes on.
       const cert = this.#byId.get(m.id)?.ch.peerCert;
-      if (!cert) return c.ch.sendError(new RedeError("NOT_FOUND", "No peer with that ID is here"));
+      if (!cert) return c.ch.sendError(new RedeError("NOT_FOUND", t("tracker.noSuchPeer")));
       return c.ch.send({ t: "cert", id: m.id, cert: Buffer.from(cert).toString("base64") });
     },
     peers: (c) => c.ch.send({ t: "peer_list", peers: this.peers(), total: this.#state.size }),
@@ -304,7 +305,7 @@ export class Tracker {
       if (open > TRACKER_CONNECTIONS_PER_IP) {
         throw new RedeError(
           "BUSY",
-          `Too many connections from ${ip} (at most ${TRACKER_CONNECTIONS_PER_IP}); try again later`,
+          t("tracker.tooManyConnections", { ip, max: TRACKER_CONNECTIONS_PER_IP }),
         );
       }
       if (!(await this.#work.ready(ip, () => ch.closed, 0))) return;
@@ -328,7 +329,7 @@ export class Tracker {
           | ((c: Conn, m: Message) => Promise<void> | void)
           | undefined;
         if (!handler) {
-          throw new RedeError("BAD_REQUEST", `Unexpected message '${m.t}' for a tracker`);
+          throw new RedeError("BAD_REQUEST", t("tracker.unexpected", { type: m.t }));
         }
         await handler(c, m);
         this.#work.charge(ip, this.#workOf(m, c) - WORK_TICKET);
@@ -375,5 +376,5 @@ export class Tracker {
 }
 
 function tooManyFiles(n: number): string {
-  return `Too many files listed (${n}; a tracker lists at most ${TRACKER_MAX_FILES_PER_PEER} a peer)`;
+  return t("tracker.tooManyFiles", { listed: n, max: TRACKER_MAX_FILES_PER_PEER });
 }

@@ -5,6 +5,7 @@
 import type { FileSummary } from "../core/content.ts";
 import { Buffer } from "node:buffer";
 import { errorLine, hasCode, RedeError } from "../core/errors.ts";
+import { formatNumber, t } from "../core/i18n.ts";
 import { formatId } from "../storage/identity.ts";
 import {
   MAX_FIND_TEXT_CHARS,
@@ -135,7 +136,7 @@ export class TrackerClient {
     if (text.length > MAX_FIND_TEXT_CHARS) {
       throw new RedeError(
         "BAD_INPUT",
-        `Search text too long (${text.length} characters; at most ${MAX_FIND_TEXT_CHARS})`,
+        t("tracker.findTooLong", { length: text.length, max: MAX_FIND_TEXT_CHARS }),
       );
     }
     return (await this.#request({ t: "find", text }, "found")).results;
@@ -183,17 +184,15 @@ export class TrackerClient {
   async #request<T extends MessageType>(m: Message, type: T): Promise<MessageOf<T>> {
     const ch = this.#ch;
     if (!ch || !this.#registered) {
-      throw new RedeError(
-        "UNREACHABLE",
-        `Tracker at ${this.where} is unreachable (retrying in the background)`,
-      );
+      throw new RedeError("UNREACHABLE", t("tracker.unreachable", { address: this.where }));
     }
     try {
       // A tracker that does not answer in time is treated as gone; the loop reconnects.
       return await ch.request(m, type, this.#t.replyMs);
     } catch (err) {
       if (ch.closed) {
-        throw new RedeError("UNREACHABLE", `Lost the tracker at ${this.where}`, { cause: err });
+        const lost = t("tracker.lost", { address: this.where });
+        throw new RedeError("UNREACHABLE", lost, { cause: err });
       }
       throw err;
     }
@@ -212,7 +211,7 @@ export class TrackerClient {
   }
 
   async #run(): Promise<void> {
-    const t = this.#t;
+    const tm = this.#t;
     let attempt = 0;
     let everRegistered = false;
     let reportedDown = false;
@@ -224,8 +223,8 @@ export class TrackerClient {
       try {
         const ch = await connect(this.#opts.tracker, "tracker", {
           creds: this.#opts.trust.creds,
-          timeoutMs: t.connectMs,
-          writeMs: t.stallMs,
+          timeoutMs: tm.connectMs,
+          writeMs: tm.stallMs,
         });
         this.#ch = ch;
         if (this.#closing) break;
@@ -239,7 +238,7 @@ export class TrackerClient {
             token: this.#token,
           },
           "registered",
-          t.replyMs,
+          tm.replyMs,
         );
         this.self = { ip: reg.ip, port: reg.port };
         const asked = this.name;
@@ -249,18 +248,18 @@ export class TrackerClient {
         if (this.#partials.length > 0) this.notifyPartials(this.#partials);
         attempt = 0;
         const as = formatAddress({ host: reg.ip, port: reg.port });
-        const named = this.name === asked ? `"${asked}"` : `"${this.name}" ("${asked}" is taken)`;
+        const said = { tracker: this.where, address: as, name: this.name, asked };
         this.#opts.log(
-          everRegistered
-            ? `Tracker ${this.where} is back; registered again as ${as}, named ${named}`
-            : `Registered with tracker ${this.where} as ${as}, named ${named}`,
+          this.name === asked
+            ? t(everRegistered ? "net.registeredAgain" : "net.registered", said)
+            : t(everRegistered ? "net.registeredAgainRenamed" : "net.registeredRenamed", said),
         );
         everRegistered = true;
         reportedDown = false;
         this.#firstDone();
         await this.#beat(ch, reg.heartbeat_ms);
         if (!this.#closing) {
-          this.#opts.log(`Lost the tracker at ${this.where}; retrying in the background`);
+          this.#opts.log(t("tracker.lostRetrying", { address: this.where }));
           reportedDown = true;
         }
       } catch (err) {
@@ -270,11 +269,11 @@ export class TrackerClient {
         }
         if (hasCode(err, ...FATAL)) {
           this.#fatal = err;
-          if (attempted) this.#opts.log(`${errorLine(err)}; no longer retrying`);
+          if (attempted) this.#opts.log(t("tracker.noLongerRetrying", { message: errorLine(err) }));
           break;
         }
         if (!reportedDown && !this.#closing) {
-          this.#opts.log(`${errorLine(err)}; retrying in the background`);
+          this.#opts.log(t("tracker.retrying", { message: errorLine(err) }));
           reportedDown = true;
         }
       } finally {
@@ -287,7 +286,7 @@ export class TrackerClient {
         }
       }
       if (this.#closing) break;
-      const delays = t.reconnectDelaysMs;
+      const delays = tm.reconnectDelaysMs;
       const delay = delays[Math.min(attempt++, delays.length - 1)];
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, delay);
@@ -304,31 +303,26 @@ export class TrackerClient {
    * hello, the join code's PAKE on a private network, and the membership the tracker signs.
    */
   async #admission(ch: Channel): Promise<void> {
-    const t = this.#t;
+    const tm = this.#t;
     const where = this.where;
     const trust = this.#opts.trust;
     const theirId = ch.peerId!;
     const pinned = await this.#opts.pins.get(where);
     if (pinned !== undefined && pinned !== theirId) {
-      throw new RedeError(
-        "IDENTITY",
-        `The tracker at ${where} has a new identity (ID ${formatId(theirId, true)}; it was ` +
-          `${formatId(pinned, true)} when you joined it before). If that is expected, forget ` +
-          `the old one with 'rede-p2p id --forget ${where}' and join again`,
-      );
+      const ids = { id: formatId(theirId, true), old: formatId(pinned, true) };
+      throw new RedeError("IDENTITY", t("tracker.newIdentity", { address: where, ...ids }));
     }
-    const theirs = await ch.greet("peer", "tracker", t.helloMs);
+    const theirs = await ch.greet("peer", "tracker", tm.helloMs);
     let admitted: MessageOf<"admitted">;
     if (theirs.access === "code") {
-      if (theirs.sid === undefined) throw new RedeError("BAD_PEER", "The tracker sent no PAKE sid");
+      if (theirs.sid === undefined) throw new RedeError("BAD_PEER", t("tracker.noSid"));
       if (this.#code === undefined) {
         // Asked with no connection open: a person may take longer than the tracker waits.
         ch.close();
         this.#code = await this.#opts.code();
         throw new CodeAsked();
       }
-      const wrong = () =>
-        new RedeError("WRONG_CODE", `Wrong join code for the network at ${where}`);
+      const wrong = () => new RedeError("WRONG_CODE", t("tracker.wrongCodeAt", { address: where }));
       const pake = startPake({
         role: "initiator",
         code: this.#code,
@@ -339,7 +333,7 @@ export class TrackerClient {
       const reply = await ch.request(
         { t: "pake", share: hex(pake.share) },
         "pake_reply",
-        t.helloMs,
+        tm.helloMs,
       );
       const done = pake.finish(Buffer.from(reply.share, "hex"));
       if (!done.verify(Buffer.from(reply.confirm, "hex"))) throw wrong();
@@ -347,13 +341,13 @@ export class TrackerClient {
         admitted = await ch.request(
           { t: "pake_confirm", confirm: hex(done.confirm) },
           "admitted",
-          t.helloMs,
+          tm.helloMs,
         );
       } catch (err) {
         throw hasCode(err, "WRONG_CODE") ? wrong() : err;
       }
     } else {
-      admitted = await ch.expect("admitted", t.helloMs);
+      admitted = await ch.expect("admitted", tm.helloMs);
     }
     trust.network = new Network(theirId, ch.peerCert!, admitted.member, trust.creds.fingerprint);
     trust.certOf ??= (id) => this.certOf(id);
@@ -377,10 +371,12 @@ export class TrackerClient {
     }
     if (n < all.length && !this.#trimmedTold) {
       this.#trimmedTold = true;
-      this.#opts.log(
-        `Sharing ${all.length} files; the tracker lists only the first ${n} ` +
-          `(at most ${TRACKER_MAX_FILES_PER_PEER} files in ${TRACKER_MAX_FRAME_BYTES} bytes)`,
-      );
+      this.#opts.log(t("tracker.trimmed", {
+        count: all.length,
+        listed: formatNumber(n),
+        max: formatNumber(TRACKER_MAX_FILES_PER_PEER),
+        bytes: formatNumber(TRACKER_MAX_FRAME_BYTES),
+      }));
     }
     return n < all.length ? all.slice(0, n) : all;
   }

@@ -12,6 +12,7 @@
 import { Buffer } from "node:buffer";
 import { randomBytes } from "node:crypto";
 import { RedeError } from "../core/errors.ts";
+import { t } from "../core/i18n.ts";
 import {
   CODE_FAILURE_DELAYS_MS,
   CODE_FAILURE_MEMORY_MS,
@@ -86,7 +87,7 @@ export class TrackerGate {
     if (wait > 0) {
       throw new RedeError(
         "BUSY",
-        `Too many wrong join codes from your address; try again in ${Math.ceil(wait / 1000)} s`,
+        t("tracker.codeWait", { seconds: Math.ceil(wait / 1000) }),
       );
     }
     const sid = randomBytes(16);
@@ -114,7 +115,7 @@ export class TrackerGate {
     });
     const confirm = await ch.expect("pake_confirm", helloMs);
     if (!done.verify(Buffer.from(confirm.confirm, "hex"))) {
-      throw new RedeError("WRONG_CODE", "Wrong join code");
+      throw new RedeError("WRONG_CODE", t("tracker.wrongCode"));
     }
     f.count--;
     this.failures--;

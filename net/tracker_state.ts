@@ -13,6 +13,7 @@
  * `TRACKER_PEERS_PER_IP`) this bounds the tracker's memory, whatever peers send.
  */
 import type { FileSummary } from "../core/content.ts";
+import { t } from "../core/i18n.ts";
 import {
   FIND_WORK,
   MAX_FOUND,
@@ -159,11 +160,10 @@ export class TrackerState {
     const freed = replacing ? 1 : 0;
     const { maxPeers, peersPerIp } = this.limits;
     if (this.#peers.size - freed >= maxPeers) {
-      return `Tracker is full (${maxPeers} peers); try again later`;
+      return t("tracker.full", { max: maxPeers });
     }
     if (here.peers - freed >= peersPerIp) {
-      return `Tracker already lists ${peersPerIp} peers from ${ip}, the most per address; ` +
-        `try again later`;
+      return t("tracker.fullFromIp", { max: peersPerIp, ip });
     }
     return this.#bytesRefusal(ip, files, replacing);
   }
@@ -193,11 +193,10 @@ export class TrackerState {
     }
     const { stateBytes, stateBytesPerIp } = this.limits;
     if (total > stateBytes) {
-      return `Tracker is full (its file lists take ${stateBytes} bytes); try again later`;
+      return t("tracker.fullBytes", { bytes: stateBytes });
     }
     if (here > stateBytesPerIp) {
-      return `Tracker holds too much from ${ip} (file lists over ${stateBytesPerIp} ` +
-        `bytes from one address); share fewer files`;
+      return t("tracker.fullBytesFromIp", { ip, bytes: stateBytesPerIp });
     }
     return undefined;
   }

@@ -6,6 +6,7 @@
  */
 import * as nodeNet from "node:net";
 import { hasCode, RedeError } from "../core/errors.ts";
+import { t } from "../core/i18n.ts";
 import { MAX_FRAME_BYTES } from "../core/limits.ts";
 import { formatId } from "../storage/identity.ts";
 import { type Address, formatAddress, normalizeIp, sourceKey } from "./address.ts";
@@ -25,12 +26,12 @@ function listenError(err: unknown, host: string, port: number): RedeError {
   const where = formatAddress({ host, port });
   const code = (err as { code?: string }).code;
   const why = code === "EADDRINUSE"
-    ? `Port ${port} is already in use (${where})`
+    ? t("net.listen.inUse", { port, address: where })
     : code === "EADDRNOTAVAIL"
-    ? `Cannot listen on ${where}: no such local address`
+    ? t("net.listen.noAddress", { address: where })
     : code === "EACCES" || err instanceof Deno.errors.PermissionDenied
-    ? `Not allowed to listen on ${where}`
-    : `Cannot listen on ${where}: ${(err as Error).message}`;
+    ? t("net.listen.denied", { address: where })
+    : t("net.listen.other", { address: where, detail: (err as Error).message });
   return new RedeError("UNREACHABLE", why, { cause: err });
 }
 
@@ -72,8 +73,19 @@ export interface ConnectOptions {
   peerCert?: string;
 }
 
+/** What is at the other end of a connection, for its error lines. */
+export type Far = "peer" | "tracker";
+
+/** Why the `what` at `address` cannot be reached, in one line. */
+function unreachable(what: Far, address: string, reason: string, cause: unknown): RedeError {
+  const text = what === "peer"
+    ? t("net.reach.peer", { address, reason })
+    : t("net.reach.tracker", { address, reason });
+  return new RedeError("UNREACHABLE", text, { cause });
+}
+
 /** A connection to a peer listener (see {@link ConnectOptions.peerCert}). */
-async function connectPeer(addr: Address, what: string, opts: ConnectOptions): Promise<Channel> {
+async function connectPeer(addr: Address, what: Far, opts: ConnectOptions): Promise<Channel> {
   const where = formatAddress(addr);
   try {
     const conn = await connectPeerTls(
@@ -92,27 +104,25 @@ async function connectPeer(addr: Address, what: string, opts: ConnectOptions): P
     const id = opts.expectId ?? addr.id;
     if (err instanceof PeerTlsError && err.lingers && id !== undefined) noteStalled(id);
     if (kind === "cancelled" || opts.signal?.aborted) {
-      throw new RedeError("CANCELLED", "Not needed any more", { cause: err });
+      throw new RedeError("CANCELLED", t("net.notNeeded"), { cause: err });
     }
     if (kind === "identity") {
       const expected = opts.expectId ?? addr.id;
-      const id = expected === undefined ? "" : ` ${formatId(expected, true)}`;
+      const said = { address: where, id: expected === undefined ? "?" : formatId(expected, true) };
       throw new RedeError(
         "IDENTITY",
-        `The ${what} at ${where} is not the one expected: it does not show the ID${id}`,
+        what === "peer" ? t("net.hidesId.peer", said) : t("net.hidesId.tracker", said),
         { cause: err },
       );
     }
     const reason = kind === "timeout"
-      ? "no answer"
+      ? t("net.reason.noAnswer")
       : kind === "refused"
-      ? "connection refused"
+      ? t("net.reason.refused")
       : kind === "reset"
-      ? "connection reset"
-      : `no TLS handshake (an older rede-p2p, or not rede-p2p: ${(err as Error).message})`;
-    throw new RedeError("UNREACHABLE", `Cannot reach ${what} at ${where}: ${reason}`, {
-      cause: err,
-    });
+      ? t("net.reason.reset")
+      : t("net.reason.noTls", { detail: (err as Error).message });
+    throw unreachable(what, where, reason, err);
   }
 }
 
@@ -123,7 +133,7 @@ async function connectPeer(addr: Address, what: string, opts: ConnectOptions): P
  * @throws {RedeError} `UNREACHABLE` with a one-line reason; `IDENTITY` when the other side's
  * certificate is not `expectId`.
  */
-export async function connect(addr: Address, what: string, opts: ConnectOptions): Promise<Channel> {
+export async function connect(addr: Address, what: Far, opts: ConnectOptions): Promise<Channel> {
   if (opts.peerCert !== undefined) return connectPeer(addr, what, opts);
   const where = formatAddress(addr);
   let link: TlsLink;
@@ -140,25 +150,27 @@ export async function connect(addr: Address, what: string, opts: ConnectOptions)
     const code = (err as { code?: string }).code;
     let reason = (err as Error).message;
     if (opts.signal?.aborted) {
-      throw new RedeError("CANCELLED", "Not needed any more", { cause: err });
+      throw new RedeError("CANCELLED", t("net.notNeeded"), { cause: err });
     }
-    if (code === "ECONNREFUSED") reason = "connection refused";
-    else if (code === "ECONNRESET") reason = "connection reset";
-    else if (err instanceof HandshakeTimeout) reason = "no answer";
+    if (code === "ECONNREFUSED") reason = t("net.reason.refused");
+    else if (code === "ECONNRESET") reason = t("net.reason.reset");
+    else if (err instanceof HandshakeTimeout) reason = t("net.reason.noAnswer");
     else if (code === "ENOTFOUND" || code === "EAI_AGAIN" || /lookup|not known/i.test(reason)) {
-      reason = "unknown host";
-    } else reason = `no TLS handshake (an older rede-p2p, or not rede-p2p: ${reason})`;
-    throw new RedeError("UNREACHABLE", `Cannot reach ${what} at ${where}: ${reason}`, {
-      cause: err,
-    });
+      reason = t("net.reason.unknownHost");
+    } else reason = t("net.reason.noTls", { detail: reason });
+    throw unreachable(what, where, reason, err);
   }
   const expected = opts.expectId ?? addr.id;
   if (expected !== undefined && peerId !== expected) {
     link.close();
+    const said = {
+      address: where,
+      id: formatId(peerId, true),
+      expected: formatId(expected, true),
+    };
     throw new RedeError(
       "IDENTITY",
-      `The ${what} at ${where} is not the one expected: its ID is ${formatId(peerId, true)}, ` +
-        `not ${formatId(expected, true)}`,
+      what === "peer" ? t("net.otherId.peer", said) : t("net.otherId.tracker", said),
     );
   }
   const peerCert = link.socket.getPeerCertificate(true).raw;
@@ -314,13 +326,10 @@ export class Server {
       const busy = admit(ch, open, opts);
       open.add(ch);
       try {
-        if (this.#stopping) throw new RedeError("CLOSED", "This side is closing");
+        if (this.#stopping) throw new RedeError("CLOSED", t("net.closing"));
         if (busy) throw new RedeError("BUSY", busy);
         if (ch.peerId === undefined && !opts.peerTls) {
-          throw new RedeError(
-            "BAD_HELLO",
-            "A certificate is required: rede-p2p identifies both sides",
-          );
+          throw new RedeError("BAD_HELLO", t("net.certRequired"));
         }
         await opts.handle(ch);
       } catch (err) {
@@ -343,11 +352,11 @@ function admit(ch: Channel, open: Set<Channel>, opts: ServerOptions): string | u
     let mine = 0;
     for (const other of open) if (sourceKey(other.remote.host) === ip) mine++;
     if (mine >= opts.maxPerIp && !makeRoom(open, opts.evict?.(ip))) {
-      return "Too many connections from your address; try again later";
+      return t("net.busyFromYou");
     }
   }
   if (open.size < opts.maxConnections || makeRoom(open, opts.evict?.())) return undefined;
-  return "Too many connections; try again later";
+  return t("net.busy");
 }
 
 /** Closes `victim` to make room; false when there is none. */

@@ -7,6 +7,7 @@
  * ({@link UploadGate.penalize}).
  */
 import { RedeError } from "../core/errors.ts";
+import { t } from "../core/i18n.ts";
 import {
   MAX_PENALIZED_IPS,
   PENALIZED_SLOTS,
@@ -80,7 +81,7 @@ export class UploadGate {
    * when `signal` aborts while waiting.
    */
   async acquire(ip: string, opts: AcquireOptions = {}): Promise<() => void> {
-    if (opts.signal?.aborted) throw new RedeError("CLOSED", "Connection closed");
+    if (opts.signal?.aborted) throw new RedeError("CLOSED", t("net.closed"));
     if (this.#used < this.#slots && this.#mayTake(ip)) this.#take(ip);
     else await this.#wait(ip, opts);
     let released = false;
@@ -128,7 +129,7 @@ export class UploadGate {
     await new Promise<void>((resolve, reject) => {
       const stop = () => {
         clearTimeout(timer);
-        reject(new RedeError("CLOSED", "Connection closed"));
+        reject(new RedeError("CLOSED", t("net.closed")));
       };
       const timer = setTimeout(() => {
         signal?.removeEventListener("abort", stop);
@@ -172,12 +173,12 @@ export class UploadGate {
   #wait(ip: string, opts: AcquireOptions): Promise<void> {
     const mine = this.#waiting.get(ip) ?? [];
     if (this.#queued >= this.#limits.queue || mine.length >= this.#limits.queuePerIp) {
-      throw new RedeError("BUSY", "All upload slots are busy; try again later");
+      throw new RedeError("BUSY", t("peer.slotsBusy"));
     }
     return new Promise<void>((resolve, reject) => {
       const onAbort = () => {
         if (!this.#remove(ip, waiter)) return;
-        reject(new RedeError("CLOSED", "Connection closed"));
+        reject(new RedeError("CLOSED", t("net.closed")));
         this.#tellPositions();
       };
       const waiter: Waiter = {

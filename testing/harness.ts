@@ -381,14 +381,18 @@ export async function startPeer(
   extra: string[] = [],
   opts: { lang?: Lang } = {},
 ): Promise<Proc & { port: number }> {
+  const lang = opts.lang ?? "en";
   const p = new Proc(program, joinArgs(trackerPort, setup, extra), {
     stdin: true,
     cwd: setup.home,
-    env: langEnv(opts.lang ?? "en"),
+    env: langEnv(lang),
   });
-  // TODO(i18n): read this line with pattern(key, lang) once join's messages are in the catalogue.
-  const m = await p.waitFor(/Registered with tracker .* as 127\.0\.0\.1:(\d+)/);
-  return Object.assign(p, { port: Number(m[1]) });
+  // The registration line in the peer's language (its "... is taken" ending, if any, is left
+  // out of the pattern): its second placeholder is the address the tracker saw.
+  const m = await p.waitFor(pattern("net.registered", lang));
+  const local = /^127\.0\.0\.1:(\d+)$/.exec(m[2]);
+  if (!local) throw new Error(`The peer registered as ${m[2]}, not on 127.0.0.1`);
+  return Object.assign(p, { port: Number(local[1]) });
 }
 
 /** SHA-256 of a file, streamed. */

@@ -456,7 +456,7 @@ Deno.test("fuzz finding: a deep or odd type, or a fractional descriptor size, is
 
 /** A TLS connection to `port` showing `creds`, as a channel (nothing sent yet). */
 function rawClient(port: number, creds: Credentials): Promise<Channel> {
-  return connect({ host: HOST, port }, "server", { creds, timeoutMs: BOUND_MS });
+  return connect({ host: HOST, port }, "tracker", { creds, timeoutMs: BOUND_MS });
 }
 
 Deno.test("fuzz finding: servers answer odd frames, and an error in place of a hello, as the client's fault", async () => {

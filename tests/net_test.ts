@@ -91,7 +91,7 @@ async function withTls(fn: (a: Channel, b: Channel) => Promise<void>): Promise<v
   });
   let a: Channel | undefined;
   try {
-    a = await connect(server.address, "test server", { creds, timeoutMs: GUARD_MS });
+    a = await connect(server.address, "tracker", { creds, timeoutMs: GUARD_MS });
     const b = await guard(accepted, "the server to accept");
     assert.equal(a.peerId, creds.fingerprint);
     assert.equal(b.peerId, creds.fingerprint);

@@ -754,8 +754,8 @@ Deno.test("tracker client: a share over TRACKER_MAX_FILES_PER_PEER registers its
       assert.equal(join.kind === "join" && join.files, TRACKER_MAX_FILES_PER_PEER);
       assert.equal(
         lines[0],
-        `Sharing 10050 files; the tracker lists only the first 10000 (at most 10000 files in ` +
-          `${TRACKER_MAX_FRAME_BYTES} bytes)`,
+        `Sharing 10,050 files; the tracker lists only the first 10,000 (at most 10,000 files in ` +
+          `${TRACKER_MAX_FRAME_BYTES.toLocaleString("en-US")} bytes)`,
       );
     } finally {
       await client.close();

@@ -12,6 +12,7 @@
  */
 import { resolve, sep } from "node:path";
 import { errorLine, hasCode, RedeError, type WireCode } from "../core/errors.ts";
+import { t } from "../core/i18n.ts";
 import {
   HAND_INS_AT_ONCE,
   HAND_INS_PER_SENDER,
@@ -102,7 +103,7 @@ export class Collector {
   async open(name: string): Promise<Box> {
     assertBoxName(name);
     const problem = await this.#privacyProblem(name);
-    if (problem) throw new RedeError("BAD_INPUT", `Cannot open box '${name}': ${problem}`);
+    if (problem) throw new RedeError("BAD_INPUT", t("box.cannotOpen", { box: name, problem }));
     let box = this.#boxes.get(name);
     if (!box) {
       box = { name, open: true, arrivals: [], active: 0, folders: new Map() };
@@ -119,7 +120,7 @@ export class Collector {
    */
   close(name: string): Box {
     const box = this.#boxes.get(name);
-    if (!box) throw new RedeError("NOT_FOUND", `No box named '${name}' was opened here`);
+    if (!box) throw new RedeError("NOT_FOUND", t("box.notOpened", { box: name }));
     box.open = false;
     return box;
   }
@@ -133,40 +134,34 @@ export class Collector {
     const { index } = this.#node;
     const folder = this.folderOf(name);
     const manifest = await readManifest(index.manifestPath, index.dir);
-    if (!manifest) {
-      return "this peer shares every file of its folder (it has no manifest), so hand-ins " +
-        "would be shared with everyone; join with a manifest (--manifest FILE) to collect";
-    }
+    if (!manifest) return t("box.noManifest");
     const covering = manifest.entries.find((e) =>
       folder === e.path || folder.startsWith(e.path.endsWith(sep) ? e.path : e.path + sep)
     );
-    if (covering) {
-      return `the manifest shares '${covering.name}', which holds the box's folder, so ` +
-        "hand-ins would be shared with everyone";
-    }
+    if (covering) return t("box.covered", { name: covering.name });
     if (await exists(folder)) {
       const st = await Deno.lstat(folder);
-      if (!st.isDirectory) return `'${folder}' is in the way and is not a folder`;
+      if (!st.isDirectory) return t("box.inTheWay", { path: folder });
     }
     return undefined;
   }
 
   async #handIn(ch: Channel, m: MessageOf<"hand_in">): Promise<void> {
     const box = this.#boxes.get(m.box);
-    if (!box) throw new RedeError("NO_BOX", `No box named '${m.box}' at this peer`);
-    if (!box.open) throw new RedeError("NO_BOX", `Box '${m.box}' is closed`);
+    if (!box) throw new RedeError("NO_BOX", t("box.none", { box: m.box }));
+    if (!box.open) throw new RedeError("NO_BOX", t("box.isClosed", { box: m.box }));
     if (new Set(m.files.map((f) => f.name)).size !== m.files.length) {
-      throw new RedeError("BAD_REQUEST", "A file is named twice in this hand-in");
+      throw new RedeError("BAD_REQUEST", t("box.twice"));
     }
     if (m.files.reduce((n, f) => n + f.size, 0) > MAX_HAND_IN_BYTES) {
-      throw new RedeError("BAD_REQUEST", `A hand-in holds at most ${MAX_HAND_IN_BYTES} bytes`);
+      throw new RedeError("BAD_REQUEST", t("box.tooBig", { max: MAX_HAND_IN_BYTES }));
     }
     if (box.arrivals.length + m.files.length > MAX_BOX_ARRIVALS) {
-      throw new RedeError("BUSY", `Box '${box.name}' is full (${MAX_BOX_ARRIVALS} files)`);
+      throw new RedeError("BUSY", t("box.full", { box: box.name, max: MAX_BOX_ARRIVALS }));
     }
     const id = ch.peerId;
     if (id === undefined || id === this.#node.trust.creds.fingerprint) {
-      throw new RedeError("BAD_REQUEST", "A peer does not hand in to itself");
+      throw new RedeError("BAD_REQUEST", t("box.self"));
     }
     const release = this.#take(id, sourceKey(ch.remote.host));
     let accepted = false;
@@ -174,8 +169,8 @@ export class Collector {
       const problem = await this.#privacyProblem(box.name);
       if (problem) {
         box.open = false;
-        this.#node.log(`Box '${box.name}' closed: ${problem}`);
-        throw new RedeError("NO_BOX", `Box '${m.box}' is closed`);
+        this.#node.log(t("box.closedLog", { box: box.name, problem }));
+        throw new RedeError("NO_BOX", t("box.isClosed", { box: m.box }));
       }
       const sender = await this.#sender(id);
       accepted = true;
@@ -188,15 +183,14 @@ export class Collector {
 
   /** Counts a hand-in against the caps; returns its release. */
   #take(id: string, source: string): () => void {
-    const busy = (why: string) => new RedeError("BUSY", `${why}; try again in a moment`);
     if (this.#active >= HAND_INS_AT_ONCE) {
-      throw busy(`The collector takes ${HAND_INS_AT_ONCE} hand-ins at once`);
+      throw new RedeError("BUSY", t("box.busyAll", { max: HAND_INS_AT_ONCE }));
     }
     if ((this.#bySender.get(id) ?? 0) >= HAND_INS_PER_SENDER) {
-      throw busy(`You have ${HAND_INS_PER_SENDER} hand-ins under way here already`);
+      throw new RedeError("BUSY", t("box.busySender", { max: HAND_INS_PER_SENDER }));
     }
     if ((this.#bySource.get(source) ?? 0) >= HAND_INS_PER_SOURCE) {
-      throw busy(`Your address has ${HAND_INS_PER_SOURCE} hand-ins under way here already`);
+      throw new RedeError("BUSY", t("box.busySource", { max: HAND_INS_PER_SOURCE }));
     }
     const bump = (map: Map<string, number>, key: string, by: number) => {
       const n = (map.get(key) ?? 0) + by;
@@ -227,12 +221,10 @@ export class Collector {
     try {
       peers = (await this.#node.tracker.peerList()).peers;
     } catch {
-      throw new RedeError("BUSY", "The collector cannot reach its tracker to look you up");
+      throw new RedeError("BUSY", t("box.noTracker"));
     }
     const p = peers.find((p) => p.id === id);
-    if (!p) {
-      throw new RedeError("BAD_REQUEST", "The tracker does not list you; join it, then hand in");
-    }
+    if (!p) throw new RedeError("BAD_REQUEST", t("box.notListed"));
     const name = remoteText(p.name, MAX_PEER_NAME_CHARS) || "?";
     return { id, name, addr: { host: p.ip, port: p.port, id: p.id } };
   }
@@ -243,40 +235,40 @@ export class Collector {
    * anything it sends, stops the hand-in.
    */
   async #receive(ch: Channel, box: Box, sender: Sender, files: FileSummary[]): Promise<void> {
-    const t = this.#node.timings;
+    const times = this.#node.timings;
     const stop = new AbortController();
     let timedOut = false;
     const late = setTimeout(() => {
       timedOut = true;
       stop.abort();
-    }, t.handInMs);
+    }, times.handInMs);
     let left = false;
     const hungUp = () => {
       left = !stop.signal.aborted;
       ch.close();
       stop.abort();
     };
-    ch.recv(t.handInMs + t.replyMs).then(hungUp, hungUp);
+    ch.recv(times.handInMs + times.replyMs).then(hungUp, hungUp);
     const folder = senderFolder(box, sender);
     box.active++;
     try {
       for (const file of files) {
         if (ch.closed) break;
-        const where = `Box '${box.name}': '${file.name}' from ${sender.name}`;
+        const where = { box: box.name, name: file.name, sender: sender.name };
         let arrival: Arrival;
         try {
           arrival = await this.#fetch(box, sender, folder, file, stop.signal);
         } catch (err) {
           const why = whyNot(err, timedOut);
-          const line = left ? "the sender left first" : errorLine(err);
-          this.#node.log(`${where} not received: ${line}`);
+          const error = left ? t("box.senderLeft") : errorLine(err);
+          this.#node.log(t("box.notReceived", { ...where, error }));
           await ch.send({ t: "not_received", name: file.name, ...why }).catch(() => {});
           continue;
         }
         box.arrivals.push(arrival);
-        this.#node.log(`${where} is in (${file.size} bytes, stored as ${arrival.stored})`);
+        this.#node.log(t("box.in", { ...where, count: file.size, stored: arrival.stored }));
         await ch.send({ t: "receipt", ...arrival.receipt }).catch(() => {
-          this.#node.log(`${where}: its receipt could not be sent (the sender left)`);
+          this.#node.log(t("box.noReceipt", where));
         });
       }
     } finally {
@@ -295,10 +287,10 @@ export class Collector {
     signal: AbortSignal,
   ): Promise<Arrival> {
     const node = this.#node;
-    const t = node.timings;
-    const desc = await describe(sender.addr, { name: file.name }, node.trust, t, signal);
+    const times = node.timings;
+    const desc = await describe(sender.addr, { name: file.name }, node.trust, times, signal);
     if (desc.root !== file.root || desc.size !== file.size) {
-      throw new RedeError("BAD_REQUEST", `'${file.name}' changed since it was handed in`);
+      throw new RedeError("BAD_REQUEST", t("box.changed", { name: file.name }));
     }
     const dir = node.index.dir;
     const base = `${box.name}/${folder}/`;
@@ -309,9 +301,9 @@ export class Collector {
         dir,
         name: wanted,
         desc,
-        sources: [(s) => PeerSource.open(sender.addr, desc.root, node.trust, t, s)],
+        sources: [(s) => PeerSource.open(sender.addr, desc.root, node.trust, times, s)],
         taken: (n) => n !== wanted && this.#reserved.has(n),
-        busyDelaysMs: t.busyDelaysMs,
+        busyDelaysMs: times.busyDelaysMs,
         signal,
       });
       const receipt = signReceipt({
@@ -357,13 +349,11 @@ export function senderFolder(box: Box, sender: { id: string; name: string }): st
 /** What a sender is told of a file not received: a wire code, and no local detail. */
 function whyNot(err: unknown, late: boolean): { code: WireCode; message: string } {
   const wire = toWire(err);
-  if (late) return { code: "TIMEOUT", message: "Not received in the time a hand-in may take" };
+  if (late) return { code: "TIMEOUT", message: t("box.late") };
   if (wire.code !== "INTERNAL") return { code: wire.code, message: wire.message };
-  if (hasCode(err, "NO_SPACE")) {
-    return { code: "INTERNAL", message: "The collector's disk is full" };
-  }
+  if (hasCode(err, "NO_SPACE")) return { code: "INTERNAL", message: t("box.diskFull") };
   if (hasCode(err, "UNREACHABLE", "CLOSED", "HASH_MISMATCH")) {
-    return { code: "INTERNAL", message: `Could not fetch it from you: ${errorLine(err)}` };
+    return { code: "INTERNAL", message: t("box.cannotFetch", { error: errorLine(err) }) };
   }
-  return { code: "INTERNAL", message: "The collector could not store it" };
+  return { code: "INTERNAL", message: t("box.cannotStore") };
 }

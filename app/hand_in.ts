@@ -7,6 +7,7 @@
  */
 import type { FileSummary } from "../core/content.ts";
 import { hasCode, RedeError } from "../core/errors.ts";
+import { t } from "../core/i18n.ts";
 import { type Receipt, receiptProblem } from "../core/receipt.ts";
 import { saveReceipt } from "../storage/receipts.ts";
 import { type Address, formatPeer } from "../net/address.ts";
@@ -50,13 +51,13 @@ export async function handIn(
       return await handInOnce(node, addr, box, files, opts);
     } catch (err) {
       if (opts.signal.aborted) {
-        throw new RedeError("CANCELLED", `Hand-in to box '${box}' cancelled`, { cause: err });
+        throw new RedeError("CANCELLED", t("handIn.cancelled", { box }), { cause: err });
       }
       if (!hasCode(err, "BUSY") || attempt >= delays.length) throw err;
       opts.onEvent({ kind: "busy", error: err, retryMs: delays[attempt] });
       await pause(delays[attempt], opts.signal);
       if (opts.signal.aborted) {
-        throw new RedeError("CANCELLED", `Hand-in to box '${box}' cancelled`);
+        throw new RedeError("CANCELLED", t("handIn.cancelled", { box }));
       }
     }
   }
@@ -69,32 +70,26 @@ async function handInOnce(
   files: FileSummary[],
   opts: HandInOptions,
 ): Promise<void> {
-  const t = node.timings;
-  const ch = await open(addr, node.trust, t, opts.signal);
+  const times = node.timings;
+  const ch = await open(addr, node.trust, times, opts.signal);
   const stop = () => ch.close();
   opts.signal.addEventListener("abort", stop, { once: true });
   try {
     await ch.send({ t: "hand_in", box, files });
     const left = new Map(files.map((f) => [f.name, f]));
+    const peer = formatPeer(addr);
     while (left.size > 0) {
-      const m = await ch.recv(t.handInMs + t.replyMs);
+      const m = await ch.recv(times.handInMs + times.replyMs);
       if (m === null) {
-        throw new RedeError(
-          "CLOSED",
-          `${formatPeer(addr)} closed the connection before answering for ${left.size} ` +
-            "file(s)",
-        );
+        throw new RedeError("CLOSED", t("handIn.closedEarly", { peer, count: left.size }));
       }
       if (m.t === "error") throw wireError(m);
       if (m.t !== "receipt" && m.t !== "not_received") {
-        throw new RedeError("BAD_PEER", `${formatPeer(addr)} sent an unexpected '${m.t}'`);
+        throw new RedeError("BAD_PEER", t("handIn.unexpected", { peer, message: m.t }));
       }
       const file = left.get(m.name);
       if (!file) {
-        throw new RedeError(
-          "BAD_PEER",
-          `${formatPeer(addr)} answered for '${m.name}', which was not handed in`,
-        );
+        throw new RedeError("BAD_PEER", t("handIn.notHandedIn", { peer, name: m.name }));
       }
       left.delete(m.name);
       if (m.t === "not_received") {
@@ -105,7 +100,7 @@ async function handInOnce(
       const { t: _, ...receipt } = m;
       const problem = mismatch(receipt, { box, file, ch, me: node.trust.creds.fingerprint });
       if (problem) {
-        const error = new RedeError("BAD_PEER", `The receipt for '${m.name}' ${problem}`);
+        const error = new RedeError("BAD_PEER", problem);
         opts.onEvent({ kind: "failed", name: m.name, error });
         continue;
       }
@@ -117,17 +112,20 @@ async function handInOnce(
   }
 }
 
-/** Why a receipt is not the one this hand-in should get, or `undefined`. */
+/** Why a receipt is not the one this hand-in should get (a whole line), or `undefined`. */
 function mismatch(
   r: Receipt,
   want: { box: string; file: FileSummary; ch: Channel; me: string },
 ): string | undefined {
   const problem = receiptProblem(r);
-  if (problem) return `does not hold: ${problem}`;
-  if (r.collector_id !== want.ch.peerId) return "is signed by another identity than the peer's";
-  if (r.sender_id !== want.me) return "names another sender";
-  if (r.box !== want.box) return "names another box";
-  if (r.size !== want.file.size || r.root !== want.file.root) return "names other content";
+  const name = r.name;
+  if (problem) return t("handIn.receiptInvalid", { name, problem });
+  if (r.collector_id !== want.ch.peerId) return t("handIn.receiptSigner", { name });
+  if (r.sender_id !== want.me) return t("handIn.receiptSender", { name });
+  if (r.box !== want.box) return t("handIn.receiptBox", { name });
+  if (r.size !== want.file.size || r.root !== want.file.root) {
+    return t("handIn.receiptContent", { name });
+  }
   return undefined;
 }
 

@@ -10,6 +10,7 @@
  */
 import type { FileSummary } from "../core/content.ts";
 import { errorLine, RedeError } from "../core/errors.ts";
+import { t } from "../core/i18n.ts";
 import { PUSH_CONNECTS_AT_ONCE, PUSH_MAX_FILES, type Timings } from "../core/limits.ts";
 import { remoteText } from "../core/terminal.ts";
 import type { Address } from "../net/address.ts";
@@ -39,12 +40,12 @@ export function offerOf(shared: FileSummary[], name: string): Offer {
   const exact = shared.filter((f) => f.name === name);
   const files = exact.length ? exact : shared.filter((f) => f.name.startsWith(`${name}/`));
   if (files.length === 0) {
-    throw new RedeError("NOT_FOUND", `This peer shares no file or folder named '${name}'`);
+    throw new RedeError("NOT_FOUND", t("push.noSuchName", { name }));
   }
   if (files.length > PUSH_MAX_FILES) {
     throw new RedeError(
       "BAD_INPUT",
-      `The folder '${name}' has ${files.length} files; a push offers at most ${PUSH_MAX_FILES}`,
+      t("push.folderTooBig", { name, count: files.length, max: PUSH_MAX_FILES }),
     );
   }
   const size = files.reduce((n, f) => n + f.size, 0);
@@ -154,19 +155,21 @@ async function follow(
   ch: Channel,
   offer: Offer,
   view: Target,
-  t: Timings,
+  times: Timings,
   change: (patch: Partial<Target>) => void,
 ): Promise<void> {
   let since = 0;
   let from = 0;
   while (true) {
-    const wait = view.state === "asked" ? t.pushAnswerMs + t.replyMs : t.replyMs;
+    const wait = view.state === "asked" ? times.pushAnswerMs + times.replyMs : times.replyMs;
     const m = await ch.recv(wait);
-    if (m === null) throw new RedeError("CLOSED", "It closed the connection before the end");
+    if (m === null) throw new RedeError("CLOSED", t("push.closedEarly"));
     if (m.t === "error") throw wireError(m);
-    if (m.t !== "push_status") throw new RedeError("BAD_PEER", `It sent an unexpected '${m.t}'`);
+    if (m.t !== "push_status") {
+      throw new RedeError("BAD_PEER", t("push.unexpected", { message: m.t }));
+    }
     if (!NEXT[view.state].includes(m.state)) {
-      throw new RedeError("BAD_PEER", `It went from '${view.state}' to '${m.state}'`);
+      throw new RedeError("BAD_PEER", t("push.badStep", { from: view.state, to: m.state }));
     }
     const received = Math.min(m.received, offer.size);
     const note = m.message === undefined ? undefined : remoteText(m.message);

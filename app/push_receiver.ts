@@ -14,6 +14,7 @@
  */
 import type { FileSummary } from "../core/content.ts";
 import { type ErrorCode, RedeError } from "../core/errors.ts";
+import { type PlainKey, t } from "../core/i18n.ts";
 import {
   PUSH_HOLD_MS,
   PUSH_MAX_OFFERS,
@@ -67,11 +68,11 @@ export interface PushReceiverOptions {
 }
 
 /** What the pusher is told when an offer is declined. */
-const DECLINED: Record<DeclineReason, string | undefined> = {
+const DECLINED: Record<DeclineReason, PlainKey | undefined> = {
   answer: undefined,
-  timeout: "No answer in time",
-  policy: "It takes pushes only when started with --accept-push",
-  leaving: "It is leaving the network",
+  timeout: "push.why.timeout",
+  policy: "push.why.policy",
+  leaving: "push.why.leaving",
 };
 
 /** One offer being handled. */
@@ -123,7 +124,8 @@ export class PushReceiver {
       if (verdict === "withdrawn") return this.#opts.onEvent({ kind: "withdrawn", offer });
       if (verdict !== "yes") {
         this.#opts.onEvent({ kind: "declined", offer, why: verdict });
-        await quietly(ch.send(status("declined", 0, offer.size, DECLINED[verdict])));
+        const why = DECLINED[verdict];
+        await quietly(ch.send(status("declined", 0, offer.size, why && t(why))));
       } else {
         this.#opts.onEvent({ kind: "accepted", offer, auto: this.#opts.accept === "always" });
         await this.#download(ch, offer);
@@ -137,21 +139,18 @@ export class PushReceiver {
   /** Refuses an offer beyond the bounds (BUSY); else what it will be counted as. */
   #admit(ch: Channel): Entry {
     const id = ch.peerId;
-    if (id === undefined) throw new RedeError("BAD_REQUEST", "An offer needs a proven identity");
-    if (this.#stop.signal.aborted) throw new RedeError("BUSY", "This peer is leaving");
+    if (id === undefined) throw new RedeError("BAD_REQUEST", t("push.needIdentity"));
+    if (this.#stop.signal.aborted) throw new RedeError("BUSY", t("push.leaving"));
     const source = sourceKey(ch.remote.host);
     const all = [...this.#offers];
     if (all.length >= PUSH_MAX_OFFERS) {
-      throw new RedeError("BUSY", `This peer has ${all.length} offers in hand; try again later`);
+      throw new RedeError("BUSY", t("push.busyAll", { count: all.length }));
     }
     if (all.filter((o) => o.source === source).length >= PUSH_OFFERS_PER_SOURCE) {
-      throw new RedeError(
-        "BUSY",
-        `This peer has ${PUSH_OFFERS_PER_SOURCE} offers from your address in hand; try later`,
-      );
+      throw new RedeError("BUSY", t("push.busySource", { count: PUSH_OFFERS_PER_SOURCE }));
     }
     if (all.some((o) => o.id === id && o.asking)) {
-      throw new RedeError("BUSY", "Your last offer to this peer still waits for its answer");
+      throw new RedeError("BUSY", t("push.busyYou"));
     }
     return { id, source, asking: true };
   }
@@ -162,10 +161,10 @@ export class PushReceiver {
     try {
       ({ peers } = await this.#node.tracker.peerList());
     } catch {
-      throw new RedeError("BUSY", "This peer cannot ask its tracker who you are; try again later");
+      throw new RedeError("BUSY", t("push.noTracker"));
     }
     const p = peers.find((p) => p.id === id);
-    if (!p) throw new RedeError("BAD_REQUEST", "The tracker does not list you: push refused");
+    if (!p) throw new RedeError("BAD_REQUEST", t("push.notListed"));
     return { name: p.name, address: { host: p.ip, port: p.port, id: p.id } };
   }
 
@@ -241,7 +240,7 @@ export class PushReceiver {
       const ms = performance.now() - started;
       const already = skipped === jobs.length;
       this.#opts.onEvent({ kind: "received", offer, ms, already });
-      await reporter.end("done", already ? "It had it already" : undefined);
+      await reporter.end("done", already ? t("push.hadIt") : undefined);
     } else {
       this.#opts.onEvent({ kind: "failed", offer, errors });
       await reporter.end("failed", failureText(errors, jobs.length));
@@ -278,14 +277,14 @@ function checkOffer(m: MessageOf<"offer">): Omit<IncomingOffer, "from"> {
   const { name, files } = m;
   const folder = !(files.length === 1 && files[0].name === name);
   if (folder && !files.every((f) => f.name.startsWith(`${name}/`))) {
-    throw new RedeError("BAD_REQUEST", `An offer of '${name}' has files outside it`);
+    throw new RedeError("BAD_REQUEST", t("push.outside", { name }));
   }
   if (new Set(files.map((f) => f.name)).size !== files.length) {
-    throw new RedeError("BAD_REQUEST", `An offer of '${name}' names a file twice`);
+    throw new RedeError("BAD_REQUEST", t("push.twice", { name }));
   }
   const size = files.reduce((n, f) => n + f.size, 0);
   if (!Number.isSafeInteger(size)) {
-    throw new RedeError("BAD_REQUEST", `An offer of '${name}' is too large`);
+    throw new RedeError("BAD_REQUEST", t("push.tooLarge", { name }));
   }
   return { name, files, size, folder };
 }
@@ -352,22 +351,22 @@ class Reporter {
 }
 
 /** What the pusher is told of a failed download: a reason by code, never a local detail. */
-const FAILURES: Partial<Record<ErrorCode, string>> = {
-  NO_SPACE: "not enough free disk space",
-  CANCELLED: "cancelled: the peer is leaving",
-  NOT_FOUND: "no source shares it any more",
-  HASH_MISMATCH: "a source sent data that failed verification",
-  BAD_PEER: "a source broke the protocol",
-  IDENTITY: "a source was not the peer expected",
-  BAD_NAME: "a name unsafe here",
-  BUSY: "every source was busy",
-  UNREACHABLE: "no source could be reached",
-  CLOSED: "every source went away",
-  TIMEOUT: "every source stopped answering",
+const FAILURES: Partial<Record<ErrorCode, PlainKey>> = {
+  NO_SPACE: "push.fail.noSpace",
+  CANCELLED: "push.fail.cancelled",
+  NOT_FOUND: "push.fail.notFound",
+  HASH_MISMATCH: "push.fail.hash",
+  BAD_PEER: "push.fail.badPeer",
+  IDENTITY: "push.fail.identity",
+  BAD_NAME: "push.fail.badName",
+  BUSY: "push.fail.busy",
+  UNREACHABLE: "push.fail.unreachable",
+  CLOSED: "push.fail.closed",
+  TIMEOUT: "push.fail.timeout",
 };
 
 function failureText(errors: unknown[], total: number): string {
   const first = errors[0];
-  const why = (first instanceof RedeError && FAILURES[first.code]) || "the download failed";
-  return total > 1 ? `${errors.length} of ${total} files failed: ${why}` : why;
+  const why = t((first instanceof RedeError && FAILURES[first.code]) || "push.fail.other");
+  return total > 1 ? t("push.fail.some", { failed: errors.length, count: total, why }) : why;
 }

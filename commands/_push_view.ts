@@ -7,12 +7,13 @@
  */
 import Table from "cli-table3";
 import { errorLine } from "../core/errors.ts";
+import { formatDuration, formatList, type PlainKey, t } from "../core/i18n.ts";
 import { MAX_PEER_NAME_CHARS } from "../core/limits.ts";
 import { printable, remoteText } from "../core/terminal.ts";
 import type { Offer, Target } from "../app/push.ts";
 import {
   type AcceptPolicy,
-  type IncomingOffer,
+  type DeclineReason,
   type PushEvent,
   PushReceiver,
 } from "../app/push_receiver.ts";
@@ -31,8 +32,8 @@ export function offerText(
   o: { name: string; files: unknown[]; size: number; folder: boolean },
 ): string {
   return o.folder
-    ? `the folder '${o.name}' (${o.files.length} file(s), ${bytes(o.size)})`
-    : `'${o.name}' (${bytes(o.size)})`;
+    ? t("push.offerFolder", { name: o.name, count: o.files.length, size: bytes(o.size) })
+    : t("push.offerFile", { name: o.name, size: bytes(o.size) });
 }
 
 /** What answers mean yes (English and Portuguese). */
@@ -52,7 +53,7 @@ export function receivePushes(
   const ask: AcceptPolicy = async (offer, signal) =>
     isYes(
       await session.ask(
-        `${peerName(offer.from.name)} offers ${offerText(offer)}. Accept? [y/N]`,
+        t("push.ask", { peer: peerName(offer.from.name), what: offerText(offer) }),
         signal,
       ),
     );
@@ -64,52 +65,61 @@ export function receivePushes(
 
 /** The line that tells a target's user what became of an offer. */
 export function pushEventLine(e: PushEvent): string {
-  const who = peerName(e.offer.from.name);
+  const peer = peerName(e.offer.from.name);
   const what = offerText(e.offer);
+  const name = e.offer.name;
   switch (e.kind) {
     case "accepted":
-      return e.auto
-        ? `Accepted ${who}'s offer of ${what} (--accept-push); downloading`
-        : `Accepted; downloading ${what} from ${who}`;
+      return e.auto ? t("push.acceptedAuto", { peer, what }) : t("push.accepted", { peer, what });
     case "declined":
-      return declinedLine(e.why, who, e.offer);
+      return t(DECLINED[e.why], { peer, name });
     case "withdrawn":
-      return `${who} withdrew the offer of '${e.offer.name}'`;
+      return t("push.withdrew", { peer, name });
     case "received":
       return e.already
-        ? `${what} pushed by ${who} is already here (same content); nothing to do`
-        : `Received ${what} pushed by ${who} in ${(e.ms / 1000).toFixed(1)} s; verified`;
+        ? t("push.already", { peer, what })
+        : t("push.received", { peer, what, duration: formatDuration(e.ms) });
     case "failed": {
-      const n = e.errors.length;
-      const count = e.offer.files.length > 1 ? ` (${n} of ${e.offer.files.length} files)` : "";
-      return `The push of '${e.offer.name}' from ${who} failed${count}: ${errorLine(e.errors[0])}`;
+      const error = errorLine(e.errors[0]);
+      const count = e.offer.files.length;
+      return count > 1
+        ? t("push.failedSome", { name, peer, failed: e.errors.length, count, error })
+        : t("push.failed", { name, peer, error });
     }
   }
 }
 
-function declinedLine(why: string, who: string, offer: IncomingOffer): string {
-  const of = `${who}'s offer of '${offer.name}'`;
-  switch (why) {
-    case "timeout":
-      return `No answer to ${of} in time: declined`;
-    case "policy":
-      return `Declined ${of}: without a shell, pushes are taken only with --accept-push`;
-    case "leaving":
-      return `Declined ${of}: leaving`;
-    default:
-      return `Declined ${of}`;
-  }
-}
+/** The line of each reason to decline. */
+const DECLINED: Record<
+  DeclineReason,
+  "push.declined" | "push.declinedTimeout" | "push.declinedPolicy" | "push.declinedLeaving"
+> = {
+  answer: "push.declined",
+  timeout: "push.declinedTimeout",
+  policy: "push.declinedPolicy",
+  leaving: "push.declinedLeaving",
+};
+
+/** The word of each state. */
+const STATES: Record<Exclude<Target["state"], "downloading">, PlainKey> = {
+  connecting: "push.state.connecting",
+  asked: "push.state.asked",
+  accepted: "push.state.accepted",
+  declined: "push.state.declined",
+  done: "push.state.done",
+  failed: "push.state.failed",
+  withdrawn: "push.state.withdrawn",
+};
 
 /** The state of a target as a cell: `downloading 42%`, `done`, ... */
-function stateText(t: Target, size: number): string {
-  const pct = size > 0 ? Math.floor((t.received * 100) / size) : 100;
-  const state = t.state === "downloading"
-    ? `downloading ${pct}%`
-    : t.state === "done" && t.note
-    ? `done (${t.note.toLowerCase()})`
-    : t.state;
-  return t.unfollowed ? `${state} (not followed)` : state;
+function stateText(x: Target, size: number): string {
+  const percent = size > 0 ? Math.floor((x.received * 100) / size) : 100;
+  const state = x.state === "downloading"
+    ? t("push.state.downloading", { percent })
+    : x.state === "done" && x.note
+    ? t("push.state.doneNote", { note: x.note.toLowerCase() })
+    : t(STATES[x.state]);
+  return x.unfollowed ? t("push.state.unfollowed", { state }) : state;
 }
 
 /**
@@ -117,14 +127,14 @@ function stateText(t: Target, size: number): string {
  * screen), at most `max` rows and a line saying how many more.
  */
 function rows(targets: Target[], size: number, max = Infinity): string {
-  const t = new Table({
-    head: ["Peer", "Address", "State", "Rate"],
+  const table = new Table({
+    head: [t("push.col.peer"), t("push.col.address"), t("push.col.state"), t("push.col.rate")],
     style: { head: [], border: [] },
     chars: { "mid": "", "left-mid": "", "mid-mid": "", "right-mid": "" },
   });
   const shown = targets.slice(0, max);
   for (const x of shown) {
-    t.push([
+    table.push([
       peerName(x.name),
       formatAddress(x.address),
       stateText(x, size),
@@ -132,7 +142,7 @@ function rows(targets: Target[], size: number, max = Infinity): string {
     ].map(printable));
   }
   const more = targets.length - shown.length;
-  return t.toString() + (more > 0 ? `\n… and ${more} more` : "");
+  return table.toString() + (more > 0 ? `\n${t("push.more", { count: more })}` : "");
 }
 
 /**
@@ -164,14 +174,16 @@ export class PushBoard {
   }
 
   /** A target changed. */
-  changed(t: Target): void {
+  changed(x: Target): void {
     if (this.#screen) return this.#screen.changed();
-    const state = t.unfollowed ? "unfollowed" : t.state;
-    if (this.#states.get(t) === state || (state === "downloading" && t.received === 0)) return;
-    this.#states.set(t, state);
-    const note = t.note && t.state !== "done" ? `: ${t.note}` : "";
+    const state = x.unfollowed ? "unfollowed" : x.state;
+    if (this.#states.get(x) === state || (state === "downloading" && x.received === 0)) return;
+    this.#states.set(x, state);
+    const line = { peer: peerName(x.name), address: formatAddress(x.address) };
     this.#out(
-      `${peerName(t.name)} (${formatAddress(t.address)}): ${stateText(t, this.#size)}${note}`,
+      x.note && x.state !== "done"
+        ? t("push.changeNote", { ...line, state: stateText(x, this.#size), note: x.note })
+        : t("push.change", { ...line, state: stateText(x, this.#size) }),
     );
   }
 
@@ -188,27 +200,31 @@ export class PushBoard {
  * unfollowed; then, last, how many got it intact.
  */
 export function summary(offer: Offer, targets: Target[]): string[] {
-  const of = (state: Target["state"]) => targets.filter((t) => t.state === state);
-  const who = (t: Target) => `${peerName(t.name)} (${formatAddress(t.address)})`;
+  const of = (state: Target["state"]) => targets.filter((x) => x.state === state);
+  const who = (x: Target) => `${peerName(x.name)} (${formatAddress(x.address)})`;
   const done = of("done").length;
   const declined = of("declined");
   const failed = of("failed");
   const lines: string[] = [];
-  if (declined.length) {
+  const list = (ts: Target[], note = false) =>
+    formatList(ts.map((x) => who(x) + (note && x.note ? ` (${x.note})` : "")));
+  if (declined.length) lines.push(t("push.sum.declined", { peers: list(declined, true) }));
+  for (const x of failed) {
+    const reason = x.note ?? t("push.sum.noReason");
     lines.push(
-      `Declined: ${declined.map((t) => who(t) + (t.note ? ` (${t.note})` : "")).join(", ")}`,
+      t("push.sum.failed", { peer: peerName(x.name), address: formatAddress(x.address), reason }),
     );
   }
-  for (const t of failed) lines.push(`Failed: ${who(t)}: ${t.note ?? "no reason given"}`);
   const withdrawn = of("withdrawn");
-  if (withdrawn.length) lines.push(`Withdrawn from: ${withdrawn.map(who).join(", ")}`);
-  const going = targets.filter((t) => t.unfollowed);
-  if (going.length) {
-    lines.push(`Still downloading, no longer followed: ${going.map(who).join(", ")}`);
-  }
-  lines.push(
-    `Pushed ${offerText(offer)} to ${targets.length} peer(s): ${done} got it intact, ` +
-      `${declined.length} declined, ${failed.length} failed`,
-  );
+  if (withdrawn.length) lines.push(t("push.sum.withdrawn", { peers: list(withdrawn) }));
+  const going = targets.filter((x) => x.unfollowed);
+  if (going.length) lines.push(t("push.sum.unfollowed", { peers: list(going) }));
+  lines.push(t("push.summary", {
+    what: offerText(offer),
+    count: targets.length,
+    done,
+    declined: declined.length,
+    failed: failed.length,
+  }));
   return lines;
 }

@@ -1,5 +1,6 @@
 import type { Box } from "../app/collect.ts";
 import { errorLine } from "../core/errors.ts";
+import { formatDate, formatList, t } from "../core/i18n.ts";
 import { MAX_PEER_NAME_CHARS } from "../core/limits.ts";
 import { remoteText } from "../core/terminal.ts";
 import { formatAddress } from "../net/address.ts";
@@ -21,20 +22,18 @@ export const collect: Command = {
     const { collector } = session;
     if (options.close !== undefined) {
       if (args[0] !== undefined) {
-        throw new UsageError("Give the box to close after --close only", collect);
+        throw new UsageError(t("collect.closeArgs"), collect);
       }
       const box = collector.close(options.close as string);
       ctx.out(
-        `Box '${box.name}' closed: ${box.arrivals.length} file(s) from ${
-          senders(box)
-        } sender(s) arrived; 'collect ${box.name}' opens it again`,
+        t("collect.closed", { box: box.name, count: box.arrivals.length, senders: senders(box) }),
       );
       return;
     }
     const name = args[0];
     if (name === undefined) {
       const boxes = collector.boxes();
-      if (boxes.length === 0) ctx.out("No box yet; 'collect BOX' opens one");
+      if (boxes.length === 0) ctx.out(t("collect.noBox"));
       for (const box of boxes) await show(session, box, ctx);
       return;
     }
@@ -43,47 +42,59 @@ export const collect: Command = {
     const box = await collector.open(name);
     const self = session.node.tracker.self; // Where others reach this peer, as the tracker sees.
     const here = self ? { host: self.ip, port: self.port } : session.node.server.address;
-    ctx.out(
-      `Box '${box.name}' open at ${formatAddress(here)}: hand-ins land in ` +
-        `${collector.folderOf(box.name)}/<sender>/ and are not shared; ` +
-        `'collect ${box.name}' shows them, 'collect --close ${box.name}' closes it`,
-    );
+    const folder = collector.folderOf(box.name);
+    ctx.out(t("collect.opened", { box: box.name, address: formatAddress(here), folder }));
   },
 };
 
-function senders(box: Box): number {
-  return new Set(box.arrivals.map((a) => a.senderId)).size;
+/** `3 senders`. */
+function senders(box: Box): string {
+  return t("collect.senders", { count: new Set(box.arrivals.map((a) => a.senderId)).size });
 }
 
 /** A box's table, who has not handed in yet, and a last line that sums it up. */
 async function show(session: Session, box: Box, ctx: Context): Promise<void> {
   ctx.out(table(
-    ["Sender", "File", "Size", "Root", "Time (UTC)"],
+    [
+      t("collect.col.sender"),
+      t("collect.col.file"),
+      t("collect.col.size"),
+      t("collect.col.root"),
+      t("collect.col.time"),
+    ],
     box.arrivals.map((a) => [
       a.sender,
       a.stored.slice(a.stored.indexOf("/") + 1),
       bytes(a.receipt.size),
       shortHash(a.receipt.root),
-      a.receipt.time.replace("T", " ").replace(/\.\d+Z$/, ""),
+      formatDate(new Date(a.receipt.time), { utc: true }),
     ]),
   ));
   const handedIn = new Set(box.arrivals.map((a) => a.senderId));
   try {
     const peers = await session.refreshPeers();
     const missing = peers.filter((p) => !session.isSelf(p) && !handedIn.has(p.id));
+    const names = missing.map((p) => remoteText(p.name, MAX_PEER_NAME_CHARS));
     ctx.out(
       missing.length === 0
-        ? "Every peer present has handed something in"
-        : `Not handed in yet (${missing.length}): ${
-          missing.map((p) => remoteText(p.name, MAX_PEER_NAME_CHARS)).join(", ")
-        }`,
+        ? t("collect.allIn")
+        : t("collect.missing", { count: missing.length, peers: formatList(names) }),
     );
   } catch (err) {
-    ctx.out(`Who has not handed in yet is unknown: ${errorLine(err)}`);
+    ctx.out(t("collect.missingUnknown", { error: errorLine(err) }));
   }
-  const under = box.active > 0 ? `, ${box.active} hand-in(s) under way` : "";
+  const line = {
+    box: box.name,
+    state: box.open ? t("collect.open") : t("collect.shut"),
+    count: box.arrivals.length,
+    senders: senders(box),
+  };
   ctx.out(
-    `Box '${box.name}' (${box.open ? "open" : "closed"}): ${box.arrivals.length} file(s) from ` +
-      `${senders(box)} sender(s)${under}`,
+    box.active > 0
+      ? t("collect.summaryActive", {
+        ...line,
+        handIns: t("collect.handIns", { count: box.active }),
+      })
+      : t("collect.summary", line),
   );
 }

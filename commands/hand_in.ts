@@ -1,6 +1,7 @@
 import { handIn as handInFiles } from "../app/hand_in.ts";
 import type { FileSummary } from "../core/content.ts";
 import { RedeError } from "../core/errors.ts";
+import { formatDuration, t } from "../core/i18n.ts";
 import { MAX_HAND_IN_FILES } from "../core/limits.ts";
 import { assertShareName } from "../core/names.ts";
 import { assertBoxName } from "../core/receipt.ts";
@@ -35,22 +36,19 @@ export const handIn: Command = {
     for (const name of names) {
       const picked = shared.filter((f) => f.name === name || f.name.startsWith(`${name}/`));
       if (picked.length === 0) {
-        throw new RedeError(
-          "NOT_FOUND",
-          `'${name}' is not a file this peer shares; only shared files can be handed in`,
-        );
+        throw new RedeError("NOT_FOUND", t("handIn.notShared", { name }));
       }
       for (const f of picked) files.set(f.name, f);
     }
     if (files.size > MAX_HAND_IN_FILES) {
       throw new RedeError(
         "BAD_INPUT",
-        `That is ${files.size} files; hand in at most ${MAX_HAND_IN_FILES} at once`,
+        t("handIn.tooMany", { count: files.size, max: MAX_HAND_IN_FILES }),
       );
     }
     const addr = await session.resolvePeer(peerText);
     if (node.isSelf(addr)) {
-      throw new RedeError("BAD_INPUT", "That peer is this one; hand in to another");
+      throw new RedeError("BAD_INPUT", t("handIn.isSelf"));
     }
     const where = formatPeer(addr);
     let received = 0;
@@ -60,24 +58,32 @@ export const handIn: Command = {
       signal: ctx.signal,
       onEvent: (e) => {
         if (e.kind === "busy") {
-          ctx.note(`${where} is busy (${e.error.message}); trying again in ${e.retryMs / 1000} s`);
+          const duration = formatDuration(e.retryMs);
+          ctx.note(t("handIn.busy", { peer: where, error: e.error.message, duration }));
         } else if (e.kind === "failed") {
           failed++;
           reportError(
-            new RedeError(e.error.code, `'${e.name}' not received: ${e.error.message}`),
+            new RedeError(
+              e.error.code,
+              t("handIn.notReceived", { name: e.name, error: e.error.message }),
+            ),
             session.verbose,
           );
         } else {
           received++;
           const r = e.receipt;
-          ctx.out(
-            `Handed in '${r.name}' (${bytes(r.size)}, root ${shortHash(r.root)}) to box ` +
-              `'${r.box}' of ${formatId(r.collector_id, true)}; receipt ${e.path}`,
-          );
+          ctx.out(t("handIn.done", {
+            name: r.name,
+            size: bytes(r.size),
+            root: shortHash(r.root),
+            box: r.box,
+            collector: formatId(r.collector_id, true),
+            path: e.path,
+          }));
         }
       },
     });
-    ctx.out(`${received} of ${files.size} file(s) handed in to box '${box}' at ${where}`);
+    ctx.out(t("handIn.summary", { received, count: files.size, box, peer: where }));
     return failed > 0 ? 1 : 0;
   },
 };

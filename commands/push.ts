@@ -1,4 +1,5 @@
 import { RedeError } from "../core/errors.ts";
+import { t } from "../core/i18n.ts";
 import { assertShareName } from "../core/names.ts";
 import { offerOf, pushOffer } from "../app/push.ts";
 import { type Address, formatAddress } from "../net/address.ts";
@@ -32,16 +33,16 @@ export const push: Command = {
       ? await resolveAll(session, named, peers)
       : everyone(session, peers);
     if (targets.length === 0) {
-      throw new RedeError("NOT_FOUND", "No other peer is on the network to push to");
+      throw new RedeError("NOT_FOUND", t("push.noOtherPeer"));
     }
     const board = new PushBoard(session.screen, ctx.out, offer);
     const results = await pushOffer(node, offer, targets, {
       signal: ctx.signal,
       onStart: (all) => board.show(all),
-      onChange: (t) => board.changed(t),
+      onChange: (x) => board.changed(x),
     }).finally(() => board.stop());
     for (const line of summary(offer, results)) ctx.out(line);
-    return results.some((t) => t.state === "failed" || t.state === "withdrawn") ? 1 : 0;
+    return results.some((x) => x.state === "failed" || x.state === "withdrawn") ? 1 : 0;
   },
 };
 
@@ -62,11 +63,11 @@ async function resolveAll(
 ): Promise<{ name: string; address: Address }[]> {
   const found = new Map<string, { name: string; address: Address }>();
   for (const text of named) {
-    const t = await resolve(session, text, peers);
-    if (session.node.isSelf(t.address)) {
-      throw new RedeError("BAD_INPUT", `'${text}' is this peer; pick others in 'peers'`);
+    const one = await resolve(session, text, peers);
+    if (session.node.isSelf(one.address)) {
+      throw new RedeError("BAD_INPUT", t("push.isSelf", { peer: text }));
     }
-    found.set(formatAddress(t.address), t);
+    found.set(formatAddress(one.address), one);
   }
   return [...found.values()];
 }

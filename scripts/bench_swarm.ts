@@ -279,7 +279,7 @@ async function pushClass(root: string, net: Net, seeder: Peer, src: Subject, k: 
     await waitLine(p, RECEIVED, marks[i]);
     return (performance.now() - t0) / 1000;
   });
-  const m = await waitLine(seeder, /^Pushed .* to (\d+) peer\(s\): (\d+) got it intact/, from);
+  const m = await waitLine(seeder, /^Pushed .* to (\d+) peers?: (\d+) got it intact/, from);
   const seconds = (performance.now() - t0) / 1000;
   if (Number(m[1]) !== k || Number(m[2]) !== k) {
     throw new Error(`push: ${seeder.since(from).join("\n")}`);

@@ -22,7 +22,9 @@ async function productSources(): Promise<Map<string, string>> {
       else if (e.name.endsWith(".ts")) out.set(relative(ROOT, path), await Deno.readTextFile(path));
     }
   };
-  for (const folder of ["core", "storage", "net", "app", "commands"]) await walk(join(ROOT, folder));
+  for (const folder of ["core", "storage", "net", "app", "commands"]) {
+    await walk(join(ROOT, folder));
+  }
   out.set("main.ts", await Deno.readTextFile(join(ROOT, "main.ts")));
   for (const path of [...out.keys()]) if (path.startsWith("core/messages/")) out.delete(path);
   return out;
@@ -99,7 +101,7 @@ Deno.test("literals: the check finds a literal message, and passes a t() text or
     ["c.ts", 'throw new RedeError("NOT_FOUND", t("get.noFile", { name }));'],
     ["d.ts", "ctx.out(`${name}: ${bytes(size)}`);"],
     ["e.ts", "throw new UsageError('Não há arquivo');"],
-    ["f.ts", 'ctx.out(`rede-p2p ${VERSION}`); // i18n: not a message (the name and version)'],
+    ["f.ts", "ctx.out(`rede-p2p ${VERSION}`); // i18n: not a message (the name and version)"],
   ]);
   assert.deepEqual(findLiterals(sources), [
     "a.ts:1: No file named  ",

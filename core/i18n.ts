@@ -217,14 +217,35 @@ export function placeholders(entry: Entry): Set<string> {
  * plural gives an alternation of its forms, so take the first group that matched).
  *
  * @param opts.line Anchor it to a whole line (`^...$`), so that a last placeholder captures.
+ * @param opts.params Placeholders to match exactly (a name, a size); the others stay groups. A
+ *   plural given its `count` matches only the form of that count.
  */
-export function pattern(key: MessageKey, language: Lang, opts: { line?: boolean } = {}): RegExp {
+export function pattern(
+  key: MessageKey,
+  language: Lang,
+  opts: { line?: boolean; params?: Record<string, string | number> } = {},
+): RegExp {
   const entry = CATALOGUES[language][key];
-  const forms = [...new Set(typeof entry === "string" ? [entry] : Object.values(entry))];
+  const params = opts.params ?? {};
+  const count = params.count;
+  const forms = typeof entry === "string"
+    ? [entry]
+    : typeof count === "number"
+    ? [pluralForm(entry, count, language)]
+    : [...new Set(Object.values(entry) as string[])];
+  const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\\/]/g, "\\$&");
   const sources = forms.map((form: string) =>
-    form.split(/(\{\w+\})/).map((part, i) =>
-      i % 2 === 1 ? "(.*?)" : part.replace(/[.*+?^${}()|[\]\\\/]/g, "\\$&")
-    ).join("")
+    form.split(/(\{\w+\})/).map((part, i) => {
+      if (i % 2 === 0) return escape(part);
+      const name = part.slice(1, -1);
+      const value = params[name];
+      if (value === undefined) return "(.*?)";
+      return escape(
+        name === "count" && typeof value === "number"
+          ? formatNumber(value, language)
+          : String(value),
+      );
+    }).join("")
   );
   const body = sources.length === 1 ? sources[0] : `(?:${sources.join("|")})`;
   return new RegExp(opts.line ? `^${body}$` : body);

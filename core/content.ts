@@ -14,11 +14,12 @@
 import { Buffer } from "node:buffer";
 import { createHash } from "node:crypto";
 import * as v from "valibot";
+import { t } from "./i18n.ts";
 import { CHUNK_BYTES, CHUNKS_TARGET, MAX_CHUNK_BYTES } from "./limits.ts";
 import { badNameError, sharePathProblem } from "./names.ts";
 
 /** A SHA-256 digest: 64 lower-case hex digits. */
-export const Hash = v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/, "not a SHA-256 hex digest"));
+export const Hash = v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/, () => t("core.content.notHash")));
 
 /** A byte count, index or count: a non-negative safe integer. */
 export const Count = v.pipe(v.number(), v.safeInteger(), v.minValue(0));
@@ -51,7 +52,12 @@ export const DESCRIPTOR_FIELDS = {
   size: Count,
   chunk_size: v.picklist(
     [CHUNK_BYTES, 2 * CHUNK_BYTES, MAX_CHUNK_BYTES],
-    `unsupported chunk size (only ${CHUNK_BYTES}, ${2 * CHUNK_BYTES} or ${MAX_CHUNK_BYTES})`,
+    () =>
+      t("core.content.chunkSize", {
+        small: CHUNK_BYTES,
+        medium: 2 * CHUNK_BYTES,
+        large: MAX_CHUNK_BYTES,
+      }),
   ),
   chunks: v.array(Hash),
   root: Hash,
@@ -69,7 +75,7 @@ interface DescriptorLike {
 export function consistent<T extends DescriptorLike>() {
   return v.check(
     (d: T) => descriptorProblem(d) === undefined,
-    (issue) => descriptorProblem(issue.input) ?? "inconsistent descriptor",
+    (issue) => descriptorProblem(issue.input) ?? t("core.content.inconsistent"),
   );
 }
 
@@ -133,11 +139,11 @@ export function rootHash(size: number, chunks: readonly string[], chunkSize: num
 /** Why a descriptor is not whole and consistent, or `undefined` when it is. */
 export function descriptorProblem(d: DescriptorLike): string | undefined {
   // Checked again here: this check also runs when a field check failed, and the root needs a count.
-  if (!Number.isSafeInteger(d.size) || d.size < 0) return "size is not a count";
+  if (!Number.isSafeInteger(d.size) || d.size < 0) return t("core.content.sizeNotCount");
   if (d.chunk_size !== chunkSizeFor(d.size)) {
-    return `chunk size ${d.chunk_size} is not the one for ${d.size} bytes`;
+    return t("core.content.wrongChunkSize", { chunkSize: d.chunk_size, size: d.size });
   }
-  if (d.chunks.length !== chunkCount(d)) return "wrong number of chunks";
-  if (rootHash(d.size, d.chunks, d.chunk_size) !== d.root) return "root does not match its chunks";
+  if (d.chunks.length !== chunkCount(d)) return t("core.content.chunkCount");
+  if (rootHash(d.size, d.chunks, d.chunk_size) !== d.root) return t("core.content.root");
   return undefined;
 }

@@ -3,7 +3,7 @@
  * (in an `error` message) are kept apart from codes that only ever name a local failure; the
  * channel maps between the two (`net/channel.ts`), so a local code never reaches another peer.
  */
-import { t } from "./i18n.ts";
+import { type MessageKey, t } from "./i18n.ts";
 
 /** Codes an `error` message may carry; docs/PROTOCOL.md lists what each means. */
 export const WIRE_CODES = [
@@ -74,11 +74,39 @@ export function hasCode(err: unknown, ...codes: ErrorCode[]): err is RedeError {
   return err instanceof RedeError && codes.includes(err.code);
 }
 
+/** The system errors whose text is in the catalogues, by their POSIX code. */
+const OS_ERRORS: Readonly<Record<string, Extract<MessageKey, `core.os.${string}`>>> = {
+  ENOENT: "core.os.notFound",
+  EACCES: "core.os.permissionDenied",
+  EPERM: "core.os.permissionDenied",
+  EEXIST: "core.os.alreadyExists",
+  EISDIR: "core.os.isDirectory",
+  ENOTDIR: "core.os.notDirectory",
+  ENOSPC: "core.os.noSpace",
+  ECONNRESET: "core.os.connectionReset",
+  EPIPE: "core.os.brokenPipe",
+  ETIMEDOUT: "core.os.timedOut",
+};
+
+/**
+ * A system error as Deno words it (`No such file or directory (os error 2): readfile '/x'`) in
+ * the current language, its operation and path kept; `undefined` for any other text.
+ */
+function osErrorLine(err: Error, line: string): string | undefined {
+  const code = String((err as { code?: unknown }).code);
+  const key = Object.hasOwn(OS_ERRORS, code) ? OS_ERRORS[code] : undefined;
+  const m = /^[^(]*\(os error (\d+)\)(.*)$/.exec(line);
+  return key && m ? t(key, { code: m[1], detail: m[2] }) : undefined;
+}
+
 /** The one-line text of any error; what is shown to the user. */
 export function errorLine(err: unknown): string {
   if (err instanceof RedeError) return err.message;
   if (err instanceof Deno.errors.ConnectionRefused) return t("error.connectionRefused");
   if (err instanceof Deno.errors.AddrInUse) return t("error.addressInUse");
-  if (err instanceof Error) return err.message.split("\n")[0];
+  if (err instanceof Error) {
+    const line = err.message.split("\n")[0];
+    return osErrorLine(err, line) ?? line;
+  }
   return String(err);
 }

@@ -4,6 +4,7 @@
  */
 import { Buffer } from "node:buffer";
 import { RedeError } from "./errors.ts";
+import { t } from "./i18n.ts";
 
 /** The have-map of `have` among `total` chunks. */
 export function encodeHaveMap(have: Iterable<number>, total: number): string {
@@ -24,7 +25,7 @@ export function decodeHaveMap(map: string, total: number): Set<number> {
   const bits = Buffer.from(map, "base64");
   const spare = bits.length * 8 - total;
   if (bits.length !== Math.ceil(total / 8) || (spare > 0 && (bits.at(-1)! & ((1 << spare) - 1)))) {
-    throw new RedeError("BAD_PEER", `a have-map for ${total} chunks that is not one`);
+    throw new RedeError("BAD_PEER", t("core.haveMap.bad", { count: total }));
   }
   const have = new Set<number>();
   for (let i = 0; i < total; i++) {

@@ -7,6 +7,7 @@
  * types) and again where a name becomes a path (`storage/paths.ts`).
  */
 import { RedeError } from "./errors.ts";
+import { t } from "./i18n.ts";
 import { MAX_FILE_NAME_BYTES, MAX_SHARE_PATH_BYTES, QUOTED_NAME_CHARS } from "./limits.ts";
 import { hasUnsafeChars, remoteText } from "./terminal.ts";
 
@@ -27,21 +28,21 @@ const encoder = new TextEncoder();
  * ```
  */
 export function shareNameProblem(name: string): string | undefined {
-  if (name.length === 0) return "is empty";
+  if (name.length === 0) return t("names.empty");
   if (encoder.encode(name).length > MAX_FILE_NAME_BYTES) {
-    return `is longer than ${MAX_FILE_NAME_BYTES} bytes`;
+    return t("names.tooLong", { max: MAX_FILE_NAME_BYTES });
   }
   // The characters the terminal sanitiser would escape: a shared name is printed as it is.
-  if (hasUnsafeChars(name)) return "must not contain control or bidirectional characters";
-  if (/[/\\]/.test(name)) return "must not contain '/' or '\\'";
-  if (name === "." || name === "..") return "must not be '.' or '..'";
+  if (hasUnsafeChars(name)) return t("names.unsafeChars");
+  if (/[/\\]/.test(name)) return t("names.slash");
+  if (name === "." || name === "..") return t("names.dots");
   // Hidden: rede-p2p's own state (`.rede-p2p/`, `.NAME.rede-part`) must never be named.
-  if (name.startsWith(".")) return "must not start with '.' (hidden)";
-  if (/^[a-zA-Z]:/.test(name)) return "must not start with a drive letter";
-  if (/[<>:"|?*]/.test(name)) return 'must not contain any of < > : " | ? *';
-  if (WINDOWS_RESERVED.test(name)) return "is a reserved device name on Windows";
-  if (name !== name.trim()) return "must not start or end with spaces";
-  if (name.endsWith(".")) return "must not end with '.'";
+  if (name.startsWith(".")) return t("names.hidden");
+  if (/^[a-zA-Z]:/.test(name)) return t("names.drive");
+  if (/[<>:"|?*]/.test(name)) return t("names.windowsChars");
+  if (WINDOWS_RESERVED.test(name)) return t("names.reserved");
+  if (name !== name.trim()) return t("names.spaces");
+  if (name.endsWith(".")) return t("names.endDot");
   return undefined;
 }
 
@@ -58,15 +59,15 @@ export function shareNameProblem(name: string): string | undefined {
  * ```
  */
 export function sharePathProblem(name: string): string | undefined {
-  if (name.length === 0) return "is empty";
+  if (name.length === 0) return t("names.empty");
   if (encoder.encode(name).length > MAX_SHARE_PATH_BYTES) {
-    return `is longer than ${MAX_SHARE_PATH_BYTES} bytes`;
+    return t("names.tooLong", { max: MAX_SHARE_PATH_BYTES });
   }
-  if (name.includes("\\")) return "must not contain '\\'";
+  if (name.includes("\\")) return t("names.backslash");
   for (const segment of name.split("/")) {
     const problem = shareNameProblem(segment);
     if (problem) {
-      return segment === "" ? "has an empty folder name" : `part '${segment}' ${problem}`;
+      return segment === "" ? t("names.emptyFolder") : t("names.part", { part: segment, problem });
     }
   }
   return undefined;
@@ -75,7 +76,10 @@ export function sharePathProblem(name: string): string | undefined {
 /** The one-line refusal of a name, the same wherever it is refused. */
 export function badNameError(name: string, problem: string): RedeError {
   const quoted = remoteText(name, QUOTED_NAME_CHARS);
-  return new RedeError("BAD_NAME", `Invalid file name '${quoted}': ${remoteText(problem)}`);
+  return new RedeError(
+    "BAD_NAME",
+    t("names.invalid", { name: quoted, problem: remoteText(problem) }),
+  );
 }
 
 /**

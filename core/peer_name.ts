@@ -15,11 +15,13 @@
  * ({@link cleanPeerName}) and settles clashes (`net/peer_names.ts`); `join --name` refuses a name
  * that breaks it ({@link peerNameProblem}).
  */
+import { t } from "./i18n.ts";
 import { MAX_PEER_NAME_CHARS } from "./limits.ts";
 
-/** The rule, as said to a user whose `--name` breaks it. */
-export const PEER_NAME_RULE = `letters, digits, '-' and '_', starting and ending with a letter ` +
-  `or digit, with at least one letter, at most ${MAX_PEER_NAME_CHARS} characters`;
+/** The rule, as said to a user whose `--name` breaks it, in the current language. */
+export function peerNameRule(): string {
+  return t("names.peer.rule", { max: MAX_PEER_NAME_CHARS });
+}
 
 const ALLOWED = /^[\p{L}\p{M}\p{Nd}_-]*$/u;
 const NOT_ALLOWED = /[^\p{L}\p{M}\p{Nd}_-]+/gu;
@@ -41,26 +43,21 @@ const RAW_CHARS = 4 * MAX_PEER_NAME_CHARS;
  * ```
  */
 export function peerNameProblem(name: string): string | undefined {
-  if (name.length === 0) return "is empty";
+  if (name.length === 0) return t("names.empty");
   if (name.length > MAX_PEER_NAME_CHARS) {
-    return `is longer than ${MAX_PEER_NAME_CHARS} characters`;
+    return t("names.peer.tooLong", { max: MAX_PEER_NAME_CHARS });
   }
   if (!ALLOWED.test(name)) {
     const bad = String.fromCodePoint(name.match(NOT_ALLOWED)![0].codePointAt(0)!);
-    const shown = bad === " "
-      ? "a space"
-      : /^[\p{L}\p{N}\p{P}\p{S}]$/u.test(bad)
+    if (bad === " ") return t("names.peer.space");
+    const shown = /^[\p{L}\p{N}\p{P}\p{S}]$/u.test(bad)
       ? `'${bad}'`
       : `U+${bad.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}`;
-    return `may hold only letters, digits, '-' and '_' (not ${shown})`;
+    return t("names.peer.notAllowed", { char: shown });
   }
-  if (name !== name.normalize("NFC")) return "is not in Unicode NFC form";
-  if (!START.test(name) || !END.test(name)) {
-    return "must start and end with a letter or a digit";
-  }
-  if (!LETTER.test(name)) {
-    return "must hold a letter (a number alone is a row of 'peers')";
-  }
+  if (name !== name.normalize("NFC")) return t("names.peer.notNfc");
+  if (!START.test(name) || !END.test(name)) return t("names.peer.edges");
+  if (!LETTER.test(name)) return t("names.peer.letter");
   return undefined;
 }
 

@@ -13,6 +13,7 @@ import { createHash, createPrivateKey, sign, verify, X509Certificate } from "nod
 import * as v from "valibot";
 import { Count, Hash, ShareName } from "./content.ts";
 import { RedeError } from "./errors.ts";
+import { t } from "./i18n.ts";
 import {
   MAX_BOX_NAME_BYTES,
   MAX_PEER_NAME_CHARS,
@@ -39,7 +40,7 @@ export function boxNameProblem(name: string): string | undefined {
   const problem = shareNameProblem(name);
   if (problem !== undefined) return problem;
   if (encoder.encode(name).length > MAX_BOX_NAME_BYTES) {
-    return `is longer than ${MAX_BOX_NAME_BYTES} bytes`;
+    return t("names.tooLong", { max: MAX_BOX_NAME_BYTES });
   }
   return undefined;
 }
@@ -54,7 +55,7 @@ export function assertBoxName(name: string): void {
   if (problem !== undefined) {
     throw new RedeError(
       "BAD_NAME",
-      `Invalid box name '${remoteText(name, QUOTED_NAME_CHARS)}': ${problem}`,
+      t("core.receipt.badBox", { name: remoteText(name, QUOTED_NAME_CHARS), problem }),
     );
   }
 }
@@ -64,27 +65,27 @@ export const BoxName = v.pipe(
   v.string(),
   v.check(
     (name: string) => boxNameProblem(name) === undefined,
-    (issue) => `invalid box name: ${boxNameProblem(String(issue.input))}`,
+    (issue) => t("core.receipt.badBoxField", { problem: boxNameProblem(String(issue.input))! }),
   ),
 );
 
-const Id = v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/, "not an identity"));
-const Base64 = (min: number, max: number, what: string) =>
-  v.pipe(v.string(), v.regex(new RegExp(`^[A-Za-z0-9+/=]{${min},${max}}$`), `not ${what}`));
+const Id = v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/, () => t("core.receipt.notId")));
+const Base64 = (min: number, max: number, not: () => string) =>
+  v.pipe(v.string(), v.regex(new RegExp(`^[A-Za-z0-9+/=]{${min},${max}}$`), not));
 
 /** ISO 8601 in UTC, as `Date.prototype.toISOString` writes it (milliseconds optional). */
 const UtcTime = v.pipe(
   v.string(),
-  v.regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/, "not an ISO 8601 UTC time"),
-  v.check((s: string) => !Number.isNaN(Date.parse(s)), "not a date"),
+  v.regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/, () => t("core.receipt.notUtc")),
+  v.check((s: string) => !Number.isNaN(Date.parse(s)), () => t("core.receipt.notDate")),
 );
 
 /** A peer's name as its tracker lists it: cut, and printable as it is. */
 const SenderName = v.pipe(
   v.string(),
-  v.minLength(1, "empty"),
-  v.maxLength(MAX_PEER_NAME_CHARS, `longer than ${MAX_PEER_NAME_CHARS} characters`),
-  v.check((s: string) => !hasUnsafeChars(s), "holds control or bidirectional characters"),
+  v.minLength(1, () => t("core.receipt.emptyName")),
+  v.maxLength(MAX_PEER_NAME_CHARS, () => t("core.receipt.longName", { max: MAX_PEER_NAME_CHARS })),
+  v.check((s: string) => !hasUnsafeChars(s), () => t("core.receipt.unsafeName")),
 );
 
 /** Every field of a receipt, checked one by one (the wire message `receipt` is these). */
@@ -102,9 +103,9 @@ export const RECEIPT_FIELDS = {
   time: UtcTime,
   collector_id: Id,
   /** The collector's certificate, DER in base64: its SHA-256 is `collector_id`. */
-  collector_cert: Base64(16, 4096, "a certificate"),
+  collector_cert: Base64(16, 4096, () => t("core.receipt.notCert")),
   /** The collector's signature of {@link receiptBytes}, DER in base64. */
-  sig: Base64(8, 200, "a signature"),
+  sig: Base64(8, 200, () => t("core.receipt.notSig")),
 };
 
 export const Receipt = v.object(RECEIPT_FIELDS);
@@ -151,56 +152,68 @@ export function signReceipt(
  */
 export function receiptProblem(r: Receipt): string | undefined {
   const der = Buffer.from(r.collector_cert, "base64");
-  if (der.toString("base64") !== r.collector_cert) return "its certificate is not base64";
+  if (der.toString("base64") !== r.collector_cert) return t("core.receipt.certNotBase64");
   if (createHash("sha256").update(der).digest("hex") !== r.collector_id) {
-    return "its certificate is not the one of the collector it names";
+    return t("core.receipt.certNotCollector");
   }
   let key;
   try {
     key = new X509Certificate(der).publicKey;
   } catch {
-    return "its certificate cannot be read";
+    return t("core.receipt.certUnreadable");
   }
   if (key.asymmetricKeyDetails?.namedCurve !== "prime256v1") {
-    return "its certificate's key is not an ECDSA P-256 key";
+    return t("core.receipt.certNotP256");
   }
   const sig = Buffer.from(r.sig, "base64");
-  if (sig.toString("base64") !== r.sig) return "its signature is not base64";
+  if (sig.toString("base64") !== r.sig) return t("core.receipt.sigNotBase64");
   try {
     if (verify("sha256", receiptBytes(r), key, sig)) return undefined;
   } catch {
     // A signature that is not DER: as good as a wrong one.
   }
-  return "its signature does not match its fields (was it changed?)";
+  return t("core.receipt.sigMismatch");
 }
 
 /**
  * A receipt read from its JSON text, every field checked and no other field allowed (a field
  * the signature does not cover could mislead a reader). The signature is not checked here.
  *
- * @throws {RedeError} `BAD_INPUT`, one line saying what is wrong.
+ * @returns The receipt, or why the text is not one (one fragment, after "not a receipt: ").
  */
-export function parseReceipt(text: string): Receipt {
-  const bad = (why: string) => new RedeError("BAD_INPUT", `Not a rede-p2p receipt: ${why}`);
+export function receiptFromText(text: string): Receipt | { why: string } {
   if (encoder.encode(text).length > MAX_RECEIPT_BYTES) {
-    throw bad(`larger than ${MAX_RECEIPT_BYTES} bytes`);
+    return { why: t("core.receipt.tooLarge", { max: MAX_RECEIPT_BYTES }) };
   }
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch {
-    throw bad("not JSON");
+    return { why: t("core.receipt.notJson") };
   }
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    throw bad("not a JSON object");
+    return { why: t("core.receipt.notObject") };
   }
   const extra = Object.keys(value).find((k) => !Object.hasOwn(RECEIPT_FIELDS, k));
-  if (extra !== undefined) throw bad(`it has a field no receipt has, '${remoteText(extra, 40)}'`);
+  if (extra !== undefined) {
+    return { why: t("core.receipt.extraField", { field: remoteText(extra, 40) }) };
+  }
   const parsed = v.safeParse(Receipt, value);
   if (!parsed.success) {
     const issue = parsed.issues[0];
-    const where = v.getDotPath(issue) ?? "?";
-    throw bad(`field '${where}': ${remoteText(issue.message, 120)}`);
+    const field = v.getDotPath(issue) ?? "?";
+    return { why: t("core.receipt.field", { field, problem: remoteText(issue.message, 120) }) };
   }
   return parsed.output;
+}
+
+/**
+ * A receipt read from its JSON text (see {@link receiptFromText}).
+ *
+ * @throws {RedeError} `BAD_INPUT`, one line saying what is wrong.
+ */
+export function parseReceipt(text: string): Receipt {
+  const r = receiptFromText(text);
+  if ("why" in r) throw new RedeError("BAD_INPUT", t("core.receipt.not", { why: r.why }));
+  return r;
 }

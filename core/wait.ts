@@ -3,6 +3,7 @@
  * cleared, so nothing is left pending when the wait ends.
  */
 import { RedeError } from "./errors.ts";
+import { t } from "./i18n.ts";
 
 /**
  * Waits `ms`, or less if one of `until` settles first.
@@ -30,7 +31,7 @@ export function untilStopped<T extends { close(): void }>(
   return new Promise((resolve, reject) => {
     const onAbort = () => {
       opening.then((s) => s.close(), () => {});
-      reject(new RedeError("CANCELLED", "Not needed any more"));
+      reject(new RedeError("CANCELLED", t("core.notNeeded")));
     };
     if (signal.aborted) return onAbort();
     signal.addEventListener("abort", onAbort, { once: true });

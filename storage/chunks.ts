@@ -8,6 +8,7 @@ import { constants, promises as fsp, type Stats } from "node:fs";
 import type { FileHandle } from "node:fs/promises";
 import * as v from "valibot";
 import { chunkSizeFor, type Descriptor, hashChunk, rootHash } from "../core/content.ts";
+import { t } from "../core/i18n.ts";
 
 /**
  * What says a file on disk is the one that was described: its identity (device and inode) and
@@ -74,20 +75,20 @@ const NONBLOCK: number = constants.O_NONBLOCK ?? 0;
  */
 export async function openFile(path: string): Promise<{ file: FileHandle; stamp: FileStamp }> {
   if (NOFOLLOW === undefined && (await fsp.lstat(path)).isSymbolicLink()) {
-    throw new NotAFileError(`${path} is a link`);
+    throw new NotAFileError(t("storage.isLink", { path }));
   }
   let file: FileHandle;
   try {
     file = await fsp.open(path, constants.O_RDONLY | (NOFOLLOW ?? 0) | NONBLOCK);
   } catch (err) {
     if ((err as { code?: string }).code === "ELOOP") {
-      throw new NotAFileError(`${path} is a link`, { cause: err });
+      throw new NotAFileError(t("storage.isLink", { path }), { cause: err });
     }
     throw err;
   }
   try {
     const st = await file.stat();
-    if (!st.isFile()) throw new NotAFileError(`${path} is not a regular file`);
+    if (!st.isFile()) throw new NotAFileError(t("storage.notRegular", { path }));
     return { file, stamp: stampOf(st) };
   } catch (err) {
     await file.close();

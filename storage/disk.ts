@@ -4,9 +4,9 @@
  * to stop.
  */
 import { statfsSync } from "node:fs";
-import prettyBytes from "pretty-bytes";
 import { chunkSpan, type Descriptor, hashChunk } from "../core/content.ts";
 import { errorLine, RedeError } from "../core/errors.ts";
+import { formatBytes, formatNumber, t } from "../core/i18n.ts";
 import { readFull } from "../core/io.ts";
 import { ROOM_SLACK_BYTES } from "../core/limits.ts";
 
@@ -49,11 +49,6 @@ export function isDiskFull(err: unknown): boolean {
   return /no space left|disk quota exceeded|not enough space on the disk|disk is full/i.test(text);
 }
 
-/** A byte count for a message: `1.5 GiB`. */
-export function sizeText(n: number): string {
-  return prettyBytes(n, { binary: true });
-}
-
 /**
  * Refuses a download that cannot fit: `needed` more bytes than the disk holding `dir` has free.
  * Nothing is done when the free space cannot be known.
@@ -65,8 +60,7 @@ export function assertRoom(dir: string, name: string, needed: number): void {
   if (free === undefined || needed <= free) return;
   throw new RedeError(
     "NO_SPACE",
-    `Not enough free space for '${name}': it needs ${sizeText(needed)}, ` +
-      `${sizeText(free)} free on the disk of ${dir}`,
+    t("disk.noRoom", { name, needed: formatBytes(needed), free: formatBytes(free), dir }),
   );
 }
 
@@ -96,7 +90,10 @@ export async function checkChunks(
   opts.onProgress?.(0, total);
   for (let i = 0; i < total; i++) {
     if (opts.signal?.aborted) {
-      throw new RedeError("CANCELLED", `Check cancelled after ${i} of ${total} chunks`);
+      throw new RedeError(
+        "CANCELLED",
+        t("disk.checkCancelled", { done: formatNumber(i), count: total }),
+      );
     }
     const { offset, length } = chunkSpan(desc, i);
     await file.seek(offset, Deno.SeekMode.Start);
@@ -111,37 +108,51 @@ export async function checkChunks(
   return good;
 }
 
+/** What a download still has to write and the room the disk has, in bytes. */
+export interface ShortOfRoom {
+  still: number;
+  free: number;
+}
+
 /**
  * What a download's partial file still needs and the free space, when the disk has less room
- * than that: `" (X still to write, Y free)"`; undefined while it fits (or nothing is known).
+ * than that; undefined while it fits (or nothing is known).
  */
 export function shortOfRoom(
   folder: string,
   file: Deno.FsFile,
   desc: Descriptor,
   written: number,
-): string | undefined {
+): ShortOfRoom | undefined {
   const free = freeBytes(folder);
   // What the partial file does not hold yet (a sparse file holds the chunks written so far).
   const blocks = file.statSync().blocks;
   const still = desc.size - (blocks === null ? written * desc.chunk_size : blocks * 512);
   if (free === undefined || still <= free + ROOM_SLACK_BYTES) return undefined;
-  return ` (${sizeText(still)} still to write, ${sizeText(free)} free)`;
+  return { still, free };
 }
 
-/** The one line for a download stopped by the disk, `written` of `total` chunks kept. */
+/** The one line for a download stopped by the disk, `kept` of `total` chunks kept. */
 export function diskStopError(
   name: string,
-  written: number,
+  kept: number,
   total: number,
-  { err, detail }: { err: unknown; detail: string },
+  { err, short }: { err: unknown; short?: ShortOfRoom },
 ): RedeError {
-  const kept = `download stopped; ${written} of ${total} chunks kept to resume`;
-  return isDiskFull(err)
-    ? new RedeError("NO_SPACE", `Disk full while writing '${name}'${detail}: ${kept}`, {
-      cause: err,
-    })
-    : new RedeError("INTERNAL", `Cannot write '${name}' (${errorLine(err)}): ${kept}`, {
-      cause: err,
+  const count = total;
+  const written = formatNumber(kept);
+  if (!isDiskFull(err)) {
+    const message = t("disk.writeFailed", { name, error: errorLine(err), written, count });
+    return new RedeError("INTERNAL", message, { cause: err });
+  }
+  const message = short === undefined
+    ? t("disk.full", { name, written, count })
+    : t("disk.fullShort", {
+      name,
+      still: formatBytes(short.still),
+      free: formatBytes(short.free),
+      written,
+      count,
     });
+  return new RedeError("NO_SPACE", message, { cause: err });
 }

@@ -12,6 +12,7 @@
 import { dirname } from "node:path";
 import { chunkCount, chunkSpan, type Descriptor, hashChunk } from "../core/content.ts";
 import { errorLine, hasCode, RedeError } from "../core/errors.ts";
+import { formatNumber, t } from "../core/i18n.ts";
 import { SerialQueue, writeAll } from "../core/io.ts";
 import { pause, untilStopped } from "../core/wait.ts";
 import {
@@ -23,7 +24,7 @@ import {
   REQUESTS_PER_SOURCE,
   SUGGEST_MISSES,
 } from "../core/limits.ts";
-import { diskStopError, isDiskFull, shortOfRoom } from "./disk.ts";
+import { diskStopError, isDiskFull, type ShortOfRoom, shortOfRoom } from "./disk.ts";
 import { partialPaths, prepareTarget, sharedPath } from "./paths.ts";
 import { type CheckProgress, commit, isComplete, openPartial } from "./partial.ts";
 import type { OpenSource, Source, SwarmHooks, TransferEvent } from "./events.ts";
@@ -94,16 +95,16 @@ export async function downloadContent(opts: DownloadOptions): Promise<DownloadRe
   const total = chunkCount(desc);
   const progress: CheckProgress = (of, done, all) =>
     emit({ kind: "checking", of, done, total: all });
-  const cancelled = (what: string) => (err: unknown) => {
+  const cancelled = (message: string) => (err: unknown) => {
     if (!hasCode(err, "CANCELLED")) throw err;
-    throw new RedeError("CANCELLED", `Download of '${name}' cancelled while ${what}`);
+    throw new RedeError("CANCELLED", message);
   };
   // A complete file already there under this name (and not shared under it): a crash between
   // the final rename and the manifest line. It is adopted if it is this very content.
   if (
     !opts.taken?.(name) &&
     (await isComplete(target, paths, desc, progress, opts.signal).catch(
-      cancelled("checking the file already there"),
+      cancelled(t("storage.download.cancelledChecking", { name })),
     ))
   ) {
     return { path: target, name, resumed: desc.size, bySource: new Map(), adopted: true };
@@ -112,9 +113,9 @@ export async function downloadContent(opts: DownloadOptions): Promise<DownloadRe
     progress,
     discarded: () => emit({ kind: "discarded" }),
     signal: opts.signal,
-  }).catch(cancelled("checking the partial download (kept to resume)")).catch((err) => {
+  }).catch(cancelled(t("partial.cancelledChecking", { name }))).catch((err) => {
     throw isDiskFull(err) && !hasCode(err, "NO_SPACE")
-      ? new RedeError("NO_SPACE", `Disk full: cannot start '${name}' in ${folder}`, { cause: err })
+      ? new RedeError("NO_SPACE", t("disk.fullStart", { name, folder }), { cause: err })
       : err;
   });
   const resumed = [...have].reduce((n, i) => n + chunkSpan(desc, i).length, 0);
@@ -147,7 +148,7 @@ export async function downloadContent(opts: DownloadOptions): Promise<DownloadRe
   let written = have.size;
   let working = 0;
   let lastError: unknown;
-  let diskFailure: { err: unknown; detail: string } | undefined;
+  let diskFailure: { err: unknown; short?: ShortOfRoom } | undefined;
   let wake!: () => void;
   const stopped = new Promise<void>((resolve) => (wake = resolve));
   const abort = () => {
@@ -158,15 +159,15 @@ export async function downloadContent(opts: DownloadOptions): Promise<DownloadRe
   opts.signal?.addEventListener("abort", abort);
   if (opts.signal?.aborted) abort();
   /** The disk failed: the first failure stops every source at once; later ones add nothing. */
-  const diskFailed = (err: unknown, detail = "") => {
-    diskFailure ??= { err, detail };
+  const diskFailed = (err: unknown, short?: ShortOfRoom) => {
+    diskFailure ??= { err, short };
     abort();
   };
   /** Whether the disk still has room for what is left to write (someone else may fill it). */
   const roomLeft = (): boolean => {
     const short = shortOfRoom(folder, file, desc, written);
     if (short !== undefined) {
-      diskFailed(new RedeError("NO_SPACE", "No space left on the disk"), short);
+      diskFailed(new RedeError("NO_SPACE", t("disk.noSpace")), short);
     }
     return short === undefined;
   };
@@ -265,12 +266,14 @@ export async function downloadContent(opts: DownloadOptions): Promise<DownloadRe
             got += n;
             arrived(n);
           }).finally(() => arriving -= got);
-          if (index !== window[0]) throw new RedeError("BAD_PEER", "chunks out of order");
+          if (index !== window[0]) {
+            throw new RedeError("BAD_PEER", t("storage.download.outOfOrder"));
+          }
           window.shift();
           const span = chunkSpan(desc, index);
           if (size !== span.length || hashChunk(buf.subarray(0, size)) !== desc.chunks[index]) {
             window.unshift(index);
-            throw new RedeError("HASH_MISMATCH", `chunk ${index} does not match its hash`);
+            throw new RedeError("HASH_MISMATCH", t("storage.download.hashMismatch", { index }));
           }
           credits.give(1);
           bySource.set(source.label, (bySource.get(source.label) ?? 0) + size);
@@ -363,16 +366,15 @@ export async function downloadContent(opts: DownloadOptions): Promise<DownloadRe
     if (opts.signal?.aborted) {
       throw new RedeError(
         "CANCELLED",
-        `Download of '${name}' cancelled; ${written} of ${total} chunks kept to resume`,
+        t("partial.cancelled", { name, written: formatNumber(written), count: total }),
       );
     }
     if (!schedule.complete) {
-      throw new RedeError(
-        "UNREACHABLE",
-        `No source could finish '${name}' (${written} of ${total} chunks kept ` +
-          `to resume): ${lastError ? errorLine(lastError) : "no source"}`,
-        { cause: lastError },
-      );
+      const params = { name, written: formatNumber(written), count: total };
+      const message = lastError
+        ? t("partial.noSource", { ...params, error: errorLine(lastError) })
+        : t("partial.noSourceAtAll", params);
+      throw new RedeError("UNREACHABLE", message, { cause: lastError });
     }
     file.close();
     const saved = await commit(paths.data, opts.dir, name, opts.taken);

@@ -10,6 +10,7 @@ import { promises as fsp } from "node:fs";
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
 import { RedeError } from "../core/errors.ts";
+import { t } from "../core/i18n.ts";
 
 /** An identity: its certificate and key (PEM), and its ID. */
 export interface Identity {
@@ -81,10 +82,6 @@ const loading = new Map<string, Promise<Identity>>();
 async function readOrMake(home: string, name: string, tries = 3): Promise<Identity> {
   const dir = join(home, "identities", name);
   const certPath = join(dir, CERT_FILE);
-  const unusable = (why: string, cause: unknown) =>
-    new RedeError("BAD_INPUT", `The identity in ${dir} ${why}; move it away to make a new one`, {
-      cause,
-    });
   let certPem: string | undefined;
   let keyPem: string | undefined;
   try {
@@ -94,7 +91,10 @@ async function readOrMake(home: string, name: string, tries = 3): Promise<Identi
     ]);
   } catch (err) {
     const code = (err as { code?: string }).code;
-    if (code !== "ENOENT") throw unusable(`cannot be read (${code ?? "error"})`, err);
+    if (code !== "ENOENT") {
+      const message = t("identity.unreadable", { dir, code: code ?? "error" });
+      throw new RedeError("BAD_INPUT", message, { cause: err });
+    }
   }
   if (certPem !== undefined && keyPem !== undefined) {
     let named: boolean;
@@ -103,12 +103,12 @@ async function readOrMake(home: string, name: string, tries = 3): Promise<Identi
       fingerprint = fingerprintOf(certPem);
       named = new X509Certificate(certPem).checkHost(TLS_NAME) !== undefined;
     } catch (err) {
-      throw unusable("is damaged (its certificate cannot be read)", err);
+      throw new RedeError("BAD_INPUT", t("identity.damaged", { dir }), { cause: err });
     }
-    if (!named) throw unusable(`was made by an older rede-p2p (no name ${TLS_NAME})`, undefined);
+    if (!named) throw new RedeError("BAD_INPUT", t("identity.old", { dir, name: TLS_NAME }));
     return { fingerprint, certPem, keyPem };
   }
-  if (keyPem !== undefined) throw unusable("has a key but no certificate", undefined);
+  if (keyPem !== undefined) throw new RedeError("BAD_INPUT", t("identity.keyOnly", { dir }));
   // Made whole in a folder of its own, then renamed into place in one step: a crash leaves no
   // identity, and of two processes making it at once, one wins and the other reads its.
   const made = await makeIdentity();
@@ -176,9 +176,9 @@ export function pemOf(der: Uint8Array): string {
 export function certDer(certPem: string): Buffer {
   const body = /-----BEGIN CERTIFICATE-----([A-Za-z0-9+/=\s]+)-----END CERTIFICATE-----/
     .exec(certPem);
-  if (!body) throw new Error("no certificate in the PEM text");
+  if (!body) throw new Error(t("identity.noPem"));
   const der = Buffer.from(body[1].replace(/\s+/g, ""), "base64");
-  if (der.length < 64) throw new Error("certificate too short");
+  if (der.length < 64) throw new Error(t("identity.certShort"));
   return der;
 }
 

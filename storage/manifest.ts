@@ -13,6 +13,7 @@
  *   line. Parsing never throws.
  */
 import { dirname, isAbsolute, relative, resolve, sep, win32 } from "node:path";
+import { t } from "../core/i18n.ts";
 import { shareNameProblem } from "../core/names.ts";
 
 export interface ManifestEntry {
@@ -24,7 +25,7 @@ export interface ManifestEntry {
 
 export interface ManifestProblem {
   line: number;
-  /** Starts with `Line N: `. */
+  /** Starts with `Line N: ` (in the current language). */
   message: string;
 }
 
@@ -52,26 +53,25 @@ export function parseManifest(text: string, manifestDir: string, shareDir: strin
     const line = i + 1;
     const trimmed = raw.trim();
     if (trimmed === "" || trimmed.startsWith("#")) return;
-    const fail = (message: string) => problems.push({ line, message: `Line ${line}: ${message}` });
+    const fail = (problem: string) =>
+      problems.push({ line, message: t("manifest.atLine", { line, problem }) });
     const fields = _splitFields(trimmed);
     if (typeof fields === "string") return fail(fields);
     if (fields.length > 2) {
-      return fail(
-        `expected 'NAME PATH' but found ${fields.length} fields (quote names with spaces)`,
-      );
+      return fail(t("manifest.fields", { count: fields.length }));
     }
     // Names are shared in NFC, however they were typed or the disk spells them.
     const [typed, pathText] = fields;
     const name = typed.normalize("NFC");
     const problem = shareNameProblem(name);
-    if (problem) return fail(`invalid name '${name}': ${problem}`);
+    if (problem) return fail(t("manifest.badName", { name, problem }));
     const path = pathText === undefined
       ? resolve(shareDir, typed)
       : _resolvePath(pathText, manifestDir);
-    if (path === undefined) return fail(`'${pathText}' is a Windows path`);
+    if (path === undefined) return fail(t("manifest.windowsPath", { path: pathText }));
     const first = firstLine.get(name);
     if (first !== undefined) {
-      return fail(`duplicate name '${name}' (first on line ${first}); skipped`);
+      return fail(t("manifest.duplicate", { name, first }));
     }
     firstLine.set(name, line);
     entries.push({ name, path, line });
@@ -90,11 +90,11 @@ function _splitFields(line: string): string[] | string {
     }
     if (line[i] === '"') {
       const end = line.indexOf('"', i + 1);
-      if (end < 0) return "unterminated quote";
-      if (end === i + 1) return "empty quoted field";
+      if (end < 0) return t("manifest.unterminated");
+      if (end === i + 1) return t("manifest.emptyQuoted");
       const after = line[end + 1];
       if (after !== undefined && after !== " " && after !== "\t") {
-        return "text right after a closing quote";
+        return t("manifest.afterQuote");
       }
       fields.push(line.slice(i + 1, end));
       i = end + 1;
@@ -143,7 +143,7 @@ export async function readManifest(
  */
 export function formatManifestLine(name: string, path: string): string {
   const field = (s: string) => {
-    if (s.includes('"')) throw new TypeError(`Cannot write '${s}' to a manifest: it contains '"'`);
+    if (s.includes('"')) throw new TypeError(t("manifest.quote", { text: s }));
     return /[\s]/.test(s) || s.startsWith("#") ? `"${s}"` : s;
   };
   return `${field(name)} ${field(path)}`;

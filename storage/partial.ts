@@ -7,6 +7,7 @@
  */
 import type { Descriptor } from "../core/content.ts";
 import { RedeError } from "../core/errors.ts";
+import { t } from "../core/i18n.ts";
 import { MAX_RENAME_ATTEMPTS } from "../core/limits.ts";
 import { writeJsonAtomic } from "../core/io.ts";
 import { assertRoom, checkChunks, heldBytes } from "./disk.ts";
@@ -139,5 +140,5 @@ export async function commit(
       return name;
     }
   }
-  throw new RedeError("INTERNAL", `Cannot find a free name for '${wanted}'`);
+  throw new RedeError("INTERNAL", t("partial.noFreeName", { name: wanted }));
 }

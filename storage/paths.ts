@@ -4,6 +4,7 @@
  * to create folders through a link that leads outside.
  */
 import { basename, dirname, extname, isAbsolute, relative, resolve, sep } from "node:path";
+import { t } from "../core/i18n.ts";
 import { assertShareName, badNameError } from "../core/names.ts";
 
 /**
@@ -23,7 +24,7 @@ export function sharedPath(dir: string, name: string): string {
   assertShareName(name);
   const root = resolve(dir);
   const path = resolve(root, ...name.split("/"));
-  if (!inside(root, path) || path === root) throw badNameError(name, "leaves the shared folder");
+  if (!inside(root, path) || path === root) throw badNameError(name, t("names.leaves"));
   return path;
 }
 
@@ -48,7 +49,7 @@ export async function prepareTarget(dir: string, name: string): Promise<string> 
   let existing = dirname(target);
   while (!(await exists(existing))) existing = dirname(existing);
   if (!inside(realRoot, await Deno.realPath(existing))) {
-    throw badNameError(name, "a folder on its way leads outside the shared folder");
+    throw badNameError(name, t("names.linkOut"));
   }
   await Deno.mkdir(dirname(target), { recursive: true });
   return target;

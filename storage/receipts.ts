@@ -7,10 +7,11 @@
 import { createHash } from "node:crypto";
 import { promises as fsp } from "node:fs";
 import { join } from "node:path";
-import { hasCode, RedeError } from "../core/errors.ts";
+import { errorLine, RedeError } from "../core/errors.ts";
+import { t } from "../core/i18n.ts";
 import { readFull } from "../core/io.ts";
 import { MAX_RECEIPT_BYTES, MAX_RECEIPTS_LISTED } from "../core/limits.ts";
-import { parseReceipt, type Receipt } from "../core/receipt.ts";
+import { type Receipt, receiptFromText } from "../core/receipt.ts";
 
 /** The folder of the receipts under `home`. */
 export function receiptsDir(home: string): string {
@@ -47,29 +48,40 @@ export async function saveReceipt(home: string, r: Receipt): Promise<string> {
  * @throws {RedeError} `BAD_INPUT`, one line naming the file and what is wrong.
  */
 export async function readReceipt(path: string): Promise<Receipt> {
-  const bad = (why: string, cause?: unknown) =>
-    new RedeError("BAD_INPUT", `Receipt '${path}': ${why}`, { cause });
   let text: string;
   try {
     // Checked before it is opened: opening a named pipe would wait for a writer.
-    if (!(await Deno.stat(path)).isFile) throw bad("not a file");
+    if (!(await Deno.stat(path)).isFile) {
+      throw new RedeError("BAD_INPUT", t("storage.receipt.notFile", { path }));
+    }
     using file = await Deno.open(path, { read: true });
     const buf = new Uint8Array(MAX_RECEIPT_BYTES + 1);
     const n = await readFull(file, buf);
-    if (n > MAX_RECEIPT_BYTES) throw bad(`larger than ${MAX_RECEIPT_BYTES} bytes`);
+    if (n > MAX_RECEIPT_BYTES) {
+      throw new RedeError(
+        "BAD_INPUT",
+        t("storage.receipt.tooLarge", { path, max: MAX_RECEIPT_BYTES }),
+      );
+    }
     text = new TextDecoder("utf-8", { fatal: true }).decode(buf.subarray(0, n));
   } catch (err) {
     if (err instanceof RedeError) throw err;
-    if (err instanceof Deno.errors.NotFound) throw bad("no such file", err);
-    if (err instanceof TypeError) throw bad("not UTF-8 text", err);
-    throw bad(`cannot be read (${(err as Error).message.split("\n")[0]})`, err);
+    if (err instanceof Deno.errors.NotFound) {
+      throw new RedeError("BAD_INPUT", t("storage.receipt.noFile", { path }), { cause: err });
+    }
+    if (err instanceof TypeError) {
+      throw new RedeError("BAD_INPUT", t("storage.receipt.notUtf8", { path }), { cause: err });
+    }
+    const error = errorLine(err);
+    throw new RedeError("BAD_INPUT", t("storage.receipt.unreadable", { path, error }), {
+      cause: err,
+    });
   }
-  try {
-    return parseReceipt(text);
-  } catch (err) {
-    if (!hasCode(err, "BAD_INPUT")) throw err;
-    throw bad(err.message.replace(/^Not a rede-p2p receipt: /, "not a rede-p2p receipt: "));
+  const r = receiptFromText(text);
+  if ("why" in r) {
+    throw new RedeError("BAD_INPUT", t("storage.receipt.notReceipt", { path, why: r.why }));
   }
+  return r;
 }
 
 /** A receipt file as `listReceipts` found it: the receipt, or why it is not one. */

@@ -11,6 +11,7 @@
 import { basename, isAbsolute, join, relative, sep } from "node:path";
 import * as v from "valibot";
 import { Descriptor } from "../core/content.ts";
+import { t } from "../core/i18n.ts";
 import { writeJsonAtomic } from "../core/io.ts";
 import { FileStamp } from "./chunks.ts";
 
@@ -76,14 +77,14 @@ export class DescriptorCache {
  * @returns The reason, or `undefined` when the path may be shared.
  */
 export function ownStateProblem(shareDir: string, path: string): string | undefined {
-  if (path.split(sep).includes(STATE_DIR)) return "rede-p2p's own state is never shared";
+  if (path.split(sep).includes(STATE_DIR)) return t("share.ownState");
   if (/^\..+\.rede-part(\.json)?$/.test(basename(path))) {
-    return "a partial download is never shared";
+    return t("share.partial");
   }
   const rel = relative(shareDir, path);
   const inside = rel !== "" && rel !== ".." && !rel.startsWith(`..${sep}`) && !isAbsolute(rel);
   if (inside && rel.split(sep).some((p) => p.startsWith("."))) {
-    return "hidden files of the shared folder are never shared";
+    return t("share.hidden");
   }
   return undefined;
 }

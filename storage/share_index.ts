@@ -24,7 +24,8 @@ import {
   hashChunk,
   type NamedDescriptor,
 } from "../core/content.ts";
-import { RedeError } from "../core/errors.ts";
+import { errorLine, RedeError } from "../core/errors.ts";
+import { t } from "../core/i18n.ts";
 import { SerialQueue } from "../core/io.ts";
 import { SHORT_HASH_CHARS } from "../core/limits.ts";
 import { sharePathProblem } from "../core/names.ts";
@@ -39,7 +40,7 @@ import {
   stampOf,
 } from "./chunks.ts";
 import { DescriptorCache } from "./share_cache.ts";
-import { listShare, type ShareSources } from "./share_list.ts";
+import { atLine, listShare, type ShareSources } from "./share_list.ts";
 
 export { STATE_DIR } from "./share_cache.ts";
 export type { ShareSources } from "./share_list.ts";
@@ -141,7 +142,7 @@ export class ShareIndex {
    */
   async describe(name: string): Promise<NamedDescriptor> {
     const entry = this.#files.get(name.normalize("NFC"));
-    if (!entry) throw new RedeError("NOT_FOUND", `No shared file named '${name}'`);
+    if (!entry) throw new RedeError("NOT_FOUND", t("share.noFile", { name }));
     await this.#fresh(entry);
     return { name: entry.name, ...entry.desc };
   }
@@ -154,11 +155,14 @@ export class ShareIndex {
   async describeRoot(root: string): Promise<NamedDescriptor> {
     const entry = this.#byRoot.get(root);
     if (!entry) {
-      throw new RedeError("NOT_FOUND", `No shared content ${root.slice(0, SHORT_HASH_CHARS)}`);
+      throw new RedeError(
+        "NOT_FOUND",
+        t("share.noContent", { root: root.slice(0, SHORT_HASH_CHARS) }),
+      );
     }
     await this.#fresh(entry);
     if (entry.desc.root !== root) {
-      throw new RedeError("NOT_FOUND", `'${entry.name}' changed on disk`);
+      throw new RedeError("NOT_FOUND", t("share.changed", { name: entry.name }));
     }
     return { name: entry.name, ...entry.desc };
   }
@@ -174,8 +178,7 @@ export class ShareIndex {
   async readChunk(root: string, index: number, buf: Uint8Array): Promise<number> {
     const entry = this.#chunkEntry(root, index);
     await this.#fresh(entry);
-    const changed = () =>
-      new RedeError("NOT_FOUND", `'${entry.name}' changed on disk; ask for it again`);
+    const changed = () => new RedeError("NOT_FOUND", t("share.changedAsk", { name: entry.name }));
     if (entry.desc.root !== root) throw changed();
     const { offset, length } = chunkSpan(entry.desc, index);
     const readSecond = Math.floor(this.#now() / 1000);
@@ -183,7 +186,7 @@ export class ShareIndex {
     try {
       opened = await openFile(entry.path);
     } catch (err) {
-      throw new RedeError("NOT_FOUND", `Shared file '${entry.name}' is gone`, { cause: err });
+      throw new RedeError("NOT_FOUND", t("share.gone", { name: entry.name }), { cause: err });
     }
     try {
       if (!sameStamp(opened.stamp, entry.stamp)) throw changed();
@@ -221,10 +224,13 @@ export class ShareIndex {
   #chunkEntry(root: string, index: number): Entry {
     const entry = this.#byRoot.get(root);
     if (!entry) {
-      throw new RedeError("NOT_FOUND", `No shared content ${root.slice(0, SHORT_HASH_CHARS)}`);
+      throw new RedeError(
+        "NOT_FOUND",
+        t("share.noContent", { root: root.slice(0, SHORT_HASH_CHARS) }),
+      );
     }
     if (index >= entry.desc.chunks.length) {
-      throw new RedeError("BAD_REQUEST", `No chunk ${index} in ${entry.name}`);
+      throw new RedeError("BAD_REQUEST", t("share.noChunk", { index, name: entry.name }));
     }
     return entry;
   }
@@ -257,10 +263,9 @@ export class ShareIndex {
     try {
       st = await fsp.lstat(entry.path);
     } catch (err) {
-      throw new RedeError("NOT_FOUND", `Shared file '${entry.name}' is gone`, { cause: err });
+      throw new RedeError("NOT_FOUND", t("share.gone", { name: entry.name }), { cause: err });
     }
-    const replaced = () =>
-      new RedeError("NOT_FOUND", `Shared file '${entry.name}' was replaced on disk`);
+    const replaced = () => new RedeError("NOT_FOUND", t("share.replaced", { name: entry.name }));
     const now = stampOf(st);
     if (!st.isFile() || !sameFile(now, entry.stamp)) throw replaced();
     if (!entry.stale && sameWrite(now, entry.stamp)) {
@@ -277,7 +282,7 @@ export class ShareIndex {
     try {
       read = await describeStamped(entry.path);
     } catch (err) {
-      throw new RedeError("NOT_FOUND", `Shared file '${entry.name}' is gone`, { cause: err });
+      throw new RedeError("NOT_FOUND", t("share.gone", { name: entry.name }), { cause: err });
     }
     if (!sameFile(read.stamp, entry.stamp)) throw replaced();
     // A refresh may have run meanwhile: an entry it dropped (no longer shared) stays out.
@@ -304,10 +309,10 @@ export class ShareIndex {
     const files = new Map<string, Entry>();
     const byRoot = new Map<string, Entry>();
     let hashed = 0;
-    for (const { name, path, where } of listed) {
+    for (const { name, path, line } of listed) {
       signal?.throwIfAborted();
       if (files.has(name)) {
-        problems.push(`${where}'${name}' is shared twice; the first one is kept`);
+        problems.push(atLine(line, t("share.twice", { name })));
         continue;
       }
       if (sharePathProblem(name) !== undefined) continue; // Every way in checked it already.
@@ -315,7 +320,7 @@ export class ShareIndex {
       try {
         st = await fsp.lstat(path);
       } catch {
-        problems.push(`${where}'${name}': file not found (${path}); skipped`);
+        problems.push(atLine(line, t("share.notFound", { name, path })));
         continue;
       }
       const now = stampOf(st);
@@ -333,7 +338,8 @@ export class ShareIndex {
           record = { desc: read.desc, stamp: read.stamp, unvouched: read.racy };
         } catch (err) {
           if (signal?.aborted) throw err;
-          problems.push(`${where}'${name}': cannot read (${(err as Error).message}); skipped`);
+          const error = errorLine(err);
+          problems.push(atLine(line, t("share.unreadable", { name, error })));
           continue;
         }
         hashed++;

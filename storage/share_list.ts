@@ -8,15 +8,21 @@
  */
 import { promises as fsp, type Stats } from "node:fs";
 import { join } from "node:path";
+import { t } from "../core/i18n.ts";
 import { shareNameProblem, sharePathProblem } from "../core/names.ts";
 import { readManifest } from "./manifest.ts";
 import { ownStateProblem } from "./share_cache.ts";
 
-/** One file a share lists: its shared name, its path, and where it was listed (`Line N: `). */
+/** One file a share lists: its shared name, its path, and the manifest line that listed it. */
 export interface Listed {
   name: string;
   path: string;
-  where: string;
+  line?: number;
+}
+
+/** A problem with an entry, after its manifest line (`Line N: ...`) when it has one. */
+export function atLine(line: number | undefined, problem: string): string {
+  return line === undefined ? problem : t("manifest.atLine", { line, problem });
 }
 
 /** Where a share's files come from on disk, as of the last listing. */
@@ -53,10 +59,11 @@ export async function listShare(dir: string, manifestPath: string): Promise<Shar
   }
   problems.push(...parsed.problems.map((p) => p.message));
   for (const e of parsed.entries) {
-    const where = `Line ${e.line}: `;
+    const { line, name } = e;
+    const problem = (text: string) => problems.push(atLine(line, text));
     const own = ownStateProblem(dir, e.path);
     if (own) {
-      problems.push(`${where}'${e.name}': ${own} (${e.path}); skipped`);
+      problem(t("share.own", { name, problem: own, path: e.path }));
       continue;
     }
     let st: Stats;
@@ -64,7 +71,7 @@ export async function listShare(dir: string, manifestPath: string): Promise<Shar
       st = await fsp.lstat(e.path);
     } catch {
       sources.files.push(e.path);
-      problems.push(`${where}'${e.name}': file not found (${e.path}); skipped`);
+      problem(t("share.notFound", { name, path: e.path }));
       continue;
     }
     if (st.isDirectory()) {
@@ -73,10 +80,9 @@ export async function listShare(dir: string, manifestPath: string): Promise<Shar
       continue;
     }
     sources.files.push(e.path);
-    if (st.isFile()) listed.push({ name: e.name, path: e.path, where });
-    else if (st.isSymbolicLink()) {
-      problems.push(`${where}'${e.name}': a link (${e.path}); list what it leads to; skipped`);
-    } else problems.push(`${where}'${e.name}': not a regular file (${e.path}); skipped`);
+    if (st.isFile()) listed.push({ name, path: e.path, line });
+    else if (st.isSymbolicLink()) problem(t("share.link", { name, path: e.path }));
+    else problem(t("share.notRegular", { name, path: e.path }));
   }
   return { mode: "manifest", listed, problems, sources };
 }
@@ -101,11 +107,11 @@ async function walk(
     const name = (prefix ? `${prefix}/${e.name}` : e.name).normalize("NFC"); // Shared in NFC.
     const problem = shareNameProblem(e.name) ?? sharePathProblem(name);
     if (problem) {
-      problems.push(`'${name}': cannot be shared, its name ${problem}`);
+      problems.push(t("share.badName", { name, problem }));
     } else if (e.isDirectory) {
       await walk(join(dir, e.name), name, out, problems);
     } else if (e.isFile) {
-      out.push({ name, path: join(dir, e.name), where: "" });
+      out.push({ name, path: join(dir, e.name) });
     }
   }
 }

@@ -20,6 +20,7 @@
  */
 import { basename, dirname, isAbsolute, relative, sep } from "node:path";
 import { errorLine } from "../core/errors.ts";
+import { t } from "../core/i18n.ts";
 import type { ShareIndex } from "./share_index.ts";
 
 export interface ShareWatchOptions {
@@ -170,10 +171,8 @@ export class ShareWatch {
       this.#stale = true; // Tried again at the next look.
       if (!this.#failed) {
         this.#failed = true;
-        const every = Math.round(this.#opts.rescanMs / 1000);
-        this.#opts.log?.(
-          `Cannot watch the shared files (${errorLine(err)}); changes are found every ${every} s`,
-        );
+        const seconds = Math.round(this.#opts.rescanMs / 1000);
+        this.#opts.log?.(t("share.watchFailed", { error: errorLine(err), seconds }));
       }
       return;
     }

@@ -1,13 +1,17 @@
 /**
- * End-to-end scenarios, run with real processes on 127.0.0.1: once against the sources
- * (`e2e_source_test.ts`, one test each) and once against the bundled single file
- * (`bundle_e2e_test.ts`, one step each of the test that owns the bundle).
+ * End-to-end scenarios, run with real processes on 127.0.0.1: against the sources once in each
+ * language (`e2e_source_test.ts`, one test each), and against the bundled single file
+ * (`bundle_e2e_test.ts`, one step each of the test that owns the bundle). A scenario reads what
+ * the programs print in the scene's language, through the catalogue (`line`), so the same steps
+ * prove the Portuguese and the English program alike.
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import { CATALOGUES, type MessageKey, pattern } from "../core/i18n.ts";
 import { memberChannel, memberOf, RawClient } from "../testing/raw_client.ts";
 import {
   joinArgs,
+  langEnv,
   Proc,
   run,
   type Scene,
@@ -28,10 +32,36 @@ function scenario(name: string, fn: (s: Scene) => Promise<void>): void {
   SCENARIOS.push({ name, fn });
 }
 
-const PEERS_DONE = /^\d+ peers? connected/;
-const LS_DONE = /^\d+ files?, .* at /;
-const GET_DONE = /^(Saved '|error: )/;
-const ERROR = /^error: /;
+/**
+ * A printed line of `key` in the scene's language, from its start: placeholders in `params`
+ * match exactly, the others match anything.
+ */
+function line(s: Scene, key: MessageKey, params?: Record<string, string | number>): RegExp {
+  return new RegExp(`^${pattern(key, s.lang, { params }).source}`);
+}
+
+/** Either of two lines. */
+function either(a: RegExp, b: RegExp): RegExp {
+  return new RegExp(`(?:${a.source})|(?:${b.source})`);
+}
+
+/** The tracker's log line of the peer on `port` leaving, for `reason` if given. */
+function leave(s: Scene, port: number, reason?: "serve.reason.quit" | "serve.reason.lost"): RegExp {
+  const params: Record<string, string> = { key: `127.0.0.1:${port}` };
+  if (reason) params.reason = CATALOGUES[s.lang][reason] as string;
+  return pattern("serve.log.leave", s.lang, { params });
+}
+
+/** The lines that end each verb the scenarios type, in the scene's language. */
+function ends(s: Scene) {
+  const error = line(s, "cli.error");
+  return {
+    peers: line(s, "peers.summary"),
+    ls: line(s, "ls.summary"),
+    get: either(line(s, "fetch.saved"), error),
+    error,
+  };
+}
 
 /** The (ip, port) rows of a `peers` table. */
 function peerRows(lines: string[]): { n: number; port: number; self: boolean; name: string }[] {
@@ -52,6 +82,7 @@ async function listing(dir: string): Promise<string[]> {
 const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0, 1, 2, 3]);
 
 scenario("two peers list each other, list files, and download", async (s) => {
+  const done = ends(s);
   const t = await s.tracker();
   const seedHome = await s.home({
     "a.txt": "alpha\n",
@@ -63,21 +94,21 @@ scenario("two peers list each other, list files, and download", async (s) => {
   const downHome = await s.home({});
   const down = await s.peer(t.port, downHome, ["--name", "down"]);
 
-  const rows = peerRows(await run(down, "peers", PEERS_DONE));
+  const rows = peerRows(await run(down, "peers", done.peers));
   assert.deepEqual(rows.map((r) => r.port).sort(), [seed.port, down.port].sort());
   assert.deepEqual(rows.filter((r) => r.self).map((r) => r.port), [down.port]);
   const seedRow = rows.find((r) => r.port === seed.port)!;
 
   for (const target of [`127.0.0.1:${seed.port}`, `127.0.0.1 ${seed.port}`, `${seedRow.n}`]) {
-    const out = (await run(down, `ls ${target}`, LS_DONE)).join("\n");
-    assert.match(out, /│ a\.txt +│ 6 B +│ [0-9a-f]{12} │/);
-    assert.match(out, /│ meu doc\.txt +│/);
-    assert.match(out, /^4 files/m);
+    const out = await run(down, `ls ${target}`, done.ls);
+    assert.match(out.join("\n"), /│ a\.txt +│ 6 B +│ [0-9a-f]{12} │/);
+    assert.match(out.join("\n"), /│ meu doc\.txt +│/);
+    assert.match(out.at(-1)!, line(s, "ls.summary", { count: 4 }));
   }
 
   for (const name of ["a.txt", "imagem.png", "meu doc.txt"]) {
-    const out = await run(down, `get 127.0.0.1:${seed.port} "${name}"`, GET_DONE);
-    assert.match(out.at(-1)!, new RegExp(`^Saved '${name}' .* verified$`));
+    const out = await run(down, `get 127.0.0.1:${seed.port} "${name}"`, done.get);
+    assert.match(out.at(-1)!, line(s, "fetch.saved", { name }));
     assert.equal(
       await sha256File(join(downHome.dir, name)),
       await sha256File(join(seedHome.dir, name)),
@@ -94,11 +125,13 @@ scenario("two peers list each other, list files, and download", async (s) => {
   assert.match(manifest, /^"meu doc\.txt" "share\/meu doc\.txt"$/m);
 
   // The same content again is a no-op; another content under a taken name gets a free name.
-  const same = await run(down, `get --from ${seedRow.n} a.txt`, /already here/);
-  assert.match(same.at(-1)!, /^'a\.txt' is already here as 'a\.txt' \(same content\)/);
+  const skipped = line(s, "fetch.skipped", { name: "a.txt", here: "a.txt" });
+  const same = await run(down, `get --from ${seedRow.n} a.txt`, either(skipped, done.error));
+  assert.match(same.at(-1)!, skipped);
   await Deno.writeTextFile(join(downHome.dir, "notes.txt"), "mine");
-  const other = await run(down, `get --from ${seedRow.n} notes.txt`, GET_DONE);
-  assert.ok(other.some((l) => l.includes("saved as 'notes (1).txt'")), other.join("\n"));
+  const other = await run(down, `get --from ${seedRow.n} notes.txt`, done.get);
+  const renamed = line(s, "fetch.renamed", { name: "notes.txt", saved: "notes (1).txt" });
+  assert.ok(other.some((l) => renamed.test(l)), other.join("\n"));
   assert.equal(await Deno.readTextFile(join(downHome.dir, "notes.txt")), "mine");
   assert.equal(await Deno.readTextFile(join(downHome.dir, "notes (1).txt")), "theirs");
 
@@ -106,11 +139,11 @@ scenario("two peers list each other, list files, and download", async (s) => {
   // downloader.
   const mark = t.mark();
   seed.kill("SIGKILL");
-  await t.waitFor(new RegExp(`leave 127\\.0\\.0\\.1:${seed.port} `), mark);
+  await t.waitFor(leave(s, seed.port), mark);
   const thirdHome = await s.home({});
   const third = await s.peer(t.port, thirdHome);
-  const out = await run(third, `get 127.0.0.1:${down.port} imagem.png`, GET_DONE);
-  assert.match(out.at(-1)!, /^Saved 'imagem\.png'/);
+  const out = await run(third, `get 127.0.0.1:${down.port} imagem.png`, done.get);
+  assert.match(out.at(-1)!, line(s, "fetch.saved", { name: "imagem.png" }));
   assert.deepEqual(await Deno.readFile(join(thirdHome.dir, "imagem.png")), PNG);
 });
 
@@ -122,8 +155,8 @@ scenario("a 200 MiB file arrives byte-identical", async (s) => {
   const seed = await s.peer(t.port, seedHome);
   const downHome = await s.home({});
   const down = await s.peer(t.port, downHome);
-  const out = await run(down, `get 127.0.0.1:${seed.port} big.bin`, GET_DONE);
-  assert.match(out.at(-1)!, /^Saved 'big\.bin' \(200 MiB\)/);
+  const out = await run(down, `get 127.0.0.1:${seed.port} big.bin`, ends(s).get);
+  assert.match(out.at(-1)!, line(s, "fetch.saved", { name: "big.bin", size: "200 MiB" }));
   assert.equal(
     await sha256File(join(downHome.dir, "big.bin")),
     await sha256File(join(seedHome.dir, "big.bin")),
@@ -142,44 +175,46 @@ scenario("SIGINT during a get cancels it, not the shell", async (s) => {
   const down = await s.peer(t.port, downHome);
   const mark = down.mark();
   await down.send(`get 127.0.0.1:${seed.port} big.bin`);
-  await down.waitFor(/^Downloading 'big\.bin'/, mark);
+  await down.waitFor(line(s, "fetch.downloading", { name: "big.bin" }), mark);
   down.kill("SIGINT");
-  await down.waitFor(
-    /^error: Download of 'big\.bin' cancelled; \d+ of 64 chunks kept to resume$/,
-    mark,
-  );
+  const cancelled = pattern("partial.cancelled", s.lang, {
+    params: { name: "big.bin", count: 64 },
+  });
+  await down.waitFor(new RegExp(`${line(s, "cli.error").source}${cancelled.source}$`), mark);
   assert.deepEqual(
     await listing(downHome.dir),
     [".big.bin.rede-part", ".big.bin.rede-part.json"],
     "no file under the final name; the partial file is kept to resume",
   );
-  assert.equal(peerRows(await run(down, "peers", PEERS_DONE)).length, 2, "the shell goes on");
+  assert.equal(peerRows(await run(down, "peers", ends(s).peers)).length, 2, "the shell goes on");
 });
 
 scenario("two peers on one machine are told apart by port", async (s) => {
+  const done = ends(s);
   const t = await s.tracker();
   const one = await s.peer(t.port, await s.home({ "only-one.txt": "1" }), ["--name", "one"]);
   const two = await s.peer(t.port, await s.home({ "b.txt": "2" }), ["--name", "two"]);
   const asker = await s.peer(t.port, await s.home({}), ["--name", "asker"]);
-  const rows = peerRows(await run(asker, "peers", PEERS_DONE));
+  const rows = peerRows(await run(asker, "peers", done.peers));
   assert.equal(rows.length, 3);
   assert.ok(rows.some((r) => r.port === one.port && r.name === "one"));
   assert.ok(rows.some((r) => r.port === two.port && r.name === "two"));
 
-  const ls = await run(asker, "ls 127.0.0.1", ERROR);
-  const line = ls.find((l) => ERROR.test(l))!;
-  assert.match(line, /Several peers at 127\.0\.0\.1/);
-  assert.ok(line.includes(`:${one.port}`) && line.includes(`:${two.port}`), line);
+  const ls = await run(asker, "ls 127.0.0.1", done.error);
+  const several = ls.find((l) => done.error.test(l))!;
+  assert.match(several, pattern("session.severalAt", s.lang, { params: { host: "127.0.0.1" } }));
+  assert.ok(several.includes(`:${one.port}`) && several.includes(`:${two.port}`), several);
 
   // With the IP alone, get uses the one peer that has the file.
-  const got = await run(asker, "get 127.0.0.1 only-one.txt", GET_DONE);
+  const got = await run(asker, "get 127.0.0.1 only-one.txt", done.get);
   assert.match(
     got.at(-1)!,
-    new RegExp(`^Saved 'only-one\\.txt' .* from one \\(127\\.0\\.0\\.1:${one.port}\\) in `),
+    line(s, "fetch.saved", { name: "only-one.txt", from: `one (127.0.0.1:${one.port})` }),
   );
 });
 
 scenario("path traversal is refused and nothing lands outside", async (s) => {
+  const done = ends(s);
   const t = await s.tracker();
   const seedHome = await s.home({ "a.txt": "a" });
   await Deno.writeTextFile(join(seedHome.home, "secret.txt"), "do not share");
@@ -196,8 +231,8 @@ scenario("path traversal is refused and nothing lands outside", async (s) => {
       "C:secret",
     ]
   ) {
-    const out = await run(down, `get 127.0.0.1:${seed.port} '${bad}'`, ERROR);
-    assert.match(out.find((l) => ERROR.test(l))!, /Invalid file name/);
+    const out = await run(down, `get 127.0.0.1:${seed.port} '${bad}'`, done.error);
+    assert.match(out.find((l) => done.error.test(l))!, pattern("names.invalid", s.lang));
   }
   // The same refusal at the protocol level, bypassing the client's own check.
   const ch = await memberChannel(seed.port, await memberOf(t.port));
@@ -217,7 +252,7 @@ scenario("path traversal is refused and nothing lands outside", async (s) => {
   }
   assert.deepEqual(await listing(downHome.home), before, "nothing written in the downloader");
   // The shell went on; a failed command makes the scripted session exit 1.
-  await run(down, "peers", PEERS_DONE);
+  await run(down, "peers", done.peers);
   await down.endInput();
   assert.equal((await down.done).code, 1);
 });
@@ -242,7 +277,11 @@ scenario("malformed frames get an error, not a crash", async (s) => {
           text += new TextDecoder().decode(reply.subarray(0, n));
         }
         if (bytes === garbage) assert.equal(text, "");
-        else assert.match(text, /"t":"error","code":"VERSION_MISMATCH".*over TLS only/);
+        else {
+          assert.match(text, /"t":"error","code":"VERSION_MISMATCH"/);
+          // The text is informational, in the server's language (docs/PROTOCOL.md).
+          assert.match(text, pattern("wire.plaintextRefusal", s.lang));
+        }
       } finally {
         conn.close();
       }
@@ -261,44 +300,52 @@ scenario("malformed frames get an error, not a crash", async (s) => {
     }
   }
   const asker = await s.peer(t.port, await s.home({}));
-  assert.equal(peerRows(await run(asker, "peers", PEERS_DONE)).length, 2);
-  assert.match((await run(asker, `ls 127.0.0.1:${seed.port}`, LS_DONE)).join("\n"), /a\.txt/);
+  assert.equal(peerRows(await run(asker, "peers", ends(s).peers)).length, 2);
+  assert.match((await run(asker, `ls 127.0.0.1:${seed.port}`, ends(s).ls)).join("\n"), /a\.txt/);
 });
 
 scenario("a peer killed with SIGKILL leaves the list", async (s) => {
+  const done = ends(s);
   const t = await s.tracker();
   const victim = await s.peer(t.port, await s.home({ "a.txt": "a" }));
   const watcher = await s.peer(t.port, await s.home({}));
-  assert.equal(peerRows(await run(watcher, "peers", PEERS_DONE)).length, 2);
+  assert.equal(peerRows(await run(watcher, "peers", done.peers)).length, 2);
   const mark = t.mark();
   victim.kill("SIGKILL");
-  await t.waitFor(
-    new RegExp(`leave 127\\.0\\.0\\.1:${victim.port} .*\\(connection lost\\)`),
-    mark,
-  );
-  const rows = peerRows(await run(watcher, "peers", PEERS_DONE));
+  await t.waitFor(leave(s, victim.port, "serve.reason.lost"), mark);
+  const rows = peerRows(await run(watcher, "peers", done.peers));
   assert.deepEqual(rows.map((r) => r.port), [watcher.port]);
-  const out = await run(watcher, `ls 127.0.0.1:${victim.port}`, ERROR);
+  const out = await run(watcher, `ls 127.0.0.1:${victim.port}`, done.error);
   // Refused, or reset when another program on this machine happened to take the port meanwhile.
-  assert.match(out.find((l) => ERROR.test(l))!, /Cannot reach peer .* connection (refused|reset)/);
+  const address = `127.0.0.1:${victim.port}`;
+  const refused = pattern("net.reason.refused", s.lang).source;
+  const reset = pattern("net.reason.reset", s.lang).source;
+  const unreachable = pattern("net.reach.peer", s.lang, { params: { address, reason: "@" } });
+  assert.match(
+    out.find((l) => done.error.test(l))!,
+    new RegExp(unreachable.source.replace("@", `(?:${refused}|${reset})`)),
+  );
 });
 
 scenario("peers come back by themselves when the tracker restarts", async (s) => {
+  const done = ends(s);
   const t = await s.tracker();
   const a = await s.peer(t.port, await s.home({ "a.txt": "a" }));
   const b = await s.peer(t.port, await s.home({}));
   const [ma, mb] = [a.mark(), b.mark()];
   t.kill("SIGKILL");
-  await a.waitFor(/Lost the tracker/, ma);
-  await b.waitFor(/Lost the tracker/, mb);
+  const lost = pattern("tracker.lost", s.lang, { params: { address: `127.0.0.1:${t.port}` } });
+  await a.waitFor(lost, ma);
+  await b.waitFor(lost, mb);
   // Peers keep serving each other while the tracker is away.
-  assert.match((await run(b, `ls 127.0.0.1:${a.port}`, LS_DONE)).join("\n"), /a\.txt/);
-  const out = await run(b, "peers", ERROR);
-  assert.match(out.find((l) => ERROR.test(l))!, /unreachable/);
+  assert.match((await run(b, `ls 127.0.0.1:${a.port}`, done.ls)).join("\n"), /a\.txt/);
+  const out = await run(b, "peers", done.error);
+  assert.match(out.find((l) => done.error.test(l))!, pattern("tracker.unreachable", s.lang));
   await s.tracker(t.port);
-  await a.waitFor(/registered again/, ma);
-  await b.waitFor(/registered again/, mb);
-  const rows = peerRows(await run(b, "peers", PEERS_DONE));
+  const again = pattern("net.registeredAgain", s.lang);
+  await a.waitFor(again, ma);
+  await b.waitFor(again, mb);
+  const rows = peerRows(await run(b, "peers", done.peers));
   assert.deepEqual(rows.map((r) => r.port).sort(), [a.port, b.port].sort());
 });
 
@@ -308,18 +355,18 @@ scenario("quit, end of input and SIGTERM leave cleanly", async (s) => {
   const mark = t.mark();
   await quitter.send("quit");
   assert.equal((await quitter.done).code, 0);
-  await t.waitFor(new RegExp(`leave 127\\.0\\.0\\.1:${quitter.port} .*\\(quit\\)`), mark);
+  await t.waitFor(leave(s, quitter.port, "serve.reason.quit"), mark);
 
   const eof = await s.peer(t.port, await s.home({}));
   await eof.endInput();
   assert.equal((await eof.done).code, 0);
-  await t.waitFor(new RegExp(`leave 127\\.0\\.0\\.1:${eof.port} .*\\(quit\\)`), mark);
+  await t.waitFor(leave(s, eof.port, "serve.reason.quit"), mark);
 
   const quiet = await s.peer(t.port, await s.home({ "a.txt": "a" }), ["--no-shell"]);
-  await quiet.waitFor(/Sharing until/);
+  await quiet.waitFor(line(s, "join.untilSignal"));
   quiet.kill("SIGTERM");
   assert.equal((await quiet.done).code, 0);
-  await t.waitFor(new RegExp(`leave 127\\.0\\.0\\.1:${quiet.port} .*\\(quit\\)`), mark);
+  await t.waitFor(leave(s, quiet.port, "serve.reason.quit"), mark);
 });
 
 scenario(
@@ -331,13 +378,17 @@ scenario(
     const home = await s.home({});
 
     const p = s.track(
-      new Proc(s.program, joinArgs(port, home), { stdin: true }),
+      new Proc(s.program, joinArgs(port, home), { stdin: true, env: langEnv(s.lang) }),
     );
-    await p.waitFor(
-      new RegExp(`Cannot reach tracker at 127\\.0\\.0\\.1:${port}: connection refused`),
+    const reason = CATALOGUES[s.lang]["net.reason.refused"] as string;
+    const address = `127.0.0.1:${port}`;
+    await p.waitFor(pattern("net.reach.tracker", s.lang, { params: { address, reason } }));
+    const error = line(s, "cli.error");
+    const out = await run(p, "peers", error);
+    assert.match(
+      out.find((l) => error.test(l))!,
+      pattern("tracker.unreachable", s.lang, { params: { address } }),
     );
-    const out = await run(p, "peers", ERROR);
-    assert.match(out.find((l) => ERROR.test(l))!, /unreachable \(retrying in the background\)/);
     await p.send("quit");
     assert.equal((await p.done).code, 1, "a scripted session with a failed command exits 1");
     assert.ok(!p.lines.some((l) => /^\s+at /.test(l)), "no stack trace");

@@ -2,8 +2,8 @@
  * Two languages (issue 10): the catalogues agree key for key, every key is used and every key
  * used exists, the language is chosen from `--lang` and the environment as POSIX says, plurals
  * and sizes follow the language, and real processes speak Portuguese when asked, English
- * otherwise. (The end-to-end scenarios in each language come once every message is in the
- * catalogues: `Scene` and `sceneTest` take the language already.)
+ * otherwise. The end-to-end scenarios run once in each language (`e2e_source_test.ts`); no
+ * message outside the catalogues is `i18n_literals_test.ts`'s.
  */
 import assert from "node:assert/strict";
 import { join, relative } from "node:path";

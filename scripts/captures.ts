@@ -54,6 +54,8 @@ async function shell(s: Scene, port: number, lang: string): Promise<Tty> {
 
 async function scenes(lang: string): Promise<string[]> {
   const out: string[] = [];
+  // The word before the time left in a progress row (core/messages, "progress.row").
+  const eta = lang === "pt" ? "falta" : "ETA";
   const s = new SceneClass(SOURCE);
   try {
     const t = await s.tracker();
@@ -73,7 +75,10 @@ async function scenes(lang: string): Promise<string[]> {
     const tty = await shell(s, t.port, lang);
     await tty.type('get "fotos da turma"');
     await tty.press("Enter");
-    await tty.waitScreen((rows) => rows.filter((r) => /ETA \S*\d/.test(r)).length >= 3, 20_000);
+    await tty.waitScreen(
+      (rows) => rows.filter((r) => new RegExp(`${eta} \\S*\\d`).test(r)).length >= 3,
+      20_000,
+    );
     await tty.type("find relat");
     out.push(
       `### A folder of four files, typing under the bars (${lang})`,
@@ -85,7 +90,7 @@ async function scenes(lang: string): Promise<string[]> {
       (rows) => rows.filter((r) => /foto \d\.jpg'/.test(r)).length === 4,
       60_000,
     );
-    await tty.waitScreen((rows) => !rows.some((r) => /ETA/.test(r)));
+    await tty.waitScreen((rows) => !rows.some((r) => r.includes(eta)));
     await tty.press("Enter");
     await tty.waitScreen(/'relat'/);
     out.push(
@@ -101,11 +106,11 @@ async function scenes(lang: string): Promise<string[]> {
     await tty.waitScreen(/video da aula.*[1-9]\d% /, 30_000);
     await tty.press("C-c");
     await tty.waitScreen((rows) =>
-      PROMPT.test(rows.findLast((r) => r !== "") ?? "") && !rows.some((r) => /ETA/.test(r))
+      PROMPT.test(rows.findLast((r) => r !== "") ?? "") && !rows.some((r) => r.includes(eta))
     );
     await tty.type('get "video da aula.mp4"');
     await tty.press("Enter");
-    await tty.waitScreen(/video da aula.*ETA \S*\ds/, 30_000);
+    await tty.waitScreen(new RegExp(`video da aula.*${eta} \\S*\\ds`), 30_000);
     out.push(
       `### A download cut with Ctrl-C, then resumed (${lang})`,
       "",
@@ -113,7 +118,7 @@ async function scenes(lang: string): Promise<string[]> {
       "",
     );
     await tty.waitScreen(/Saved 'video da aula\.mp4'|'video da aula\.mp4'/, 60_000);
-    await tty.waitScreen((rows) => !rows.some((r) => /ETA/.test(r)));
+    await tty.waitScreen((rows) => !rows.some((r) => r.includes(eta)));
 
     await tty.press("C-l");
     await tty.type("find relatorio");

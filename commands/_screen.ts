@@ -13,7 +13,9 @@
  */
 import type { Interface } from "node:readline";
 import process from "node:process";
-import { cut, widthOf } from "./_width.ts";
+import { cut, widthOf, wrap } from "./_width.ts";
+
+export { wrap };
 
 /** Draws the live rows for a width. */
 export type LiveRows = (columns: number) => string[];
@@ -171,25 +173,4 @@ export class Screen {
     this.#drawn = [];
     this.#draw();
   }
-}
-
-/**
- * A line wider than `width` broken at spaces, the rows after the first indented by two: a long
- * `Saved ...` line reads as one item instead of being cut mid-word by the terminal. A table row
- * (it starts with a box-drawing character) or a word longer than a row is left to the terminal.
- */
-export function wrap(line: string, width: number): string[] {
-  if (widthOf(line) <= width || /^[\u2500-\u257f]/.test(line)) return [line];
-  const rows: string[] = [];
-  let row = "";
-  for (const word of line.split(" ")) {
-    const next = row === "" ? word : `${row} ${word}`;
-    if (widthOf(next) <= width || row.trim() === "") row = next;
-    else {
-      rows.push(row);
-      row = `  ${word}`;
-    }
-  }
-  rows.push(row);
-  return rows;
 }

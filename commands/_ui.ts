@@ -8,7 +8,7 @@ import Table from "cli-table3";
 import { formatBytes, formatDate, formatDuration } from "../core/i18n.ts";
 import { SHORT_HASH_CHARS } from "../core/limits.ts";
 import { printable, terminalText } from "../core/terminal.ts";
-import { widthOf } from "./_width.ts";
+import { widthOf, wrap } from "./_width.ts";
 
 /**
  * Where lines go at an interactive shell: its screen (`_screen.ts`), which prints them above
@@ -30,13 +30,30 @@ export function printTo(log?: (text: string) => void, columns?: () => number): v
 /** Prints a line (or several, joined by `\n`) on standard output, made safe for a terminal. */
 export function print(text: string): void {
   if (screenLog) screenLog(terminalText(text));
-  else console.log(terminalText(text));
+  else console.log(fitted(terminalText(text), Deno.stdout));
 }
 
 /** Prints a line (or several) on standard error, made safe for a terminal. */
 export function printError(text: string): void {
   if (screenLog) screenLog(terminalText(text));
-  else console.error(terminalText(text));
+  else console.error(fitted(terminalText(text), Deno.stderr));
+}
+
+/**
+ * Text for `stream`: on a terminal, before the shell's screen draws (the start lines of `join`,
+ * a one-shot verb), long lines break at spaces as the screen breaks them (see `wrap`); in a pipe,
+ * unchanged.
+ */
+function fitted(text: string, stream: { isTerminal(): boolean }): string {
+  if (!stream.isTerminal()) return text;
+  let columns = 0;
+  try {
+    columns = Deno.consoleSize().columns;
+  } catch {
+    // No size to read: the usual 80 columns, as the screen assumes.
+  }
+  const width = (columns > 0 ? Math.max(20, columns) : 80) - 1;
+  return text.split("\n").flatMap((line) => wrap(line, width)).join("\n");
 }
 
 /**

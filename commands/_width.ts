@@ -47,3 +47,24 @@ export function cutMiddle(text: string, max: number): string {
 export function padTo(text: string, width: number): string {
   return text + " ".repeat(Math.max(0, width - widthOf(text)));
 }
+
+/**
+ * A line wider than `width` broken at spaces, the rows after the first indented by two: a long
+ * `Saved ...` line reads as one item instead of being cut mid-word by the terminal. A table row
+ * (it starts with a box-drawing character) or a word longer than a row is left to the terminal.
+ */
+export function wrap(line: string, width: number): string[] {
+  if (widthOf(line) <= width || /^[\u2500-\u257f]/.test(line)) return [line];
+  const rows: string[] = [];
+  let row = "";
+  for (const word of line.split(" ")) {
+    const next = row === "" ? word : `${row} ${word}`;
+    if (widthOf(next) <= width || row.trim() === "") row = next;
+    else {
+      rows.push(row);
+      row = `  ${word}`;
+    }
+  }
+  rows.push(row);
+  return rows;
+}

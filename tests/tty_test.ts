@@ -5,7 +5,15 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { joinArgs, type PeerSetup, type Scene, sceneTest, SOURCE } from "../testing/harness.ts";
+import { CATALOGUES } from "../core/i18n.ts";
+import {
+  joinArgs,
+  langEnv,
+  type PeerSetup,
+  type Scene,
+  sceneTest,
+  SOURCE,
+} from "../testing/harness.ts";
 import { writeRandomFile } from "../testing/harness.ts";
 import { HAVE_TMUX, Tty } from "../testing/tty.ts";
 
@@ -125,6 +133,23 @@ test("tty: at 60 columns rows fit; a resize redraws the bars to the new width", 
     assert.match(r, /^fotos\/foto \d\.bin +\d+% \S+( \w+)?\/3 MiB \S+( \S+)? ETA \S+ \d src$/);
   }
 });
+
+test(
+  "tty: lines printed before the prompt break at spaces too, in Portuguese at 60 columns",
+  async (s, ttys) => {
+    const t = await s.tracker();
+    const tty = await shell(ttys, t.port, await s.home(), { cols: 60, rows: 24 }, langEnv("pt"));
+    const rows = await tty.screen();
+    // "Digite 'ajuda' para ver os verbos e, para sair, 'sair' ou Ctrl-D.": 66 columns.
+    const hint = CATALOGUES.pt["join.typeHelp"] as string;
+    const at = rows.findIndex((r) => r.startsWith("Digite "));
+    assert.ok(at >= 0, rows.join("\n"));
+    const lines = [rows[at]];
+    for (let i = at + 1; rows[i]?.startsWith("  "); i++) lines.push(rows[i]);
+    assert.ok(lines.length > 1 && lines.every((r) => r.length <= 59), rows.join("\n"));
+    assert.equal(lines.map((r) => r.trim()).join(" "), hint);
+  },
+);
 
 test(
   "tty: history is kept across runs, per user, and a line typed with a leading space is not",

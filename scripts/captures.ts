@@ -138,9 +138,9 @@ async function scenes(lang: string): Promise<string[]> {
 const parts = [
   "# Screens",
   "",
-  `What the shell looks like in a real terminal of ${COLS} columns, captured from the real program`,
-  "in tmux by `deno task captures` (scripts/captures.ts), which rewrites this file. Names and",
-  "addresses differ from run to run.",
+  `What the shell looks like in a real terminal of ${COLS} columns, captured from the real program in tmux`,
+  "by `deno task captures` (scripts/captures.ts), which rewrites this file. Names and addresses differ",
+  "from run to run.",
   "",
 ];
 for (const lang of values.lang!.split(",")) parts.push(...await scenes(lang.trim()));

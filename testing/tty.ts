@@ -7,7 +7,7 @@
  * Waiting: {@link Tty.waitScreen} re-reads the screen until a condition holds, within a guard;
  * it waits on what is drawn, never for a set time.
  */
-import { IDENTITY_HOME, PERMS, type Program } from "./harness.ts";
+import { IDENTITY_HOME, PERMS, Proc, type Program } from "./harness.ts";
 
 /** Whether tmux can be run here (tests that need it are skipped, saying so, without it). */
 export const HAVE_TMUX = (() => {
@@ -18,6 +18,38 @@ export const HAVE_TMUX = (() => {
     return false;
   }
 })();
+
+/** Whether `script` (util-linux), which gives a program a pseudo-terminal, is installed. */
+export const HAVE_SCRIPT = (() => {
+  try {
+    return new Deno.Command("script", { args: ["--version"], stdout: "null", stderr: "null" })
+      .outputSync().success;
+  } catch {
+    return false;
+  }
+})();
+
+/** A word for `sh -c`, quoted. */
+const quote = (w: string) => `'${w.replaceAll("'", `'\\''`)}'`;
+
+/**
+ * The source `program` run by `script` on a pseudo-terminal, as a {@link Proc}: what it prints is
+ * read line by line and what the test sends is typed to it, as in a terminal (the program sees a
+ * terminal on its input, so it asks what it asks a person). Lighter than {@link Tty} where the
+ * test reads lines rather than the screen. Track it in the scene to end it.
+ */
+export function ptyProc(
+  program: Program,
+  args: string[],
+  opts: { cwd?: string; env?: Record<string, string> } = {},
+): Proc {
+  const argv = [Deno.execPath(), "run", ...PERMS, program.entry, ...args];
+  return new Proc({ entry: "script", native: true }, [
+    "-qfec",
+    argv.map(quote).join(" "),
+    "/dev/null",
+  ], { stdin: true, ...opts });
+}
 
 let serial = 0;
 

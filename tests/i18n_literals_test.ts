@@ -8,27 +8,7 @@
  * product name, a text no user sees) is let through.
  */
 import assert from "node:assert/strict";
-import { join, relative } from "node:path";
-
-const ROOT = new URL("..", import.meta.url).pathname;
-
-/** The text of every product file but the catalogues, by path. */
-async function productSources(): Promise<Map<string, string>> {
-  const out = new Map<string, string>();
-  const walk = async (dir: string) => {
-    for await (const e of Deno.readDir(dir)) {
-      const path = join(dir, e.name);
-      if (e.isDirectory) await walk(path);
-      else if (e.name.endsWith(".ts")) out.set(relative(ROOT, path), await Deno.readTextFile(path));
-    }
-  };
-  for (const folder of ["core", "storage", "net", "app", "commands"]) {
-    await walk(join(ROOT, folder));
-  }
-  out.set("main.ts", await Deno.readTextFile(join(ROOT, "main.ts")));
-  for (const path of [...out.keys()]) if (path.startsWith("core/messages/")) out.delete(path);
-  return out;
-}
+import { productSources } from "../testing/sources.ts";
 
 /**
  * The literal that starts at `code[at]` (a quote or a backtick), or `undefined`. Template

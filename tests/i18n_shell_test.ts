@@ -2,26 +2,15 @@
  * The shell's browsing and download verbs in Brazilian Portuguese (issue 10): `peers`, `ls`,
  * `find`, `get`, `downloads`, `uploads` and `quit` print their tables, summaries, results and
  * questions from the catalogue, sizes and times with a decimal comma; the English reads as before.
- * Real `serve` and `join` processes on 127.0.0.1 whose environment says Portuguese; the quit
- * question on a real pseudo-terminal (`script`). No sleeps: every wait is on a printed line.
+ * Real `serve` and `join` processes on 127.0.0.1 whose environment says Portuguese (the quit
+ * question on a pseudo-terminal, in each language, is `uploads_test.ts`'s). No sleeps: every wait
+ * is on a printed line.
  */
 import assert from "node:assert/strict";
-import { join } from "node:path";
 import { formatBytes, pattern, setLang } from "../core/i18n.ts";
 import { progressRow, type RowState } from "../commands/_progress.ts";
 import { quitQuestion } from "../commands/quit.ts";
-import {
-  contributions,
-  joinArgs,
-  langEnv,
-  PERMS,
-  Proc,
-  run,
-  Scene,
-  sceneTest,
-  SOURCE,
-  writeRandomFile,
-} from "../testing/harness.ts";
+import { contributions, run, sceneTest, SOURCE } from "../testing/harness.ts";
 
 const MIB = 1024 * 1024;
 const ERROR = /^(erro|error): /;
@@ -171,80 +160,3 @@ sceneTest(
   },
   "pt",
 );
-
-/** Whether `script` (util-linux), which gives a program a pseudo-terminal, is installed. */
-const HAS_SCRIPT = (() => {
-  try {
-    return new Deno.Command("script", { args: ["--version"] }).outputSync().success;
-  } catch {
-    return false;
-  }
-})();
-
-/** A word for `sh -c`, quoted. */
-const quote = (w: string) => `'${w.replaceAll("'", `'\\''`)}'`;
-
-Deno.test({
-  name:
-    "i18n shell: at a terminal in Portuguese, 'sair' asks while uploads run; 'n' stays, 'sim' leaves",
-  ignore: !HAS_SCRIPT,
-  fn: async () => {
-    const scene = new Scene(SOURCE, "pt");
-    try {
-      const t = await scene.tracker();
-      const anaHome = await scene.home();
-      await writeRandomFile(join(anaHome.dir, "big.bin"), 4 * MIB, 7);
-      await Deno.writeTextFile(anaHome.manifest, "big.bin share/big.bin\n");
-      const argv = [
-        Deno.execPath(),
-        "run",
-        ...PERMS,
-        SOURCE.entry,
-        ...joinArgs(t.port, anaHome, ["--name", "ana", "--max-upload-rate", "200KiB"]),
-      ];
-      // `script` runs the peer on a pseudo-terminal and copies what the test types to it.
-      const ana = scene.track(
-        new Proc({ entry: "script", native: true }, [
-          "-qfec",
-          argv.map(quote).join(" "),
-          "/dev/null",
-        ], {
-          stdin: true,
-          cwd: anaHome.home,
-          env: langEnv("pt"),
-        }),
-      );
-      const bruno = await scene.peer(t.port, await scene.home(), ["--name", "bruno"]);
-      // Until the tracker lists ana (each round waits on the table printed).
-      for (let i = 0; i < 2000; i++) {
-        const out = await run(bruno, "peers", pattern("peers.summary", "pt"));
-        if (out.at(-1)!.startsWith("2 ")) break;
-      }
-
-      const mark = ana.mark();
-      await bruno.send("get --from ana big.bin");
-      await ana.waitFor(/bruno começou a baixar 'big\.bin' \(4 MiB\) de você/, mark);
-      await ana.send("sair");
-      await ana.waitFor(/1 upload em andamento \(para bruno\); sair mesmo assim\? \[s\/N\]/, mark);
-      await ana.send("n");
-      await ana.waitFor(/Você continua na rede: os uploads seguem\./, mark);
-      const still = ana.mark();
-      await ana.send("uploads");
-      await ana.waitFor(/1 upload para 1 par\b/, still);
-      assert.ok(
-        ana.since(still).some((l) =>
-          /│ Par\s+│ Endereço\s+│ Arquivo\s+│ Enviado\s+│ Taxa\s+│ Desde/.test(l)
-        ),
-        ana.lines.join("\n"),
-      );
-      await ana.send("quit");
-      await ana.waitFor(/sair mesmo assim\? \[s\/N\]/, still);
-      await ana.send("sim");
-      assert.equal((await ana.done).code, 0);
-      // The answers were taken as answers, never run as verbs.
-      assert.ok(!ana.since(mark).some((l) => /'n'|'sim'/.test(l)), ana.lines.join("\n"));
-    } finally {
-      await scene.close();
-    }
-  },
-});

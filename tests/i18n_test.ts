@@ -6,7 +6,7 @@
  * message outside the catalogues is `i18n_literals_test.ts`'s.
  */
 import assert from "node:assert/strict";
-import { join, relative } from "node:path";
+import { join } from "node:path";
 import {
   CATALOGUES,
   detectLang,
@@ -24,9 +24,9 @@ import {
 import { HELP_PARAMS, listingOf } from "../commands/help.ts";
 import { COMMANDS } from "../commands/mod.ts";
 import { takeLang } from "../main.ts";
+import { productSources, ROOT } from "../testing/sources.ts";
 import { PERMS, Proc, run, type Scene, sceneTest, SOURCE } from "../testing/harness.ts";
 
-const ROOT = new URL("..", import.meta.url).pathname;
 const en = CATALOGUES.en as Record<string, Entry>;
 const pt = CATALOGUES.pt as Record<string, Entry>;
 
@@ -67,24 +67,6 @@ Deno.test("catalogues: every text well formed, every plural with forms its langu
     }
   }
 });
-
-/** The text of every product file but the catalogues. */
-async function productSources(): Promise<Map<string, string>> {
-  const out = new Map<string, string>();
-  const walk = async (dir: string) => {
-    for await (const e of Deno.readDir(dir)) {
-      const path = join(dir, e.name);
-      if (e.isDirectory) await walk(path);
-      else if (e.name.endsWith(".ts")) out.set(relative(ROOT, path), await Deno.readTextFile(path));
-    }
-  };
-  for (const folder of ["core", "storage", "net", "app", "commands"]) {
-    await walk(join(ROOT, folder));
-  }
-  out.set("main.ts", await Deno.readTextFile(join(ROOT, "main.ts")));
-  for (const path of [...out.keys()]) if (path.startsWith("core/messages/")) out.delete(path);
-  return out;
-}
 
 /**
  * The help keys the registry reads by convention (`help.<verb>.summary`, `.description`,

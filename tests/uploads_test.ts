@@ -7,10 +7,12 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import { CATALOGUES, LANGS, type MessageKey, pattern, type Plural } from "../core/i18n.ts";
+import { HAVE_SCRIPT, ptyProc } from "../testing/tty.ts";
 import {
   joinArgs,
-  PERMS,
-  Proc,
+  langEnv,
+  type Proc,
   run,
   Scene,
   sceneTest,
@@ -104,69 +106,62 @@ sceneTest(
   },
 );
 
-/** Whether `script` (util-linux), which gives a program a pseudo-terminal, is installed. */
-const HAS_SCRIPT = (() => {
-  try {
-    return new Deno.Command("script", { args: ["--version"] }).outputSync().success;
-  } catch {
-    return false;
-  }
-})();
+for (const lang of LANGS) {
+  const [quit, yes] = lang === "pt" ? ["sair", "sim"] : ["quit", "y"];
+  Deno.test({
+    name:
+      `uploads [${lang}]: at a terminal, '${quit}' asks while uploads run; 'n' stays, '${yes}' leaves`,
+    ignore: !HAVE_SCRIPT,
+    fn: async () => {
+      const scene = new Scene(SOURCE, lang);
+      const line = (key: MessageKey, params?: Record<string, string | number>) =>
+        pattern(key, lang, { params });
+      try {
+        const t = await scene.tracker();
+        const anaHome = await scene.home();
+        await writeRandomFile(join(anaHome.dir, "big.bin"), 4 * MIB, 7);
+        await Deno.writeTextFile(anaHome.manifest, "big.bin share/big.bin\n");
+        const args = joinArgs(t.port, anaHome, ["--name", "ana", "--max-upload-rate", "200KiB"]);
+        const ana = scene.track(ptyProc(SOURCE, args, { cwd: anaHome.home, env: langEnv(lang) }));
+        await ana.waitFor(line("net.registered", { name: "ana" }));
+        await ana.waitFor(line("join.typeHelp"));
+        const bruno = await scene.peer(t.port, await scene.home(), ["--name", "bruno"]);
 
-/** A word for `sh -c`, quoted. */
-const quote = (w: string) => `'${w.replaceAll("'", `'\\''`)}'`;
-
-Deno.test({
-  name: "uploads: at a terminal, 'quit' asks while uploads run; 'n' stays, 'y' leaves",
-  ignore: !HAS_SCRIPT,
-  fn: async () => {
-    const scene = new Scene(SOURCE);
-    try {
-      const t = await scene.tracker();
-      const anaHome = await scene.home();
-      await writeRandomFile(join(anaHome.dir, "big.bin"), 4 * MIB, 7);
-      await Deno.writeTextFile(anaHome.manifest, "big.bin share/big.bin\n");
-      const argv = [
-        Deno.execPath(),
-        "run",
-        ...PERMS,
-        SOURCE.entry,
-        ...joinArgs(t.port, anaHome, ["--name", "ana", "--max-upload-rate", "200KiB"]),
-      ];
-      // `script` runs the peer on a pseudo-terminal and copies what the test types to it.
-      const ana = scene.track(
-        new Proc({ entry: "script", native: true }, [
-          "-qfec",
-          argv.map(quote).join(" "),
-          "/dev/null",
-        ], { stdin: true, cwd: anaHome.home }),
-      );
-      const m = await ana.waitFor(/Registered with tracker .* as 127\.0\.0\.1:(\d+)/);
-      await ana.waitFor(/Type 'help' for the verbs/);
-      const bruno = await scene.peer(t.port, await scene.home(), ["--name", "bruno"]);
-
-      const mark = ana.mark();
-      await bruno.send(`get 127.0.0.1:${m[1]} big.bin`);
-      await ana.waitFor(/bruno started fetching 'big\.bin' \(4 MiB\) from you/, mark);
-      await ana.send("quit");
-      await ana.waitFor(/1 upload running \(to bruno\); quit anyway\? \[y\/N\]/, mark);
-      await ana.send("n");
-      await ana.waitFor(/Not leaving: the uploads go on\./, mark);
-      const still = ana.mark();
-      await ana.send("uploads");
-      await ana.waitFor(/1 upload to 1 peer/, still);
-      await ana.send("quit");
-      await ana.waitFor(/quit anyway\? \[y\/N\]/, still);
-      await ana.send("y");
-      await ana.waitFor(/Left the tracker\. Bye\./, still);
-      assert.equal((await ana.done).code, 0);
-      // The answers were taken as answers, never run as verbs.
-      assert.ok(!ana.since(mark).some((l) => /Unknown verb/.test(l)), ana.lines.join("\n"));
-    } finally {
-      await scene.close();
-    }
-  },
-});
+        const mark = ana.mark();
+        await bruno.send("get --from ana big.bin");
+        const started = { peer: "bruno", file: "big.bin", size: "4 MiB" };
+        await ana.waitFor(line("uploads.startedSize", started), mark);
+        await ana.send(quit);
+        await ana.waitFor(line("quit.question", { count: 1, to: "bruno" }), mark);
+        await ana.send("n");
+        await ana.waitFor(line("quit.notLeaving"), mark);
+        const still = ana.mark();
+        await ana.send("uploads");
+        const peers = (CATALOGUES[lang]["uploads.peerCount"] as Plural).one!.replace(
+          "{count}",
+          "1",
+        );
+        await ana.waitFor(line("uploads.summary", { count: 1, peers }), still);
+        const head = (["table.peer", "table.address", "table.file", "table.sent"] as const)
+          .map((key) => `${CATALOGUES[lang][key]}\\s+│ `).join("");
+        assert.ok(
+          ana.since(still).some((l) => new RegExp(`│ ${head}`).test(l)),
+          ana.lines.join("\n"),
+        );
+        await ana.send(quit);
+        await ana.waitFor(line("quit.question"), still);
+        await ana.send(yes);
+        await ana.waitFor(line("join.bye"), still);
+        assert.equal((await ana.done).code, 0);
+        // The answers were taken as answers, never run as verbs.
+        const unknown = line("shell.unknownVerb");
+        assert.ok(!ana.since(mark).some((l) => unknown.test(l)), ana.lines.join("\n"));
+      } finally {
+        await scene.close();
+      }
+    },
+  });
+}
 
 Deno.test("uploads: quit asks only at a terminal, without --force, while uploads run", () => {
   const two = [{ peer: "carla" }, { peer: "bruno" }, { peer: "carla" }];

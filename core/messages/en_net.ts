@@ -1,9 +1,9 @@
 /**
- * Messages of joining and the connections: commands/join.ts, _session.ts, _shell.ts and the errors of net/; in English, the source `pt_net.ts` translates key for key. Spread into
- * `en.ts`. See `core/i18n.ts` for the rules and the glossary.
- *
- * The `wire.*` texts and the errors a tracker or a peer sends back travel in an `error` message
- * (docs/PROTOCOL.md): the receiver shows them as they came, in the sender's language.
+ * Messages of joining and the connections: commands/join.ts, _session.ts, _shell.ts and the errors
+ * of net/; in English, the source `pt_net.ts` translates key for key. Spread into `en.ts`. See
+ * `core/i18n.ts` for the rules and the glossary. The `wire.*` texts and the errors a tracker or a
+ * peer sends back travel in an `error` message (docs/PROTOCOL.md): the receiver shows them as they
+ * came, in the sender's language.
  */
 export const enNet = {
   // commands/join.ts: starting, the start lines, leaving

@@ -117,7 +117,9 @@ async function scenes(lang: string): Promise<string[]> {
       block(await tty.screen()),
       "",
     );
-    await tty.waitScreen(/Saved 'video da aula\.mp4'|'video da aula\.mp4'/, 60_000);
+    // The resumed download's own result line (its first row: the line wraps at 80 columns).
+    const saved = lang === "pt" ? "Salvo" : "Saved";
+    await tty.waitScreen(new RegExp(`^${saved} 'video da aula\\.mp4'`), 60_000);
     await tty.waitScreen((rows) => !rows.some((r) => r.includes(eta)));
 
     await tty.press("C-l");

@@ -10,6 +10,10 @@ import { enNet } from "./en_net.ts";
 import { enPush } from "./en_push.ts";
 import { enShell } from "./en_shell.ts";
 import { enStorage } from "./en_storage.ts";
+import { enDiscover } from "./en_discover.ts";
+import { enOneshot } from "./en_oneshot.ts";
+import { enDoctor } from "./en_doctor.ts";
+import { enSetup } from "./en_setup.ts";
 
 export const en = {
   ...enHelp,
@@ -17,6 +21,10 @@ export const en = {
   ...enPush,
   ...enNet,
   ...enStorage,
+  ...enDiscover,
+  ...enOneshot,
+  ...enDoctor,
+  ...enSetup,
 
   // main.ts: the command line
   "cli.error": "error: {message}",

@@ -9,6 +9,10 @@ import { ptNet } from "./pt_net.ts";
 import { ptPush } from "./pt_push.ts";
 import { ptShell } from "./pt_shell.ts";
 import { ptStorage } from "./pt_storage.ts";
+import { ptDiscover } from "./pt_discover.ts";
+import { ptOneshot } from "./pt_oneshot.ts";
+import { ptDoctor } from "./pt_doctor.ts";
+import { ptSetup } from "./pt_setup.ts";
 import type { Entry } from "./types.ts";
 
 export const pt: Record<keyof typeof en, Entry> = {
@@ -17,6 +21,10 @@ export const pt: Record<keyof typeof en, Entry> = {
   ...ptPush,
   ...ptNet,
   ...ptStorage,
+  ...ptDiscover,
+  ...ptOneshot,
+  ...ptDoctor,
+  ...ptSetup,
 
   // main.ts: the command line
   "cli.error": "erro: {message}",

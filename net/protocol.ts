@@ -9,6 +9,7 @@
  * `core/names.ts`, and in lists of file summaries an entry that fails its check is left out.
  */
 import * as v from "valibot";
+import { REACH_RESULTS } from "./tracker_reach.ts";
 import {
   consistent,
   Count,
@@ -199,6 +200,15 @@ const MESSAGES = {
   partials: msg("partials", { list: listOf(PartialHolding) }),
   have: msg("have", { root: Hash }),
   have_map: msg("have_map", { root: Hash, map: HaveMap }),
+  // The connect-back check (`rede-p2p doctor`): the tracker connects to `port` at the address
+  // this connection comes from, and says what it saw (`net/tracker_reach.ts`).
+  reach: msg("reach", { port: Port }),
+  reached: msg("reached", {
+    ip: Ip,
+    port: Port,
+    result: v.picklist(REACH_RESULTS),
+    ms: Count,
+  }),
   bye: msg("bye", {}),
   list: msg("list", {}),
   file_list: msg("file_list", { files: Summaries }),

@@ -29,7 +29,8 @@ import {
   TRACKER_WORK_PER_SECOND,
   TRACKER_WORK_TICKET as WORK_TICKET,
 } from "../core/limits.ts";
-import { type Address, formatAddress, sourceKey } from "./address.ts";
+import { type Address, formatAddress, normalizeIp, sourceKey } from "./address.ts";
+import { ReachBack } from "./tracker_reach.ts";
 import type { Channel } from "./channel.ts";
 import type { FoundFile, Holder, Message, MessageOf, MessageType, PeerInfo } from "./protocol.ts";
 import { type BudgetClock, IpBudget } from "./ip_budget.ts";
@@ -101,6 +102,7 @@ export class Tracker {
   #emit: (e: TrackerEvent) => void;
 
   /** One handler per message a tracker answers. */
+  #reach = new ReachBack();
   #handlers: Handlers = {
     register: (c, m) => this.#register(c, m),
     heartbeat: (c) => {
@@ -121,6 +123,11 @@ export class Tracker {
     },
     partials: (c, m) => c.rec && this.#partials.set(c.rec, m.list), // No reply.
     who_has: (c, m) => c.ch.send({ t: "holders", root: m.root, peers: this.holders(m.root) }),
+    reach: async (c, m) => { // Only ever to the asker's own address (net/tracker_reach.ts).
+      const ip = normalizeIp(c.ch.remote.host);
+      const seen = await this.#reach.check(sourceKey(c.ch.remote.host), ip, m.port);
+      await c.ch.send({ t: "reached", ip, port: m.port, ...seen });
+    },
     cert_of: (c, m) => { // Not known (any more): the asker is told; its connection goes on.
       const cert = this.#byId.get(m.id)?.ch.peerCert;
       if (!cert) return c.ch.sendError(new RedeError("NOT_FOUND", t("tracker.noSuchPeer")));
@@ -352,6 +359,8 @@ export class Tracker {
         return 100 + c.findWork / 10;
       case "peers":
         return 100 + Math.min(this.#state.size, MAX_PEER_LIST) / 2;
+      case "reach": // A connection opened elsewhere: dearer than any lookup.
+        return 1_000;
       default:
         return 100;
     }

@@ -55,6 +55,7 @@ export const enNet = {
   "tracker.noLongerRetrying": "{message}; no longer retrying",
   "tracker.retrying": "{message}; retrying in the background",
   "tracker.unreachable": "Tracker at {address} is unreachable (retrying in the background)",
+  "tracker.reachBusy": "The tracker is checking other connections back; try again in a second",
   "tracker.lost": "Lost the tracker at {address}",
   "tracker.findTooLong": "Search text too long ({length} characters; at most {max})",
   "tracker.newIdentity":

@@ -61,6 +61,8 @@ export const ptNet: Record<keyof typeof enNet, Entry> = {
   "tracker.retrying": "{message}; tentando de novo em segundo plano",
   "tracker.unreachable":
     "O rastreador em {address} está inacessível (tentando de novo em segundo plano)",
+  "tracker.reachBusy":
+    "O rastreador está conferindo outras conexões de volta; tente de novo em um segundo",
   "tracker.lost": "Conexão com o rastreador em {address} perdida",
   "tracker.findTooLong": "Texto de busca longo demais ({length} caracteres; no máximo {max})",
   "tracker.newIdentity":

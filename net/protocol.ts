@@ -208,6 +208,8 @@ const MESSAGES = {
     port: Port,
     result: v.picklist(REACH_RESULTS),
     ms: Count,
+    // The tracker's clock (ms since 1970, UTC), for a check of this machine's.
+    time: Count,
   }),
   bye: msg("bye", {}),
   list: msg("list", {}),

@@ -126,7 +126,7 @@ export class Tracker {
     reach: async (c, m) => { // Only ever to the asker's own address (net/tracker_reach.ts).
       const ip = normalizeIp(c.ch.remote.host);
       const seen = await this.#reach.check(sourceKey(c.ch.remote.host), ip, m.port);
-      await c.ch.send({ t: "reached", ip, port: m.port, ...seen });
+      await c.ch.send({ t: "reached", ip, port: m.port, ...seen, time: Date.now() });
     },
     cert_of: (c, m) => { // Not known (any more): the asker is told; its connection goes on.
       const cert = this.#byId.get(m.id)?.ch.peerCert;

@@ -61,6 +61,8 @@ if (import.meta.main) {
     Deno.exit(2);
   }
   let failed = 0;
+  // The output folder of every target; a fresh clone has none.
+  await Deno.mkdir("dist", { recursive: true });
   for (const target of wanted) {
     console.log(`Building ${target}...`);
     const { code } = await new Deno.Command(Deno.execPath(), { args: compileArgs(target) })

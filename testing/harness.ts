@@ -4,13 +4,14 @@
  * sleeps). Product code never imports this folder.
  */
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { certDer, fingerprintOf, loadIdentity } from "../storage/identity.ts";
 import { RedeError } from "../core/errors.ts";
 import { CATALOGUES, type Lang, pattern } from "../core/i18n.ts";
 import { MembershipSigner, Network, type Trust } from "../net/membership.ts";
 import type { Credentials } from "../net/secure.ts";
 
-const ROOT = new URL("..", import.meta.url).pathname;
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
 export const PERMS = [
   // The runtime flags of every task (scripts/compile.ts RUNTIME_FLAGS).
   "--v8-flags=--max-semi-space-size=2",

@@ -4,9 +4,10 @@
  * main.ts; the catalogues themselves (core/messages/) left out.
  */
 import { join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
 
 /** The repository's root. */
-export const ROOT = new URL("..", import.meta.url).pathname;
+export const ROOT = fileURLToPath(new URL("..", import.meta.url));
 
 /** The text of every product file but the catalogues, by its path from the root. */
 export async function productSources(): Promise<Map<string, string>> {

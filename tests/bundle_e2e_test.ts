@@ -5,11 +5,12 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { Scene } from "../testing/harness.ts";
 import { SCENARIOS } from "./_e2e_scenarios.ts";
 
 Deno.test("bundle: the end-to-end scenarios against one bundled file", async (t) => {
-  const root = new URL("..", import.meta.url).pathname;
+  const root = fileURLToPath(new URL("..", import.meta.url));
   const dir = await Deno.makeTempDir({ prefix: "rede-p2p-bundle-" });
   try {
     const entry = join(dir, "rede-p2p.js");

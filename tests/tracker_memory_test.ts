@@ -4,6 +4,7 @@
  * connection a runtime timer.
  */
 import assert from "node:assert/strict";
+import { fileURLToPath } from "node:url";
 import { arm, disarm } from "../net/deadline.ts";
 
 Deno.test("tracker state: 200,000 listings take under 115 bytes each of live heap", async () => {
@@ -11,7 +12,7 @@ Deno.test("tracker state: 200,000 listings take under 115 bytes each of live hea
     args: [
       "run",
       "--v8-flags=--expose-gc",
-      new URL("./_state_heap.ts", import.meta.url).pathname,
+      fileURLToPath(new URL("./_state_heap.ts", import.meta.url)),
       "2000",
     ],
     stdout: "piped",

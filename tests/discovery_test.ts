@@ -358,6 +358,27 @@ sceneTest(
   },
 );
 
+sceneTest(SOURCE, "discovery: in Portuguese, the line when none answers", async (s) => {
+  const port = await freeUdpPort();
+  const h = await s.home({});
+  const r = await s.cli([
+    "join",
+    "--listen-host",
+    "127.0.0.1",
+    "--dir",
+    h.dir,
+    "--manifest",
+    h.manifest,
+    "--discovery-port",
+    String(port),
+  ]);
+  assert.equal(r.code, 1);
+  assert.ok(r.lines.some((l) => pattern("discover.looking", "pt").test(l)), r.lines.join("\n"));
+  const errors = r.lines.filter((l) => l.startsWith("erro:"));
+  assert.equal(errors.length, 1, r.lines.join("\n"));
+  assert.match(errors[0], pattern("discover.none", "pt"));
+}, "pt");
+
 sceneTest(
   SOURCE,
   "discovery: a tracker found whose ID is not the one pinned for its address is refused",

@@ -3,22 +3,25 @@ import process from "node:process";
 import * as readline from "node:readline/promises";
 import { errorLine, RedeError } from "../core/errors.ts";
 import { t } from "../core/i18n.ts";
-import { DEFAULT_TRACKER_PORT } from "../core/limits.ts";
+import { DISCOVERY_LISTEN_MS } from "../core/limits_discovery.ts";
 import { peerNameProblem } from "../core/peer_name.ts";
 import { parseRate } from "../core/rate.ts";
 import { printable } from "../core/terminal.ts";
 import { Node } from "../app/node.ts";
-import { formatAddress, parseHostPort, parsePort } from "../net/address.ts";
+import { locateTracker } from "../app/discover.ts";
+import { formatAddress, parsePort } from "../net/address.ts";
+import { formatId } from "../storage/identity.ts";
 import { type Command, UsageError } from "./_command.ts";
 import { listenSignals, runShell } from "./_shell.ts";
 import { receivePushes } from "./_push_view.ts";
 import { Session } from "./_session.ts";
 import { tellUploads } from "./uploads.ts";
+import { chooseTracker, DISCOVERY_OPTIONS, discoveryInput } from "./_discovery.ts";
 
 export const join: Command = {
   name: "join",
   scopes: ["cli"],
-  args: [{ name: "tracker" }],
+  args: [{ name: "tracker", optional: true }],
   options: {
     dir: {
       type: "string",
@@ -59,8 +62,11 @@ export const join: Command = {
       type: "boolean",
       short: "v",
     },
+    ...DISCOVERY_OPTIONS,
   },
   examples: [
+    "join",
+    "join --network sala-12",
     "join 192.168.0.10",
     "join 192.168.0.10:9450 --name ana",
     "join [::1]:9450 --dir ./shared --manifest ./shared.txt",
@@ -69,7 +75,8 @@ export const join: Command = {
     "join 192.168.0.10 --quiet --max-upload-rate 2MB",
   ],
   async run({ args, options }, ctx) {
-    const { host, port } = parseHostPort(args[0], DEFAULT_TRACKER_PORT);
+    const discovery = discoveryInput(options, join);
+    if (args[0] === undefined && !discovery.on) throw new UsageError(t("discover.off"), join);
     let listenPort = 0;
     if (options["listen-port"] !== undefined) {
       const p = parsePort(options["listen-port"] as string);
@@ -95,18 +102,43 @@ export const join: Command = {
       );
     }
     await shareFolder(options.dir as string);
+    const listenHost = options["listen-host"] as string;
+    if (args[0] === undefined) {
+      ctx.out(t("discover.looking", { seconds: DISCOVERY_LISTEN_MS / 1000 }));
+    }
+    const found = await locateTracker({
+      tracker: args[0],
+      network: discovery.network,
+      discovery: discovery.on,
+      interactive: Deno.stdin.isTerminal(),
+      choose: (list) => chooseTracker(list, join, (line) => ctx.out(line)),
+      port: discovery.port,
+      // A peer bound to one IPv4 address reaches only trackers through it: it asks only there.
+      via: /^\d+\.\d+\.\d+\.\d+$/.test(listenHost) && listenHost !== "0.0.0.0"
+        ? [listenHost]
+        : undefined,
+      signal: ctx.signal,
+    });
+    const { host, port } = found;
+    if (args[0] === undefined) {
+      ctx.out(t("discover.found", {
+        network: found.name!,
+        address: formatAddress(found),
+        id: formatId(found.id!, true),
+      }));
+    }
     let log = (line: string, _wait?: boolean) => ctx.out(line);
     const node = await Node.start({
-      tracker: { host, port: port! },
+      tracker: { host, port },
       dir: options.dir as string,
       manifest: options.manifest as string,
       name,
-      listenHost: options["listen-host"] as string,
+      listenHost,
       listenPort,
       verbose: options.verbose === true,
       maxUploadRate,
       log: (line) => log(line),
-      code: () => askCode(options.code as string | undefined, formatAddress({ host, port: port! })),
+      code: () => askCode(options.code as string | undefined, formatAddress({ host, port })),
     });
     const report = node.firstReport;
     const manifestName = options.manifest as string;

@@ -16,11 +16,15 @@ import {
   TRACKER_IDENTITY,
 } from "../storage/identity.ts";
 import { newCode, normalizeCode } from "../net/pake.ts";
+import { DiscoveryResponder } from "../net/discovery.ts";
 import { formatAddress, parsePort } from "../net/address.ts";
 import { Tracker, type TrackerEvent } from "../net/tracker.ts";
 import { type Command, UsageError } from "./_command.ts";
 import { FoldedLog, type LogClock } from "./_log_fold.ts";
 import { listenSignals } from "./_shell.ts";
+import { DISCOVERY_OPTIONS, discoveryInput } from "./_discovery.ts";
+import { hostname } from "node:os";
+import { cleanPeerName } from "../core/peer_name.ts";
 
 export const serve: Command = {
   name: "serve",
@@ -31,8 +35,15 @@ export const serve: Command = {
     code: { type: "string", value: "CODE" },
     open: { type: "boolean" },
     "new-code": { type: "boolean" },
+    ...DISCOVERY_OPTIONS,
   },
-  examples: ["serve", "serve 9450", "serve --code 'tatu bola 42'", "serve 9450 --open"],
+  examples: [
+    "serve",
+    "serve 9450",
+    "serve --code 'tatu bola 42'",
+    "serve 9450 --open",
+    "serve --network sala-12",
+  ],
   async run({ args, options }, ctx) {
     const port = args[0] === undefined
       ? DEFAULT_TRACKER_PORT
@@ -41,6 +52,7 @@ export const serve: Command = {
       : parsePort(args[0]);
     if (port === undefined) throw new UsageError(t("serve.badPort", { port: args[0] }), serve);
     const given = joinCode(options.code as string | undefined, options.open === true);
+    const discovery = discoveryInput(options, serve);
     const home = identityHome();
     const creds = await loadIdentity(home, TRACKER_IDENTITY);
     // A restart on the same port keeps the network (code and number): its peers come back.
@@ -77,11 +89,28 @@ export const serve: Command = {
         : formatAddress({ host, port: tracker.address.port });
       ctx.out(t("serve.joinWith", { address: where }));
     }
+    const network = discovery.network ?? networkName();
+    const responder = discovery.on
+      ? await DiscoveryResponder.start({
+        host: tracker.address.host,
+        port: discovery.port,
+        ad: {
+          port: tracker.address.port,
+          id: creds.fingerprint,
+          network,
+          open: code === undefined,
+        },
+      }).then((r) => {
+        ctx.out(t("discover.announcing", { network, group: r.group, port: r.port }));
+        return r;
+      }, (err) => ctx.note(t("discover.serveOff", { reason: errorLine(err) })))
+      : undefined;
     const stop = listenSignals({ SIGINT: () => tracker.close(), SIGTERM: () => tracker.close() });
     try {
       await tracker.done;
     } finally {
       stop();
+      await responder?.close();
       log.flush();
     }
     ctx.out(`[${timestamp()}] ${t("serve.stopped")}`);
@@ -171,6 +200,15 @@ function timestamp(d = new Date()): string {
   const p = (n: number) => String(n).padStart(2, "0");
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ` +
     `${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
+}
+
+/** The network's name when `--network` is not given: the host name, made a peer-like name. */
+function networkName(): string {
+  try {
+    return cleanPeerName(hostname().split(".")[0] || "rede");
+  } catch {
+    return "rede";
+  }
 }
 
 /** The addresses other machines can reach a tracker bound to `bound` at. */

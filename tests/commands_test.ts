@@ -77,7 +77,7 @@ Deno.test("help lists the verbs of its scope and explains each", () => {
   assert.match(get, /^Usage: get <file>\.\.\. \[options\]$/m);
   assert.match(get, /Examples:/);
   const join = helpFor(byName("join"), "cli");
-  assert.match(join, /^Usage: rede-p2p join <tracker> \[options\]$/m);
+  assert.match(join, /^Usage: rede-p2p join \[tracker\] \[options\]$/m);
   assert.match(join, /--listen-port PORT/);
   assert.match(join, /default: \.\/arquivos_compartilhaveis/);
 });
@@ -145,7 +145,7 @@ Deno.test("the command line exits 2 on usage mistakes, 0 on help", async () => {
     [["bogus"], 2, /unknown verb 'bogus'/],
     [["serve", "abc"], 2, /Invalid port 'abc'/],
     [["serve", "1", "2"], 2, /Unexpected argument '2'/],
-    [["join"], 2, /Missing argument <tracker>/],
+    [["join", "--no-discovery"], 2, /Discovery is off \(--no-discovery\)/],
     [["join", "host", "--listen-port", "99999"], 2, /Invalid port '99999'/],
     [["join", "[::1]:x"], 1, /Invalid port 'x'/],
   ];

@@ -102,9 +102,9 @@ test("the command line says every failure in one line starting with 'error:'", a
   const cases: [string[], number, RegExp][] = [
     [["bogus"], 2, /^error: unknown verb 'bogus' \(verbs: .*; see 'rede-p2p help'\)$/],
     [
-      ["join"],
+      ["join", "--no-discovery"],
       2,
-      /^error: Missing argument <tracker> \(usage: join <tracker> \[options\]; see 'help join'\)$/,
+      /^error: Discovery is off \(--no-discovery\): give the tracker's address \(usage: join \[tracker\] \[options\]; see 'help join'\)$/,
     ],
     [["verify-receipt", "/nonexistent/r.json"], 1, /^error: /],
   ];

@@ -8,6 +8,8 @@
  */
 import { type Lang, parseLang, setLang, systemLang, t } from "./core/i18n.ts";
 import { type Context, parseInput, UsageError } from "./commands/_command.ts";
+import { printJson, printJsonError } from "./commands/_json.ts";
+import { runOneShot } from "./commands/_oneshot.ts";
 import { findCommand, reportError } from "./commands/_shell.ts";
 import { print, printError } from "./commands/_ui.ts";
 import { helpFor, overview } from "./commands/help.ts";
@@ -66,16 +68,37 @@ export async function main(argv: string[]): Promise<number> {
     ctx.out(helpFor(cmd, "cli"));
     return 0;
   }
+  const end = rest.indexOf("--");
+  const json = (end < 0 ? rest : rest.slice(0, end)).includes("--json");
+  if (json) jsonContext(ctx);
   try {
-    return (await cmd.run(parseInput(cmd, rest), ctx)) ?? 0;
+    const input = parseInput(cmd, rest, "cli");
+    return (await (cmd.oneShot ? runOneShot(cmd, input, ctx) : cmd.run(input, ctx))) ?? 0;
   } catch (err) {
-    reportError(
-      err instanceof UsageError && !err.command ? new UsageError(err.message, cmd) : err,
-      verbose,
-    );
+    const shown = err instanceof UsageError && !err.command
+      ? new UsageError(err.message, cmd)
+      : err;
+    if (json) printJsonError(shown);
+    else reportError(shown, verbose, "cli");
     if (err instanceof UsageError) return 2;
     return 1;
   }
+}
+
+/**
+ * `--json`: the verb's result is one document on standard output; its other lines (progress,
+ * notes) go to standard error, and only when that is a terminal (docs/JSON.md).
+ */
+function jsonContext(ctx: Context): void {
+  const aside = Deno.stderr.isTerminal() ? printError : () => {};
+  ctx.out = aside;
+  ctx.note = aside;
+  let given = false;
+  ctx.json = (doc) => {
+    if (given) return; // One document, whatever a verb does.
+    given = true;
+    printJson(doc);
+  };
 }
 
 /**

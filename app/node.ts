@@ -38,6 +38,11 @@ export interface NodeOptions {
   code: () => Promise<string>;
   /** Where identities and tracker pins live (`identityHome()` unless given). */
   home?: string;
+  /**
+   * `false`: admitted to the tracker but never registered, so not listed (a one-shot `get`,
+   * app/oneshot.ts); the listener still serves the swarm of its downloads to whoever asks.
+   */
+  register?: boolean;
 }
 
 /** A running peer. */
@@ -87,6 +92,7 @@ export class Node {
       files: () => index.list(),
       log: opts.log,
       timings: this.timings,
+      admitOnly: opts.register === false,
     });
     reportTo.tracker = this.tracker;
     // Files added to, changed in or removed from the share are noticed and announced.

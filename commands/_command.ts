@@ -24,6 +24,8 @@ export interface OptionSpec {
   /** Shown in help as the value's placeholder. */
   value?: string;
   default?: string | boolean;
+  /** Where the option is taken: every scope of the verb unless given (`--tracker`: "cli"). */
+  scopes?: Scope[];
 }
 
 /** Parsed input for a command. */
@@ -48,6 +50,11 @@ export interface Context {
   scope: Scope;
   /** Aborted when the user presses Ctrl-C during the command. */
   signal: AbortSignal;
+  /**
+   * Set with `--json`: the verb hands its result here, one document (docs/JSON.md), instead of
+   * printing its lines.
+   */
+  json?: (doc: unknown) => void;
 }
 
 export interface Command {
@@ -59,6 +66,14 @@ export interface Command {
   variadic?: boolean;
   options?: Record<string, OptionSpec>;
   examples?: string[];
+  /** Examples of the command line, when they differ from the shell's (a one-shot verb). */
+  cliExamples?: string[];
+  /**
+   * A shell verb that also runs once from the command line (`rede-p2p peers`): how much of a
+   * peer that run needs (commands/_oneshot.ts): a `look` at the network (admitted, not listed),
+   * a `fetch` (the shared folder's node, admitted, not listed), or a `serve` (registered).
+   */
+  oneShot?: (input: Input) => "look" | "fetch" | "serve";
   /** Runs the command; the number returned is the exit status when it is not 0. */
   run(input: Input, ctx: Context): Promise<number | void>;
 }
@@ -74,28 +89,28 @@ export class UsageError extends Error {
   }
 }
 
-/** The usage line of a command, e.g. `get <peer> <file>...`. */
-export function usage(cmd: Command): string {
+/** The usage line of a command in `scope`, e.g. `get <peer> <file>...`. */
+export function usage(cmd: Command, scope: Scope = cmd.scopes[0]): string {
   const args = cmd.args.map((a, i) => {
     const dots = cmd.variadic && i === cmd.args.length - 1 ? "..." : "";
     return a.optional ? `[${a.name}${dots}]` : `<${a.name}>${dots}`;
   });
-  const opts = cmd.options && Object.keys(cmd.options).length ? [t("usage.options")] : [];
+  const opts = optionsIn(cmd, scope).length ? [t("usage.options")] : [];
   return [cmd.name, ...args, ...opts].join(" ");
 }
 
 /**
- * Parses an argument list against a command's declaration.
+ * Parses an argument list against a command's declaration, with the options of `scope`.
  *
  * @throws {UsageError} for unknown options, missing values, or a wrong number of arguments.
  */
-export function parseInput(cmd: Command, argv: string[]): Input {
+export function parseInput(cmd: Command, argv: string[], scope: Scope = "shell"): Input {
   let parsed;
   try {
     parsed = parseArgs({
       args: argv,
       options: Object.fromEntries(
-        Object.entries(cmd.options ?? {}).map(([k, o]) => [
+        optionsIn(cmd, scope).map(([k, o]) => [
           k,
           {
             type: o.type,
@@ -124,6 +139,11 @@ export function parseInput(cmd: Command, argv: string[]): Input {
     throw new UsageError(message, cmd);
   }
   return { args, options: parsed.values as Input["options"] };
+}
+
+/** The options a verb takes in `scope`, as declared. */
+export function optionsIn(cmd: Command, scope: Scope): [string, OptionSpec][] {
+  return Object.entries(cmd.options ?? {}).filter(([, o]) => o.scopes?.includes(scope) ?? true);
 }
 
 /** The message of a `parseArgs` error in the user's language, when it is one we know. */

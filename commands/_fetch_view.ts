@@ -15,11 +15,17 @@ import { type Bar, ProgressBoard } from "./_progress.ts";
 import { bytes, duration, rate, shortHash } from "./_ui.ts";
 
 /**
- * Fetches the jobs through the session's engine, showing their progress.
+ * Fetches the jobs through the session's engine, showing their progress; `watch` hears every
+ * event too (the result of `get --json`).
  *
  * @returns The errors of the jobs that failed.
  */
-export async function fetchShown(session: Session, jobs: Job[], ctx: Context): Promise<unknown[]> {
+export async function fetchShown(
+  session: Session,
+  jobs: Job[],
+  ctx: Context,
+  watch?: (e: FetchEvent) => void,
+): Promise<unknown[]> {
   const board = new ProgressBoard(session.screen);
   // Lines go above the bars (the screen sees to it).
   const say = (line: string) => ctx.out(line);
@@ -30,6 +36,7 @@ export async function fetchShown(session: Session, jobs: Job[], ctx: Context): P
     bars.delete(job);
   };
   const show = (e: FetchEvent) => {
+    watch?.(e);
     const { job } = e;
     switch (e.kind) {
       case "failed":

@@ -8,20 +8,20 @@ import { t } from "../core/i18n.ts";
 import { peerNameKey, peerNameProblem } from "../core/peer_name.ts";
 import { Collector } from "../app/collect.ts";
 import { Fetcher } from "../app/fetch.ts";
-import type { Node } from "../app/node.ts";
+import { Node } from "../app/node.ts";
+import type { Link } from "../app/oneshot.ts";
 import { UploadWatch } from "../app/uploads.ts";
 import { type Address, formatPeer, parseHostPort } from "../net/address.ts";
 import type { FoundFile, PeerInfo } from "../net/protocol.ts";
 import type { Screen } from "./_screen.ts";
 
 export class Session {
-  readonly node: Node;
-  /** This session's downloads. */
-  readonly fetcher: Fetcher;
-  /** This peer's drop boxes (`collect`), and the handler of hand-ins to them. */
-  readonly collector: Collector;
-  /** Who downloads from this peer now (`uploads`, the start lines, `quit`'s question). */
-  readonly uploads: UploadWatch;
+  /** How this session reaches the network: its node, or a one-shot look (app/oneshot.ts). */
+  readonly link: Link;
+  #node?: Node;
+  #fetcher?: Fetcher;
+  #collector?: Collector;
+  #uploads?: UploadWatch;
   readonly verbose: boolean;
   /** Whether a person types at a terminal (live progress bars) or a script pipes commands. */
   interactive = false;
@@ -44,12 +44,36 @@ export class Session {
   /** Questions for the user, asked one at a time: the first is shown, the others wait. */
   #questions: { text: string; resolve: (line: string | null) => void }[] = [];
 
-  constructor(node: Node, verbose: boolean) {
-    this.node = node;
-    this.fetcher = new Fetcher(node);
-    this.collector = new Collector(node);
-    this.uploads = new UploadWatch(node);
+  /** A session of a running peer (`join`, a one-shot `get`), or of a look at the network. */
+  constructor(link: Node | Link, verbose: boolean) {
+    this.link = link;
+    if (link instanceof Node) {
+      this.#node = link;
+      this.#fetcher = new Fetcher(link);
+      this.#collector = new Collector(link);
+      this.#uploads = new UploadWatch(link);
+    }
     this.verbose = verbose;
+  }
+
+  /** The running peer; a verb of a look never asks (app/oneshot.ts chooses per verb). */
+  get node(): Node {
+    return this.#node ?? noNode();
+  }
+
+  /** This session's downloads. */
+  get fetcher(): Fetcher {
+    return this.#fetcher ?? noNode();
+  }
+
+  /** This peer's drop boxes (`collect`), and the handler of hand-ins to them. */
+  get collector(): Collector {
+    return this.#collector ?? noNode();
+  }
+
+  /** Who downloads from this peer now (`uploads`, the start lines, `quit`'s question). */
+  get uploads(): UploadWatch {
+    return this.#uploads ?? noNode();
   }
 
   /**
@@ -94,12 +118,12 @@ export class Session {
 
   /** Whether a listed peer is this one. */
   isSelf(p: { ip: string; port: number }): boolean {
-    return this.node.isSelf({ host: p.ip, port: p.port });
+    return this.link.isSelf({ host: p.ip, port: p.port });
   }
 
   /** Asks the tracker for the peers and remembers them for row numbers. */
   async refreshPeers(): Promise<PeerInfo[]> {
-    const { peers, total } = await this.node.tracker.peerList();
+    const { peers, total } = await this.link.tracker.peerList();
     this.lastPeers = peers;
     this.lastPeersTotal = total;
     return this.lastPeers;
@@ -143,7 +167,7 @@ export class Session {
     }
     const known = parsed.port ?? port;
     if (known !== undefined) {
-      const listed = await this.node.tracker.peers().catch(() => []);
+      const listed = await this.link.tracker.peers().catch(() => []);
       const p = listed.find((p) => p.ip === parsed.host && p.port === known);
       return { host: parsed.host, port: known, name: p?.name };
     }
@@ -177,7 +201,7 @@ export class Session {
    */
   async peerNamed(text: string): Promise<PeerInfo | undefined> {
     if (!isPeerName(text)) return undefined;
-    const peers = await this.node.tracker.peers().catch(() => [] as PeerInfo[]);
+    const peers = await this.link.tracker.peers().catch(() => [] as PeerInfo[]);
     const exact = peers.filter((p) => p.name === text);
     const key = peerNameKey(text);
     const named = exact.length > 0 ? exact : peers.filter((p) => peerNameKey(p.name) === key);
@@ -185,6 +209,11 @@ export class Session {
     const list = named.map((p) => formatPeer(addressOf(p))).join(", ");
     throw new RedeError("BAD_INPUT", t("session.severalNamed", { name: text, list }));
   }
+}
+
+/** A session without a node was asked for one: a mistake of the program, not of the user. */
+function noNode(): never {
+  throw new Error("This session has no running peer"); // i18n: not a message (a program bug)
 }
 
 /** Whether what the user typed could be a peer's name (not a row number, not an address). */

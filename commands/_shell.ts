@@ -9,7 +9,14 @@ import { errorLine, RedeError } from "../core/errors.ts";
 import { t } from "../core/i18n.ts";
 import { SHELL_HISTORY_LINES } from "../core/limits.ts";
 import { printable } from "../core/terminal.ts";
-import { type Command, type Context, parseInput, usage, UsageError } from "./_command.ts";
+import {
+  type Command,
+  type Context,
+  parseInput,
+  type Scope,
+  usage,
+  UsageError,
+} from "./_command.ts";
 import { helpFor } from "./help.ts";
 import type { Session } from "./_session.ts";
 import { Screen } from "./_screen.ts";
@@ -34,12 +41,16 @@ export function findCommand(commands: readonly Command[], name: string): Command
  * Prints an error as one line (two for a usage mistake), with the stack only when verbose. The
  * line may quote what a peer or the user sent, so it is made printable first.
  */
-export function reportError(err: unknown, verbose: boolean): void {
-  // One line, always: a usage error says the verb's usage on it too.
+export function reportError(err: unknown, verbose: boolean, scope: Scope = "shell"): void {
+  // One line, always: a usage error says the verb's usage (in `scope`) on it too.
   const message = printable(errorLine(err));
   printError(
     err instanceof UsageError && err.command
-      ? t("cli.errorWithUsage", { message, usage: usage(err.command), verb: err.command.name })
+      ? t("cli.errorWithUsage", {
+        message,
+        usage: usage(err.command, scope),
+        verb: err.command.name,
+      })
       : t("cli.error", { message }),
   );
   if (verbose && !(err instanceof UsageError)) {
@@ -186,7 +197,7 @@ export async function runLine(line: string, ctx: Context): Promise<boolean> {
     return true;
   }
   try {
-    const status = await cmd.run(parseInput(cmd, rest), ctx);
+    const status = await cmd.run(parseInput(cmd, rest, ctx.scope), ctx);
     return !status;
   } catch (err) {
     reportError(err, ctx.session?.verbose ?? false);

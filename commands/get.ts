@@ -1,3 +1,4 @@
+import { resolve } from "node:path";
 import type { FileSummary } from "../core/content.ts";
 import { RedeError } from "../core/errors.ts";
 import { t } from "../core/i18n.ts";
@@ -8,12 +9,14 @@ import { listFiles } from "../net/peer_client.ts";
 import type { PeerInfo } from "../net/protocol.ts";
 import { type Command, UsageError } from "./_command.ts";
 import { fetchShown } from "./_fetch_view.ts";
+import { fetchDoc } from "./_json.ts";
+import { ONE_SHOT_OPTIONS, SHARE_OPTIONS } from "./_oneshot.ts";
 import type { Session } from "./_session.ts";
 import { needSession, reportError } from "./_shell.ts";
 
 export const get: Command = {
   name: "get",
-  scopes: ["shell"],
+  scopes: ["shell", "cli"],
   args: [{ name: "file" }],
   variadic: true,
   options: {
@@ -22,6 +25,9 @@ export const get: Command = {
       short: "f",
       value: "PEER",
     },
+    ...ONE_SHOT_OPTIONS,
+    ...SHARE_OPTIONS,
+    seed: { type: "boolean", scopes: ["cli"] },
   },
   examples: [
     "get movie.mkv",
@@ -31,10 +37,23 @@ export const get: Command = {
     "get 192.168.0.7:50123 a.txt",
     "get ./#3",
   ],
+  cliExamples: [
+    "get movie.mkv --tracker 192.168.0.10",
+    "get --from ana b.txt --tracker 192.168.0.10 --dir ./baixados",
+    "get aula.pdf --tracker 192.168.0.10 --seed",
+    "get aula.pdf --tracker 192.168.0.10 --json",
+  ],
+  oneShot: ({ options }) => options.seed === true ? "serve" : "fetch",
   async run({ args, options }, ctx) {
     const session = needSession(ctx);
     const plan = readGetArgs(args, options.from as string | undefined, session.lastFound.length);
     const jobs = await planJobs(session, plan);
+    if (ctx.json) {
+      const doc = fetchDoc(jobs);
+      const errors = await fetchShown(session, jobs, ctx, doc.hear);
+      ctx.json({ dir: resolve(session.node.index.dir), files: doc.files() });
+      return errors.length ? 1 : 0;
+    }
     const errors = await fetchShown(session, jobs, ctx);
     if (errors.length === 1) throw errors[0];
     for (const err of errors) reportError(err, session.verbose);
@@ -121,7 +140,7 @@ async function planJobs(session: Session, plan: GetPlan): Promise<Job[]> {
 
 /** The file (or folder) named, wherever it is on the network. */
 async function onNetwork(session: Session, name: string): Promise<Job[]> {
-  const results = await session.node.tracker.find(name);
+  const results = await session.link.tracker.find(name);
   let chosen;
   try {
     chosen = pick(results, name, t("get.notFoundOnNetwork", { name }));

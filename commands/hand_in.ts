@@ -8,22 +8,31 @@ import { assertBoxName } from "../core/receipt.ts";
 import { formatId, identityHome } from "../storage/identity.ts";
 import { formatPeer } from "../net/address.ts";
 import type { Command } from "./_command.ts";
+import { errorDoc } from "./_json.ts";
+import { ONE_SHOT_OPTIONS, SHARE_OPTIONS } from "./_oneshot.ts";
 import { needSession, reportError } from "./_shell.ts";
 import { bytes, shortHash } from "./_ui.ts";
 
 export const handIn: Command = {
   name: "hand-in",
-  scopes: ["shell"],
+  scopes: ["shell", "cli"],
   args: [
     { name: "peer" },
     { name: "box" },
     { name: "file" },
   ],
   variadic: true,
+  options: { ...ONE_SHOT_OPTIONS, ...SHARE_OPTIONS },
   examples: [
     "hand-in 192.168.0.10 prova1 trabalho.pdf",
     'hand-in 2 prova1 "meu relatorio.odt" fotos',
   ],
+  cliExamples: [
+    "hand-in prof prova1 trabalho.pdf --tracker 192.168.0.10",
+    "hand-in prof prova1 trabalho.pdf --tracker 192.168.0.10 --json",
+  ],
+  // The collector fetches from this peer and looks it up in the tracker's list: it is listed.
+  oneShot: () => "serve",
   async run({ args }, ctx) {
     const session = needSession(ctx);
     const { node } = session;
@@ -53,6 +62,7 @@ export const handIn: Command = {
     const where = formatPeer(addr);
     let received = 0;
     let failed = 0;
+    const docs: Record<string, unknown>[] = [];
     await handInFiles(node, addr, box, [...files.values()], {
       home: identityHome(),
       signal: ctx.signal,
@@ -62,16 +72,26 @@ export const handIn: Command = {
           ctx.note(t("handIn.busy", { peer: where, error: e.error.message, duration }));
         } else if (e.kind === "failed") {
           failed++;
-          reportError(
-            new RedeError(
-              e.error.code,
-              t("handIn.notReceived", { name: e.name, error: e.error.message }),
-            ),
-            session.verbose,
-          );
+          docs.push({ name: e.name, status: "failed", error: errorDoc(e.error).error });
+          if (!ctx.json) {
+            reportError(
+              new RedeError(
+                e.error.code,
+                t("handIn.notReceived", { name: e.name, error: e.error.message }),
+              ),
+              session.verbose,
+            );
+          }
         } else {
           received++;
           const r = e.receipt;
+          docs.push({
+            name: r.name,
+            status: "received",
+            size: r.size,
+            root: r.root,
+            receipt: e.path,
+          });
           ctx.out(t("handIn.done", {
             name: r.name,
             size: bytes(r.size),
@@ -83,6 +103,16 @@ export const handIn: Command = {
         }
       },
     });
+    if (ctx.json) {
+      ctx.json({
+        box,
+        peer: { ip: addr.host, port: addr.port, id: addr.id ?? null, name: addr.name ?? null },
+        files: docs,
+        received,
+        count: files.size,
+      });
+      return failed > 0 ? 1 : 0;
+    }
     ctx.out(t("handIn.summary", { received, count: files.size, box, peer: where }));
     return failed > 0 ? 1 : 0;
   },

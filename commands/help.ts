@@ -5,7 +5,7 @@
  */
 import { MAX_HAND_IN_FILES, MIN_JOIN_CODE_CHARS } from "../core/limits.ts";
 import { t, text } from "../core/i18n.ts";
-import { type Command, type Context, usage, UsageError } from "./_command.ts";
+import { type Command, type Context, optionsIn, usage, UsageError } from "./_command.ts";
 
 /** The only placeholders a verb's help texts may use, and their values. */
 export const HELP_PARAMS: Record<string, string | number> = {
@@ -22,9 +22,17 @@ export const help: Command = {
   run({ args }, ctx) {
     if (args[0] === undefined) ctx.out(overview(ctx));
     else {
-      const cmd = ctx.commands.find((c) => c.name === args[0] || c.aliases?.includes(args[0]));
+      const named = (c: Command) => c.name === args[0] || c.aliases?.includes(args[0]);
+      // A verb of the other scope is shown too, with its usage there and where it is used.
+      const cmd = ctx.commands.find(named) ?? ctx.registry.find(named);
       if (!cmd) throw new UsageError(t("helpPage.unknownVerb", { verb: args[0] }));
-      ctx.out(helpFor(cmd, ctx.scope));
+      if (cmd.scopes.includes(ctx.scope)) ctx.out(helpFor(cmd, ctx.scope));
+      else {
+        const where = cmd.scopes.includes("shell")
+          ? t("oneshot.helpShellOnly", { verb: cmd.name })
+          : t("oneshot.helpCliOnly", { verb: cmd.name });
+        ctx.out(`${where}\n\n${helpFor(cmd, ctx.scope === "cli" ? "shell" : "cli")}`);
+      }
     }
     return Promise.resolve();
   },
@@ -62,7 +70,7 @@ export function overview(ctx: Pick<Context, "commands" | "scope">): string {
 export function helpFor(cmd: Command, scope: "cli" | "shell"): string {
   const prefix = scope === "cli" ? "rede-p2p " : "";
   const out = [
-    t("helpPage.usage", { usage: `${prefix}${usage(cmd)}` }),
+    t("helpPage.usage", { usage: `${prefix}${usage(cmd, scope)}` }),
     "",
     helpText(cmd, "description") ?? summaryOf(cmd),
   ];
@@ -73,7 +81,11 @@ export function helpFor(cmd: Command, scope: "cli" | "shell"): string {
       out.push(`  ${a.name.padEnd(22)} ${helpText(cmd, `arg.${a.name}`) ?? ""}`);
     }
   }
-  const opts = Object.entries(cmd.options ?? {});
+  // A one-shot verb on the command line: how it reaches the network, before its options.
+  if (scope === "cli" && cmd.oneShot && cmd.scopes.includes("shell")) {
+    out.push("", t("oneshot.helpCli", { verb: cmd.name }));
+  }
+  const opts = optionsIn(cmd, scope);
   if (opts.length) {
     out.push("", t("helpPage.options"));
     for (const [name, o] of opts) {
@@ -85,8 +97,9 @@ export function helpFor(cmd: Command, scope: "cli" | "shell"): string {
       out.push(`  ${flag.padEnd(22)} ${line}`);
     }
   }
-  if (cmd.examples?.length) {
-    out.push("", t("helpPage.examples"), ...cmd.examples.map((e) => `  ${prefix}${e}`));
+  const examples = scope === "cli" ? cmd.cliExamples ?? cmd.examples : cmd.examples;
+  if (examples?.length) {
+    out.push("", t("helpPage.examples"), ...examples.map((e) => `  ${prefix}${e}`));
   }
   return out.join("\n");
 }

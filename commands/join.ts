@@ -203,13 +203,20 @@ export const join: Command = {
   },
 };
 
-/** The join code: the one given, else asked at a terminal; with piped input, one clear line. */
-async function askCode(given: string | undefined, where: string): Promise<string> {
+/**
+ * The join code: the one given, else asked at a terminal (on `output`: a one-shot run keeps its
+ * standard output for its result); with piped input, one clear line.
+ */
+export async function askCode(
+  given: string | undefined,
+  where: string,
+  output: NodeJS.WritableStream = process.stdout,
+): Promise<string> {
   if (given !== undefined) return given;
   if (!Deno.stdin.isTerminal()) {
     throw new RedeError("BAD_INPUT", t("join.codeNeeded", { address: where }));
   }
-  const rl = readline.createInterface({ input: process.stdin, output: process.stdout });
+  const rl = readline.createInterface({ input: process.stdin, output });
   try {
     return (await rl.question(t("join.codeQuestion", { address: where }))).trim();
   } finally {
@@ -223,7 +230,7 @@ async function askCode(given: string | undefined, where: string): Promise<string
  *
  * @throws {UsageError} when a named folder does not exist or is not a folder.
  */
-async function shareFolder(dir: string): Promise<void> {
+export async function shareFolder(dir: string): Promise<void> {
   const info = await Deno.stat(dir).catch((err) => {
     if (err instanceof Deno.errors.NotFound) return undefined;
     throw err;

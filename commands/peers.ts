@@ -3,17 +3,35 @@ import { MAX_PEER_NAME_CHARS } from "../core/limits.ts";
 import { remoteText } from "../core/terminal.ts";
 import { formatId } from "../storage/identity.ts";
 import type { Command } from "./_command.ts";
+import { ONE_SHOT_OPTIONS } from "./_oneshot.ts";
 import { needSession } from "./_shell.ts";
 import { table } from "./_ui.ts";
 
 export const peers: Command = {
   name: "peers",
-  scopes: ["shell"],
+  scopes: ["shell", "cli"],
   args: [],
+  options: { ...ONE_SHOT_OPTIONS },
   examples: ["peers"],
+  oneShot: () => "look",
   async run(_input, ctx) {
     const session = needSession(ctx);
     const list = await session.refreshPeers();
+    const total = session.lastPeersTotal;
+    if (ctx.json) {
+      return ctx.json({
+        peers: list.map((p, i) => ({
+          row: i + 1,
+          ip: p.ip,
+          port: p.port,
+          name: p.name,
+          files: p.files,
+          id: p.id,
+          self: session.isSelf(p),
+        })),
+        total,
+      });
+    }
     ctx.out(table(
       ["#", "IP", t("table.port"), t("table.name"), t("table.files"), "ID"],
       list.map((p, i) => [
@@ -25,7 +43,6 @@ export const peers: Command = {
         formatId(p.id, true),
       ]),
     ));
-    const total = session.lastPeersTotal;
     ctx.out(
       total > list.length
         ? t("peers.summaryFirst", { count: total, shown: list.length })

@@ -5,13 +5,14 @@ import { offerOf, pushOffer } from "../app/push.ts";
 import { type Address, formatAddress } from "../net/address.ts";
 import type { PeerInfo } from "../net/protocol.ts";
 import type { Command } from "./_command.ts";
+import { ONE_SHOT_OPTIONS, SHARE_OPTIONS } from "./_oneshot.ts";
 import { PushBoard, summary } from "./_push_view.ts";
 import type { Session } from "./_session.ts";
 import { needSession } from "./_shell.ts";
 
 export const push: Command = {
   name: "push",
-  scopes: ["shell"],
+  scopes: ["shell", "cli"],
   args: [
     { name: "file" },
     {
@@ -20,7 +21,14 @@ export const push: Command = {
     },
   ],
   variadic: true,
+  options: { ...ONE_SHOT_OPTIONS, ...SHARE_OPTIONS },
   examples: ["push prova.pdf", "push fotos 2 3", 'push "meu arquivo.txt" ana 192.168.0.7:50123'],
+  cliExamples: [
+    "push prova.pdf --tracker 192.168.0.10",
+    "push fotos ana bruno --tracker 192.168.0.10 --json",
+  ],
+  // The targets fetch from this peer, and name it as the tracker lists its ID: it is listed.
+  oneShot: () => "serve",
   async run({ args }, ctx) {
     const session = needSession(ctx);
     const [name, ...named] = args;
@@ -41,8 +49,28 @@ export const push: Command = {
       onStart: (all) => board.show(all),
       onChange: (x) => board.changed(x),
     }).finally(() => board.stop());
+    const failed = results.some((x) => x.state === "failed" || x.state === "withdrawn");
+    if (ctx.json) {
+      ctx.json({
+        name: offer.name,
+        folder: offer.folder,
+        files: offer.files.length,
+        size: offer.size,
+        peers: results.map((x) => ({
+          name: x.name,
+          ip: x.address.host,
+          port: x.address.port,
+          id: x.address.id ?? null,
+          state: x.state,
+          received: x.received,
+          ...(x.note !== undefined ? { note: x.note } : {}),
+          ...(x.unfollowed ? { unfollowed: true } : {}),
+        })),
+      });
+      return failed ? 1 : 0;
+    }
     for (const line of summary(offer, results)) ctx.out(line);
-    return results.some((x) => x.state === "failed" || x.state === "withdrawn") ? 1 : 0;
+    return failed ? 1 : 0;
   },
 };
 

@@ -8,12 +8,24 @@ import { bytes, shortHash, table } from "./_ui.ts";
 
 export const receipts: Command = {
   name: "receipts",
-  scopes: ["shell"],
+  scopes: ["shell", "cli"],
   args: [],
+  options: { json: { type: "boolean", scopes: ["cli"] } },
   examples: ["receipts"],
   async run(_input, ctx) {
     const home = identityHome();
     const { receipts: list, left } = await listReceipts(home);
+    if (ctx.json) {
+      return ctx.json({
+        dir: receiptsDir(home),
+        receipts: list.map((e) => ({
+          file: e.path,
+          valid: e.receipt ? receiptProblem(e.receipt) === undefined : false,
+          receipt: e.receipt ?? null,
+        })),
+        older: left,
+      });
+    }
     const rows = list.map((e, i) => {
       const r = e.receipt;
       const file = basename(e.path);

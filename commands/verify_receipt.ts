@@ -12,6 +12,7 @@ export const verifyReceipt: Command = {
   args: [{ name: "file" }],
   options: {
     collector: { type: "string", value: "ID" },
+    json: { type: "boolean" },
   },
   examples: [
     "verify-receipt ~/.config/rede-p2p/receipts/20261124T100211Z-3f2a9c1b7d4e.json",
@@ -32,6 +33,7 @@ export const verifyReceipt: Command = {
         t("verifyReceipt.otherCollector", { file, collector, expected: expected.text }),
       );
     }
+    if (ctx.json) return ctx.json({ valid: true, file, receipt: r });
     ctx.out(t("verifyReceipt.box", { box: r.box }));
     ctx.out(t("verifyReceipt.file", { name: r.name }));
     ctx.out(t("verifyReceipt.size", { size: bytes(r.size), count: r.size }));

@@ -3,10 +3,8 @@
  * when the tracker goes away keeps trying until it is back, then registers again by itself.
  */
 import type { FileSummary } from "../core/content.ts";
-import { Buffer } from "node:buffer";
 import { errorLine, hasCode, RedeError } from "../core/errors.ts";
 import { formatNumber, t } from "../core/i18n.ts";
-import { formatId } from "../storage/identity.ts";
 import {
   MAX_FIND_TEXT_CHARS,
   type Timings,
@@ -25,12 +23,10 @@ import type {
   PartialHolding,
   PeerInfo,
 } from "./protocol.ts";
-import { Network, type Trust } from "./membership.ts";
-import { startPake } from "./pake.ts";
+import type { Trust } from "./membership.ts";
 import { certPemFor } from "./peer_tls.ts";
+import { admit } from "./tracker_admission.ts";
 import { connect } from "./transport.ts";
-
-const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
 
 export interface TrackerClientOptions {
   tracker: Address;
@@ -52,10 +48,18 @@ export interface TrackerClientOptions {
     get(where: string): Promise<string | undefined>;
     set(where: string, id: string): Promise<void>;
   };
+  /**
+   * Admission only, never `register` (a one-shot run, not listed): `peers`, `find`, `who_has`
+   * and `cert_of` work; a tracker closes it when idle, and the loop is admitted again.
+   */
+  admitOnly?: boolean;
 }
 
 /** The join code was just asked for: connect again at once. */
 class CodeAsked extends Error {}
+
+/** An admitted connection that does not register ended: be admitted again, saying nothing. */
+class AdmissionOver extends Error {}
 
 /** Failures that retrying cannot mend: the loop stops and says why. */
 const FATAL = ["IDENTITY", "WRONG_CODE", "BAD_INPUT"] as const;
@@ -79,6 +83,10 @@ export class TrackerClient {
   #t: Timings;
   #ch?: Channel;
   #registered = false;
+  /** Admitted on a connection that does not register (`admitOnly`): requests may go. */
+  #admitted = false;
+  /** Why the first attempt failed, if it did (`start(true)` throws it). */
+  #firstError?: unknown;
   #partials: PartialHolding[] = [];
   /** The secret the tracker handed at the last registration; a reconnect shows it. */
   #token?: string;
@@ -111,13 +119,16 @@ export class TrackerClient {
   /**
    * Starts the registration loop; resolves after the first attempt, successful or not.
    *
+   * @param strict Also throw when the first attempt failed in a way a retry might mend (the
+   *   tracker unreachable): a one-shot run gives up at once.
    * @throws {RedeError} when the first attempt failed for good: `IDENTITY` (the tracker is not
    * the one pinned), `WRONG_CODE`, `BAD_INPUT` (no code to give).
    */
-  async start(): Promise<void> {
+  async start(strict = false): Promise<void> {
     this.#loop ??= this.#run();
     await this.#firstAttempt;
     if (this.#fatal) throw this.#fatal;
+    if (strict && this.#firstError !== undefined) throw this.#firstError;
   }
 
   /** Asks the tracker for the connected peers. */
@@ -183,7 +194,7 @@ export class TrackerClient {
 
   async #request<T extends MessageType>(m: Message, type: T): Promise<MessageOf<T>> {
     const ch = this.#ch;
-    if (!ch || !this.#registered) {
+    if (!ch || !(this.#registered || this.#admitted)) {
       throw new RedeError("UNREACHABLE", t("tracker.unreachable", { address: this.where }));
     }
     try {
@@ -229,6 +240,13 @@ export class TrackerClient {
         this.#ch = ch;
         if (this.#closing) break;
         await this.#admission(ch);
+        if (this.#opts.admitOnly) {
+          this.#admitted = true;
+          attempt = 0;
+          this.#firstDone();
+          await ch.done;
+          throw new AdmissionOver();
+        }
         const reg = await ch.request(
           {
             t: "register",
@@ -272,12 +290,15 @@ export class TrackerClient {
           if (attempted) this.#opts.log(t("tracker.noLongerRetrying", { message: errorLine(err) }));
           break;
         }
-        if (!reportedDown && !this.#closing) {
+        const over = err instanceof AdmissionOver;
+        if (!attempted && !over) this.#firstError = err;
+        if (!reportedDown && !this.#closing && !over) {
           this.#opts.log(t("tracker.retrying", { message: errorLine(err) }));
           reportedDown = true;
         }
       } finally {
         this.#registered = false;
+        this.#admitted = false;
         this.#ch?.close();
         this.#ch = undefined;
         if (!again) {
@@ -298,60 +319,18 @@ export class TrackerClient {
     }
   }
 
-  /**
-   * Admission (docs/PROTOCOL.md): the tracker's ID checked against the pin of its address, the
-   * hello, the join code's PAKE on a private network, and the membership the tracker signs.
-   */
+  /** Admission (net/tracker_admission.ts); the join code is asked once, with no connection open. */
   async #admission(ch: Channel): Promise<void> {
-    const tm = this.#t;
-    const where = this.where;
-    const trust = this.#opts.trust;
-    const theirId = ch.peerId!;
-    const pinned = await this.#opts.pins.get(where);
-    if (pinned !== undefined && pinned !== theirId) {
-      const ids = { id: formatId(theirId, true), old: formatId(pinned, true) };
-      throw new RedeError("IDENTITY", t("tracker.newIdentity", { address: where, ...ids }));
+    const { trust, pins } = this.#opts;
+    const code = this.#code;
+    const admitted = await admit(ch, { where: this.where, trust, pins, code, timings: this.#t });
+    if (admitted === "code needed") {
+      // Asked with no connection open: a person may take longer than the tracker waits.
+      ch.close();
+      this.#code = await this.#opts.code();
+      throw new CodeAsked();
     }
-    const theirs = await ch.greet("peer", "tracker", tm.helloMs);
-    let admitted: MessageOf<"admitted">;
-    if (theirs.access === "code") {
-      if (theirs.sid === undefined) throw new RedeError("BAD_PEER", t("tracker.noSid"));
-      if (this.#code === undefined) {
-        // Asked with no connection open: a person may take longer than the tracker waits.
-        ch.close();
-        this.#code = await this.#opts.code();
-        throw new CodeAsked();
-      }
-      const wrong = () => new RedeError("WRONG_CODE", t("tracker.wrongCodeAt", { address: where }));
-      const pake = startPake({
-        role: "initiator",
-        code: this.#code,
-        sid: Buffer.from(theirs.sid, "hex"),
-        initiatorId: Buffer.from(trust.creds.fingerprint, "hex"),
-        responderId: Buffer.from(theirId, "hex"),
-      });
-      const reply = await ch.request(
-        { t: "pake", share: hex(pake.share) },
-        "pake_reply",
-        tm.helloMs,
-      );
-      const done = pake.finish(Buffer.from(reply.share, "hex"));
-      if (!done.verify(Buffer.from(reply.confirm, "hex"))) throw wrong();
-      try {
-        admitted = await ch.request(
-          { t: "pake_confirm", confirm: hex(done.confirm) },
-          "admitted",
-          tm.helloMs,
-        );
-      } catch (err) {
-        throw hasCode(err, "WRONG_CODE") ? wrong() : err;
-      }
-    } else {
-      admitted = await ch.expect("admitted", tm.helloMs);
-    }
-    trust.network = new Network(theirId, ch.peerCert!, admitted.member, trust.creds.fingerprint);
     trust.certOf ??= (id) => this.certOf(id);
-    if (pinned === undefined) await this.#opts.pins.set(where, theirId);
   }
 
   /**

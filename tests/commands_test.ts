@@ -51,6 +51,13 @@ Deno.test("the registry lists every verb once, each with help text", () => {
     "join",
     "id",
     "verify-receipt",
+    "peers",
+    "ls",
+    "find",
+    "get",
+    "push",
+    "hand-in",
+    "receipts",
     "help",
   ]);
   assert.deepEqual(SHELL_COMMANDS.map((c) => c.name), [

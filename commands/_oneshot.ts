@@ -1,0 +1,128 @@
+/**
+ * One-shot runs of shell verbs from the command line (`rede-p2p peers --tracker HOST`): the
+ * options they share, where the tracker is, and the session each runs in, made as small as the
+ * verb allows (app/oneshot.ts), closed when it is done.
+ */
+import process from "node:process";
+import { hasCode } from "../core/errors.ts";
+import { t } from "../core/i18n.ts";
+import { DEFAULT_TRACKER_PORT } from "../core/limits.ts";
+import { peerNameProblem } from "../core/peer_name.ts";
+import { printable } from "../core/terminal.ts";
+import { Look, startOneShotNode } from "../app/oneshot.ts";
+import { type Address, formatAddress, parseHostPort } from "../net/address.ts";
+import type { Command, Context, Input, OptionSpec } from "./_command.ts";
+import { UsageError } from "./_command.ts";
+import { Session } from "./_session.ts";
+import { listenSignals } from "./_shell.ts";
+import { askCode, shareFolder } from "./join.ts";
+
+/** The options of every one-shot verb, taken on the command line only. */
+export const ONE_SHOT_OPTIONS: Record<string, OptionSpec> = {
+  tracker: { type: "string", value: "HOST[:PORT]", scopes: ["cli"] },
+  code: { type: "string", value: "CODE", scopes: ["cli"] },
+  json: { type: "boolean", scopes: ["cli"] },
+  verbose: { type: "boolean", short: "v", scopes: ["cli"] },
+};
+
+/** The options of a one-shot verb that acts for a shared folder (`get`, `push`, `hand-in`). */
+export const SHARE_OPTIONS: Record<string, OptionSpec> = {
+  dir: { type: "string", value: "DIR", default: "./arquivos_compartilhaveis", scopes: ["cli"] },
+  manifest: { type: "string", value: "FILE", default: "./meus_arquivos.txt", scopes: ["cli"] },
+  name: { type: "string", value: "NAME", scopes: ["cli"] },
+};
+
+/**
+ * Where the tracker of a one-shot run is: `--tracker HOST[:PORT]` (port 9450 unless given).
+ * The one place that chooses it, so that finding a tracker without an address (app/discover.ts,
+ * `locateTracker`) plugs in here.
+ *
+ * @param interactive Whether a person could be asked to choose among trackers found.
+ * @throws {UsageError} when no tracker is given, or the address is not one.
+ */
+export function trackerFor(
+  cmd: Command,
+  options: Input["options"],
+  _interactive: boolean,
+): Promise<Address> {
+  const given = options.tracker as string | undefined;
+  if (given === undefined) throw new UsageError(t("oneshot.noTracker"), cmd);
+  try {
+    const { host, port } = parseHostPort(given, DEFAULT_TRACKER_PORT);
+    return Promise.resolve({ host, port: port! });
+  } catch (err) {
+    throw hasCode(err, "BAD_INPUT") ? new UsageError(err.message, cmd) : err;
+  }
+}
+
+/**
+ * Runs a verb once: connects as its `oneShot` says, runs it with the shell's code, leaves. A
+ * `get --seed` then stays registered, serving, until Ctrl-C or SIGTERM.
+ *
+ * @returns The verb's exit status.
+ */
+export async function runOneShot(cmd: Command, input: Input, ctx: Context): Promise<number> {
+  const need = cmd.oneShot!(input);
+  const { options } = input;
+  const verbose = options.verbose === true;
+  const tracker = await trackerFor(cmd, options, Deno.stdin.isTerminal());
+  const where = formatAddress(tracker);
+  // Asked on standard error: standard output is the verb's result.
+  const code = () => askCode(options.code as string | undefined, where, process.stderr);
+  const log = (line: string) => ctx.note(line);
+  let session: Session;
+  let close: () => Promise<void>;
+  if (need === "look") {
+    const look = await Look.open({ tracker, code, log });
+    session = new Session(look, verbose);
+    close = () => look.close();
+  } else {
+    const dir = options.dir as string;
+    const name = (options.name as string | undefined)?.normalize("NFC");
+    const problem = name === undefined ? undefined : peerNameProblem(name);
+    if (problem) {
+      throw new UsageError(t("join.badName", { name: printable(name!), problem }), cmd);
+    }
+    await shareFolder(dir).catch((err) => {
+      throw err instanceof UsageError ? new UsageError(err.message, cmd) : err;
+    });
+    const node = await startOneShotNode({
+      tracker,
+      dir,
+      manifest: options.manifest as string,
+      name,
+      // Not listed, a fetch's listener serves only this machine; a serving run is reached.
+      listenHost: need === "serve" ? "0.0.0.0" : "127.0.0.1",
+      listenPort: 0,
+      verbose,
+      log,
+      code,
+      register: need === "serve",
+    });
+    for (const p of node.firstReport.problems) {
+      ctx.note(t("join.manifestWarning", { manifest: options.manifest as string, problem: p }));
+    }
+    session = new Session(node, verbose);
+    close = () => node.close();
+  }
+  session.say = log;
+  try {
+    const status = (await cmd.run(input, { ...ctx, session })) ?? 0;
+    if (options.seed === true) await untilSignal(ctx, session);
+    return status;
+  } finally {
+    await close();
+  }
+}
+
+/** Serves until Ctrl-C or SIGTERM, having said so. */
+async function untilSignal(ctx: Context, session: Session): Promise<void> {
+  let stop = () => {};
+  await new Promise<void>((resolve) => {
+    stop = listenSignals({ SIGINT: resolve, SIGTERM: resolve });
+    const self = session.node.tracker.self;
+    const address = self ? formatAddress({ host: self.ip, port: self.port }) : "?";
+    ctx.note(t("oneshot.seeding", { address, name: session.node.tracker.name }));
+  });
+  stop();
+}

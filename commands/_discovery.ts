@@ -41,7 +41,8 @@ export function discoveryInput(
 }
 
 /**
- * Asks, at a terminal, which of several trackers to join: their list, then a number.
+ * Asks, at a terminal, which of several trackers to join: their list, then a number, the
+ * question written on `output` (a one-shot verb asks on standard error: its output is the result).
  *
  * @throws {UsageError} when the answer is not one of the numbers.
  */
@@ -49,9 +50,10 @@ export async function chooseTracker(
   found: readonly Discovered[],
   cmd: Command,
   out: (line: string) => void,
+  output: NodeJS.WritableStream = process.stdout,
 ): Promise<number> {
   for (const line of trackerChoices(found)) out(line);
-  const rl = readline.createInterface({ input: process.stdin, output: process.stdout });
+  const rl = readline.createInterface({ input: process.stdin, output });
   let answer: string;
   try {
     answer = (await rl.question(t("discover.question", { max: found.length }))).trim();

@@ -10,16 +10,25 @@ import { DEFAULT_TRACKER_PORT } from "../core/limits.ts";
 import { peerNameProblem } from "../core/peer_name.ts";
 import { printable } from "../core/terminal.ts";
 import { Look, startOneShotNode } from "../app/oneshot.ts";
+import { locateTracker } from "../app/discover.ts";
+import { DISCOVERY_LISTEN_MS } from "../core/limits_discovery.ts";
+import { formatId } from "../storage/identity.ts";
 import { type Address, formatAddress, parseHostPort } from "../net/address.ts";
 import type { Command, Context, Input, OptionSpec } from "./_command.ts";
 import { UsageError } from "./_command.ts";
 import { Session } from "./_session.ts";
 import { listenSignals } from "./_shell.ts";
 import { askCode, shareFolder } from "./join.ts";
+import { chooseTracker, DISCOVERY_OPTIONS, discoveryInput } from "./_discovery.ts";
 
 /** The options of every one-shot verb, taken on the command line only. */
 export const ONE_SHOT_OPTIONS: Record<string, OptionSpec> = {
   tracker: { type: "string", value: "HOST[:PORT]", scopes: ["cli"] },
+  ...Object.fromEntries(
+    Object.entries(DISCOVERY_OPTIONS).map(([k, o]) => [k, { ...o, scopes: ["cli"] }]),
+  ),
+  // On a machine with several networks (a VPN, a second card): ask through one only.
+  "discovery-via": { type: "string", value: "ADDR", scopes: ["cli"] },
   code: { type: "string", value: "CODE", scopes: ["cli"] },
   json: { type: "boolean", scopes: ["cli"] },
   verbose: { type: "boolean", short: "v", scopes: ["cli"] },
@@ -33,26 +42,53 @@ export const SHARE_OPTIONS: Record<string, OptionSpec> = {
 };
 
 /**
- * Where the tracker of a one-shot run is: `--tracker HOST[:PORT]` (port 9450 unless given).
- * The one place that chooses it, so that finding a tracker without an address (app/discover.ts,
- * `locateTracker`) plugs in here.
+ * Where the tracker of a one-shot run is: `--tracker HOST[:PORT]` (port 9450 unless given), else
+ * the tracker found on the LAN (app/discover.ts `locateTracker`, as `join` finds it: the only one
+ * that answers, the one of `--network`, or the one a person picks at a terminal).
  *
  * @param interactive Whether a person could be asked to choose among trackers found.
- * @throws {UsageError} when no tracker is given, or the address is not one.
+ * @throws {UsageError} for an address that is not one, or no address with `--no-discovery`.
+ * @throws {RedeError} when no tracker, or several and no one to choose, answer (one line).
  */
-export function trackerFor(
+export async function trackerFor(
   cmd: Command,
   options: Input["options"],
-  _interactive: boolean,
+  interactive: boolean,
+  note: (line: string) => void = () => {},
+  signal?: AbortSignal,
 ): Promise<Address> {
   const given = options.tracker as string | undefined;
-  if (given === undefined) throw new UsageError(t("oneshot.noTracker"), cmd);
-  try {
-    const { host, port } = parseHostPort(given, DEFAULT_TRACKER_PORT);
-    return Promise.resolve({ host, port: port! });
-  } catch (err) {
-    throw hasCode(err, "BAD_INPUT") ? new UsageError(err.message, cmd) : err;
+  const discovery = discoveryInput(options, cmd);
+  if (given === undefined && !discovery.on) throw new UsageError(t("oneshot.noTracker"), cmd);
+  if (given !== undefined) {
+    try {
+      const { host, port } = parseHostPort(given, DEFAULT_TRACKER_PORT);
+      return { host, port: port! };
+    } catch (err) {
+      throw hasCode(err, "BAD_INPUT") ? new UsageError(err.message, cmd) : err;
+    }
   }
+  const via = options["discovery-via"] as string | undefined;
+  if (via !== undefined && !/^\d{1,3}(\.\d{1,3}){3}$/.test(via)) {
+    throw new UsageError(t("oneshot.badVia", { value: printable(via) }), cmd);
+  }
+  note(t("discover.looking", { seconds: DISCOVERY_LISTEN_MS / 1000 }));
+  const found = await locateTracker({
+    network: discovery.network,
+    discovery: true,
+    interactive,
+    // Asked on standard error: standard output is the verb's result.
+    choose: (list) => chooseTracker(list, cmd, note, process.stderr),
+    port: discovery.port,
+    via: via === undefined ? undefined : [via],
+    signal,
+  });
+  note(t("discover.found", {
+    network: found.name!,
+    address: formatAddress(found),
+    id: formatId(found.id!, true),
+  }));
+  return { host: found.host, port: found.port };
 }
 
 /**
@@ -65,7 +101,13 @@ export async function runOneShot(cmd: Command, input: Input, ctx: Context): Prom
   const need = cmd.oneShot!(input);
   const { options } = input;
   const verbose = options.verbose === true;
-  const tracker = await trackerFor(cmd, options, Deno.stdin.isTerminal());
+  const tracker = await trackerFor(
+    cmd,
+    options,
+    Deno.stdin.isTerminal(),
+    (line) => ctx.note(line),
+    ctx.signal,
+  );
   const where = formatAddress(tracker);
   // Asked on standard error: standard output is the verb's result.
   const code = () => askCode(options.code as string | undefined, where, process.stderr);

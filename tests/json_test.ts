@@ -106,10 +106,10 @@ test("get --json: each file saved, skipped or failed, with its bytes and sources
 });
 
 test("errors as one JSON document on stderr: USAGE (exit 2), the RedeError's code (exit 1), in the user's language", async () => {
-  let e = errorOf(await runOnce(SOURCE, ["peers", "--json"]), 2);
+  let e = errorOf(await runOnce(SOURCE, ["peers", "--json", "--no-discovery"]), 2);
   assert.deepEqual(e, {
     code: "USAGE",
-    message: "No tracker given: name it with --tracker HOST[:PORT]",
+    message: "No tracker given, and --no-discovery: name it with --tracker HOST[:PORT]",
   });
   e = errorOf(await runOnce(SOURCE, ["find", "--json", "--tracker", "127.0.0.1:9"]), 2);
   assert.deepEqual(e, { code: "USAGE", message: "Missing argument <text>" });

@@ -4,6 +4,7 @@
  * one-shot runs as processes of their own; every wait is on a printed line or a process's end.
  */
 import assert from "node:assert/strict";
+import dgram from "node:dgram";
 import { join } from "node:path";
 import { pattern } from "../core/i18n.ts";
 import { Proc, run, type Scene, sceneTest, SOURCE } from "../testing/harness.ts";
@@ -41,14 +42,48 @@ test("one-shot peers, find and ls print the shell's tables and lines, exit 0, an
   assert.deepEqual(names.sort(), ["ana", "bruno"]);
 });
 
+/** A UDP port free on loopback now, for one test's discovery. */
+async function freeUdpPort(): Promise<number> {
+  const sock = dgram.createSocket("udp4");
+  await new Promise<void>((resolve) => sock.bind(0, "127.0.0.1", resolve));
+  const { port } = sock.address();
+  await new Promise<void>((resolve) => sock.close(resolve));
+  return port;
+}
+
+test("one-shot without --tracker finds the tracker on the LAN, as join does", async (s) => {
+  const port = await freeUdpPort();
+  const t = await s.tracker(0, ["--discovery-port", String(port), "--network", "sala-3"]);
+  await t.waitFor(pattern("discover.announcing", "en", { params: { network: "sala-3", port } }));
+  await s.peer(t.port, await s.home({ "a.txt": "alpha\n" }), ["--name", "ana"]);
+  // Asked on loopback only (--discovery-via), on this test's own discovery port.
+  const where = ["--discovery-port", String(port), "--discovery-via", "127.0.0.1"];
+  const r = await runOnce(SOURCE, ["find", "a", ...where, "--code", t.code!]);
+  assert.equal(r.code, 0, r.stderr);
+  const found = pattern("discover.found", "en", { params: { network: "sala-3" } });
+  assert.ok(r.err.some((l) => found.test(l)), r.stderr);
+  assert.ok(r.err.some((l) => l.includes(`127.0.0.1:${t.port}`)), r.stderr);
+  assert.ok(cells(r.out).some((row) => row.includes("a.txt")), r.stdout);
+  // --json: the result alone on stdout, whichever way the tracker was found.
+  const j = await runOnce(SOURCE, ["peers", "--json", ...where, "--code", t.code!]);
+  assert.equal(j.code, 0, j.stderr);
+  assert.deepEqual(JSON.parse(j.stdout).peers.map((p: { name: string }) => p.name), ["ana"]);
+  const bad = await runOnce(SOURCE, ["peers", "--discovery-via", "eth0", "--code", t.code!]);
+  assert.equal(bad.code, 2, bad.stderr);
+});
+
 test("one-shot exit status: 2 for a usage mistake, 1 for a failure, each one error line", async (s) => {
   const t = await s.tracker();
   await s.peer(t.port, await s.home({ "a.txt": "alpha\n" }), ["--name", "ana"]);
 
-  let r = await runOnce(SOURCE, ["peers"]);
+  // No address and discovery off (with it on, the tracker is looked for: tests/discovery_test.ts).
+  let r = await runOnce(SOURCE, ["peers", "--no-discovery"]);
   assert.equal(r.code, 2);
   assert.deepEqual(r.out, []);
-  assert.match(r.err.join("\n"), /^error: No tracker given: name it with --tracker HOST\[:PORT\]/);
+  assert.match(
+    r.err.join("\n"),
+    /^error: No tracker given, and --no-discovery: name it with --tracker HOST\[:PORT\]/,
+  );
   assert.equal(r.err.length, 1);
 
   r = await oneShot(s, t.port, ["ls"]);
@@ -190,9 +225,12 @@ sceneTest(
     const once = await oneShot(s, t.port, ["find", "a"]);
     assert.equal(once.code, 0, once.stderr);
     assert.deepEqual(once.out, shell.filter((l) => l !== ""));
-    const r = await runOnce(SOURCE, ["peers"], { lang: "pt" });
+    const r = await runOnce(SOURCE, ["peers", "--no-discovery"], { lang: "pt" });
     assert.equal(r.code, 2);
-    assert.match(r.err[0], /^erro: Nenhum rastreador dado: indique-o com --tracker HOST\[:PORT\]/);
+    assert.match(
+      r.err[0],
+      /^erro: Nenhum rastreador dado, e --no-discovery: indique-o com --tracker/,
+    );
     const help = await runOnce(SOURCE, ["help", "collect"], { lang: "pt" });
     assert.match(help.out[0], /^'collect' é um verbo do prompt de 'rede-p2p join'\./);
   },

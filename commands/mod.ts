@@ -4,6 +4,7 @@
  */
 import type { Command } from "./_command.ts";
 import { collect } from "./collect.ts";
+import { doctor } from "./doctor.ts";
 import { downloads } from "./downloads.ts";
 import { find } from "./find.ts";
 import { get } from "./get.ts";
@@ -25,6 +26,7 @@ export const COMMANDS: readonly Command[] = [
   join,
   id,
   verifyReceipt,
+  doctor,
   peers,
   ls,
   find,

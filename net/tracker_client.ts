@@ -142,6 +142,14 @@ export class TrackerClient {
     return { peers, total: Math.max(total, peers.length) };
   }
 
+  /**
+   * Asks the tracker to connect back to `port` at this machine's address, as it sees it, and say
+   * what happened (`rede-p2p doctor`; docs/PROTOCOL.md, `reach`).
+   */
+  reach(port: number): Promise<MessageOf<"reached">> {
+    return this.#request({ t: "reach", port }, "reached");
+  }
+
   /** Asks the tracker for the files whose names contain `text`, across all peers. */
   async find(text: string): Promise<FoundFile[]> {
     if (text.length > MAX_FIND_TEXT_CHARS) {

@@ -51,6 +51,7 @@ Deno.test("the registry lists every verb once, each with help text", () => {
     "join",
     "id",
     "verify-receipt",
+    "doctor",
     "peers",
     "ls",
     "find",

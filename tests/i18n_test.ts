@@ -242,7 +242,7 @@ sceneTest(
     const pt = await cli(s, ["bogus"], { LANG: "pt_BR.UTF-8" });
     assert.equal(pt.code, 2);
     assert.deepEqual(pt.lines, [
-      "erro: verbo desconhecido 'bogus' (verbos: serve, join, id, verify-receipt, peers, ls, " +
+      "erro: verbo desconhecido 'bogus' (verbos: serve, join, id, verify-receipt, doctor, peers, ls, " +
       "find, get, push, hand-in, receipts, help; veja 'rede-p2p help')",
     ]);
     const posix = await cli(s, ["bogus"], { LC_ALL: "C", LANG: "pt_BR.UTF-8" });

@@ -183,6 +183,7 @@ Deno.test("jsonText: names kept whole, and no character a terminal acts on left 
   const name = "a\u001b[31mb\u009bc\u007fd\u202ee\u2028f\u00e9g";
   const text = jsonText({ name });
   assert.equal(JSON.parse(text).name, name);
+  // deno-lint-ignore no-control-regex -- the characters the test looks for
   assert.doesNotMatch(text, /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202e\u2028]/);
   assert.match(text, /\\u001b\[31mb\\u009bc\\u007fd\\u202ee\\u2028f\u00e9g/);
 });

@@ -43,10 +43,17 @@ export const peers: Command = {
         formatId(p.id, true),
       ]),
     ));
+    // "* marks you" only when a row is marked (a one-shot look is no listed peer).
+    const marked = list.some((p) => session.isSelf(p));
+    const shown = list.length;
     ctx.out(
-      total > list.length
-        ? t("peers.summaryFirst", { count: total, shown: list.length })
-        : t("peers.summary", { count: list.length }),
+      total > shown
+        ? marked
+          ? t("peers.summaryFirst", { count: total, shown })
+          : t("peers.summaryFirstUnmarked", { count: total, shown })
+        : marked
+        ? t("peers.summary", { count: shown })
+        : t("peers.summaryUnmarked", { count: shown }),
     );
   },
 };

@@ -31,7 +31,7 @@ export const enHelp = {
     "asked about at the prompt (the next line answers), taken without asking with\n" +
     "--accept-push, and declined with --no-shell alone. A line tells when someone starts\n" +
     "fetching a file from you (not with --quiet); 'uploads' lists them.",
-  "help.join.arg.tracker": "HOST or HOST:PORT of the tracker",
+  "help.join.arg.tracker": "HOST or HOST:PORT of the tracker; left out, it is found on the LAN",
   "help.join.opt.dir": "shared folder; downloads land here (must exist, unless the default)",
   "help.join.opt.manifest": "list of shared files, one 'NAME PATH' a line",
   "help.join.opt.name":

@@ -33,6 +33,15 @@ export const enShell = {
   },
 
   // commands/ls.ts
+  "peers.summaryUnmarked": {
+    one: "{count} peer connected",
+    other: "{count} peers connected",
+  },
+  "peers.summaryFirstUnmarked": {
+    one: "{count} peer connected, the first {shown} by address shown",
+    other: "{count} peers connected, the first {shown} by address shown",
+  },
+
   "ls.badPort": "Invalid port '{port}'",
   "ls.summary": {
     one: "{count} file, {size} at {peer}",

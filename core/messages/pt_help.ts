@@ -33,7 +33,7 @@ export const ptHelp: Record<keyof typeof enHelp, Entry> = {
     "arquivo que outro par oferece com push é perguntado no prompt (a próxima linha responde),\n" +
     "aceito sem perguntar com --accept-push e recusado com --no-shell sozinho. Uma linha avisa\n" +
     "quando alguém começa a baixar um arquivo seu (não com --quiet); 'uploads' lista esses downloads.",
-  "help.join.arg.tracker": "HOST ou HOST:PORTA do rastreador",
+  "help.join.arg.tracker": "HOST ou HOST:PORTA do rastreador; sem ele, é procurado na rede local",
   "help.join.opt.dir":
     "pasta compartilhada; os downloads chegam aqui (precisa existir, salvo a padrão)",
   "help.join.opt.manifest": "lista dos arquivos compartilhados, um 'NOME CAMINHO' por linha",

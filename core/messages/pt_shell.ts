@@ -36,6 +36,15 @@ export const ptShell: Record<keyof typeof enShell, Entry> = {
   },
 
   // commands/ls.ts
+  "peers.summaryUnmarked": {
+    one: "{count} par conectado",
+    other: "{count} pares conectados",
+  },
+  "peers.summaryFirstUnmarked": {
+    one: "{count} par conectado, mostrados os {shown} primeiros por endereço",
+    other: "{count} pares conectados, mostrados os {shown} primeiros por endereço",
+  },
+
   "ls.badPort": "Porta inválida '{port}'",
   "ls.summary": {
     one: "{count} arquivo, {size} em {peer}",

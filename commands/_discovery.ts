@@ -41,6 +41,22 @@ export function discoveryInput(
 }
 
 /**
+ * Refuses an address given with `--network`: the address would win and the network be ignored
+ * without a word.
+ *
+ * @throws {UsageError} when both are given.
+ */
+export function oneOfAddressOrNetwork(
+  address: string | undefined,
+  network: string | undefined,
+  cmd: Command,
+): void {
+  if (address !== undefined && network !== undefined) {
+    throw new UsageError(t("discover.addressAndNetwork"), cmd);
+  }
+}
+
+/**
  * Asks, at a terminal, which of several trackers to join: their list, then a number, the
  * question written on `output` (a one-shot verb asks on standard error: its output is the result).
  *

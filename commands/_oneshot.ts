@@ -19,7 +19,12 @@ import { UsageError } from "./_command.ts";
 import { Session } from "./_session.ts";
 import { listenSignals } from "./_shell.ts";
 import { askCode, shareFolder } from "./join.ts";
-import { chooseTracker, DISCOVERY_OPTIONS, discoveryInput } from "./_discovery.ts";
+import {
+  chooseTracker,
+  DISCOVERY_OPTIONS,
+  discoveryInput,
+  oneOfAddressOrNetwork,
+} from "./_discovery.ts";
 
 /** The options of every one-shot verb, taken on the command line only. */
 export const ONE_SHOT_OPTIONS: Record<string, OptionSpec> = {
@@ -59,6 +64,7 @@ export async function trackerFor(
 ): Promise<Address> {
   const given = options.tracker as string | undefined;
   const discovery = discoveryInput(options, cmd);
+  oneOfAddressOrNetwork(given, discovery.network, cmd);
   if (given === undefined && !discovery.on) throw new UsageError(t("oneshot.noTracker"), cmd);
   if (given !== undefined) {
     try {

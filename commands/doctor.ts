@@ -21,7 +21,7 @@ import {
 import { checkDiscovery, checkTracker } from "../app/doctor_net.ts";
 import { type Address, formatAddress, parseHostPort, parsePort } from "../net/address.ts";
 import { type Command, UsageError } from "./_command.ts";
-import { DISCOVERY_OPTIONS, discoveryInput } from "./_discovery.ts";
+import { DISCOVERY_OPTIONS, discoveryInput, oneOfAddressOrNetwork } from "./_discovery.ts";
 import { askCode } from "./join.ts";
 
 const VERDICT: Record<Verdict, PlainKey> = {
@@ -48,6 +48,7 @@ export const doctor: Command = {
   examples: ["doctor", "doctor --tracker 192.168.0.10", "doctor --json"],
   async run({ options }, ctx) {
     const discovery = discoveryInput(options, doctor);
+    oneOfAddressOrNetwork(options.tracker as string | undefined, discovery.network, doctor);
     let tracker: Address | undefined;
     if (options.tracker !== undefined) {
       try {

@@ -16,7 +16,12 @@ import { listenSignals, runShell } from "./_shell.ts";
 import { receivePushes } from "./_push_view.ts";
 import { Session } from "./_session.ts";
 import { tellUploads } from "./uploads.ts";
-import { chooseTracker, DISCOVERY_OPTIONS, discoveryInput } from "./_discovery.ts";
+import {
+  chooseTracker,
+  DISCOVERY_OPTIONS,
+  discoveryInput,
+  oneOfAddressOrNetwork,
+} from "./_discovery.ts";
 
 export const join: Command = {
   name: "join",
@@ -77,6 +82,7 @@ export const join: Command = {
   async run({ args, options }, ctx) {
     const discovery = discoveryInput(options, join);
     if (args[0] === undefined && !discovery.on) throw new UsageError(t("discover.off"), join);
+    oneOfAddressOrNetwork(args[0], discovery.network, join);
     let listenPort = 0;
     if (options["listen-port"] !== undefined) {
       const p = parsePort(options["listen-port"] as string);

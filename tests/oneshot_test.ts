@@ -75,6 +75,21 @@ test("one-shot without --tracker finds the tracker on the LAN, as join does", as
   assert.equal(bad.code, 2, bad.stderr);
 });
 
+test("an address and --network together are one usage error, for join and the one-shot verbs", async () => {
+  for (
+    const args of [
+      ["peers", "--tracker", "127.0.0.1:9", "--network", "sala-1"],
+      ["join", "127.0.0.1:9", "--network", "sala-1"],
+      ["doctor", "--tracker", "127.0.0.1:9", "--network", "sala-1"],
+    ]
+  ) {
+    const r = await runOnce(SOURCE, args);
+    assert.equal(r.code, 2, r.stderr);
+    assert.equal(r.err.length, 1, r.stderr);
+    assert.match(r.err[0], /^error: Give the tracker's address or --network NAME, not both/);
+  }
+});
+
 test("one-shot exit status: 2 for a usage mistake, 1 for a failure, each one error line", async (s) => {
   const t = await s.tracker();
   await s.peer(t.port, await s.home({ "a.txt": "alpha\n" }), ["--name", "ana"]);

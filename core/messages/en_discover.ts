@@ -42,4 +42,5 @@ export const enDiscover = {
   "help.join.opt.network": "without an address: join the tracker of this network found on the LAN",
   "help.join.opt.no-discovery": "never look for the tracker on the LAN: the address is required",
   "help.join.opt.discovery-port": "UDP port of discovery (default 9451; as the tracker's)",
+  "discover.addressAndNetwork": "Give the tracker's address or --network NAME, not both",
 } as const;

@@ -46,4 +46,5 @@ export const ptDiscover: Record<keyof typeof enDiscover, Entry> = {
   "help.join.opt.no-discovery":
     "nunca procurar o rastreador na rede local: o endereço é obrigatório",
   "help.join.opt.discovery-port": "porta UDP da descoberta (padrão 9451; a mesma do rastreador)",
+  "discover.addressAndNetwork": "Indique o endereço do rastreador ou --network NOME, não os dois",
 };

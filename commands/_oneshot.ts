@@ -16,7 +16,9 @@ import { formatId } from "../storage/identity.ts";
 import { type Address, formatAddress, parseHostPort } from "../net/address.ts";
 import type { Command, Context, Input, OptionSpec } from "./_command.ts";
 import { UsageError } from "./_command.ts";
+import { Screen } from "./_screen.ts";
 import { Session } from "./_session.ts";
+import { printTo } from "./_ui.ts";
 import { listenSignals } from "./_shell.ts";
 import { askCode, shareFolder } from "./join.ts";
 import {
@@ -154,13 +156,35 @@ export async function runOneShot(cmd: Command, input: Input, ctx: Context): Prom
     close = () => node.close();
   }
   session.say = log;
+  const screen = liveScreen(ctx);
+  session.screen = screen;
   try {
     const status = (await cmd.run(input, { ...ctx, session })) ?? 0;
+    screen?.close();
     if (options.seed === true) await untilSignal(ctx, session);
     return status;
   } finally {
+    if (screen) {
+      screen.close();
+      printTo(undefined);
+    }
     await close();
   }
+}
+
+/**
+ * Live rows (a `get`'s bars) on standard error when it is a terminal, none otherwise. Lines
+ * printed for the terminal then go above the bars: standard output's when it is that terminal
+ * too (a piped standard output keeps its lines to itself), and the notes of a `--json` run, which
+ * go to standard error.
+ */
+function liveScreen(ctx: Context): Screen | undefined {
+  if (!Deno.stderr.isTerminal()) return undefined;
+  const screen = new Screen(undefined, "", process.stderr);
+  if (Deno.stdout.isTerminal() || ctx.json) {
+    printTo((text) => screen.log(text), () => screen.columns);
+  }
+  return screen;
 }
 
 /** Serves until Ctrl-C or SIGTERM, having said so. */

@@ -24,11 +24,12 @@ export type LiveRows = (columns: number) => string[];
 export const REDRAW_MS = 100;
 
 export class Screen {
-  readonly #rl: Interface;
+  readonly #rl?: Interface;
   readonly #prompt: string;
   readonly #write: (s: string) => void;
   readonly #unwatch: () => void;
   readonly #columns: () => number;
+  readonly #height: () => number | undefined;
   /** The live regions, in order; each draws its rows. */
   #live: LiveRows[] = [];
   /** The live rows on the screen now. */
@@ -37,8 +38,13 @@ export class Screen {
   #onResize = () => this.redraw();
   #closed = false;
 
+  /**
+   * @param rl The shell's readline, whose prompt is drawn under the live rows; none for a
+   *   one-shot run, which has live rows and lines but no prompt.
+   * @param out Where it draws (a one-shot run draws its bars on standard error).
+   */
   constructor(
-    rl: Interface,
+    rl: Interface | undefined,
     prompt: string,
     out: {
       write(s: string): unknown;
@@ -52,11 +58,12 @@ export class Screen {
     this.#write = (s) => void out.write(s);
     // A pseudo-terminal that says no size (0) is taken as the usual 80 columns.
     this.#columns = () => out.columns ? Math.max(20, out.columns) : 80;
+    this.#height = () => (out as { rows?: number }).rows;
     out.on?.("resize", this.#onResize);
     this.#unwatch = () => out.off?.("resize", this.#onResize);
     // A line entered: readline left it on the screen under the live rows, with the cursor on the
     // row after it. Put it back above them, where it reads in order.
-    rl.on("line", (line: string) => this.#entered(line));
+    rl?.on("line", (line: string) => this.#entered(line));
   }
 
   /** The width in columns. */
@@ -66,7 +73,7 @@ export class Screen {
 
   /** The height in rows. */
   get rows(): number {
-    const rows = (process.stdout as { rows?: number }).rows;
+    const rows = this.#height();
     return rows ? Math.max(5, rows) : 24;
   }
 
@@ -143,7 +150,7 @@ export class Screen {
 
   /** The row of the cursor within the prompt and the line typed (0: the prompt's first row). */
   #promptRow(): number {
-    return this.#rl.getCursorPos().rows;
+    return this.#rl?.getCursorPos().rows ?? 0;
   }
 
   /** Draws the live rows, then the prompt and the line typed, the cursor where it was. */
@@ -159,7 +166,7 @@ export class Screen {
     // cursor was on; make those rows first so that it lands here.
     const row = this.#promptRow();
     if (row > 0) this.#write(`${"\r\n".repeat(row)}`);
-    this.#rl.prompt(true);
+    this.#rl?.prompt(true);
   }
 
   /** After Enter: the line typed goes above the live rows, and the prompt comes back. */

@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { CATALOGUES } from "../core/i18n.ts";
 import {
+  codeOf,
   joinArgs,
   langEnv,
   type PeerSetup,
@@ -148,6 +149,38 @@ test(
     for (let i = at + 1; rows[i]?.startsWith("  "); i++) lines.push(rows[i]);
     assert.ok(lines.length > 1 && lines.every((r) => r.length <= 59), rows.join("\n"));
     assert.equal(lines.map((r) => r.trim()).join(" "), hint);
+  },
+);
+
+test(
+  "tty: a one-shot get draws its bars at a terminal, and leaves only its result lines",
+  async (s, ttys) => {
+    const port = await slowFotos(s);
+    const home = await s.home();
+    const tty = await Tty.start(SOURCE, [
+      "get",
+      "fotos",
+      "--tracker",
+      `127.0.0.1:${port}`,
+      ...(codeOf(port) ? ["--code", codeOf(port)!] : []),
+      "--no-discovery",
+      "--dir",
+      home.dir,
+      "--manifest",
+      home.manifest,
+    ], { cols: 80, rows: 24, cwd: home.home });
+    ttys.push(tty);
+    const drawing = await tty.waitScreen(
+      (rows) => rows.filter((r) => BAR.test(r)).length >= 2,
+      20_000,
+    );
+    assert.ok(drawing.every((r) => r.length <= 80), drawing.join("\n"));
+    const done = await tty.waitScreen(
+      (rows) => rows.filter((r) => /^Saved 'fotos\/foto \d\.bin'/.test(r)).length === 3,
+      60_000,
+    );
+    assert.ok(!done.some((r) => BAR.test(r)), `no bar left:\n${done.join("\n")}`);
+    assert.ok(await tty.ended(), "the run ended");
   },
 );
 

@@ -34,17 +34,9 @@ import { TrackerPins } from "../storage/identity.ts";
 import { IDENTITY_HOME, Proc, type Scene, sceneTest, SOURCE } from "../testing/harness.ts";
 import { HAVE_SCRIPT, ptyProc } from "../testing/tty.ts";
 import { NetnsLan, netnsProblem } from "../testing/netns.ts";
+import { freeUdpPort } from "../testing/ports.ts";
 
 const ID = "ab".repeat(32);
-
-/** A UDP port free on loopback now, for one test's discovery. */
-async function freeUdpPort(): Promise<number> {
-  const sock = dgram.createSocket("udp4");
-  await new Promise<void>((resolve) => sock.bind(0, "127.0.0.1", resolve));
-  const { port } = sock.address();
-  await new Promise<void>((resolve) => sock.close(resolve));
-  return port;
-}
 
 /** A socket of the test, bound on a loopback address, its datagrams kept in order. */
 async function udp(address = "127.0.0.1"): Promise<{

@@ -8,31 +8,14 @@
  * 127.0.0.1; discovery on a UDP port of the test's own, asked on loopback only.
  */
 import assert from "node:assert/strict";
-import dgram from "node:dgram";
 import { join } from "node:path";
 import { pattern } from "../core/i18n.ts";
 import { type Scene, sceneTest, SOURCE } from "../testing/harness.ts";
 import { checkDisk, checkShare, firewallAdvice, LOW_DISK_BYTES } from "../app/doctor.ts";
 import { runOnce } from "./_oneshot.ts";
+import { closedPort, freeUdpPort } from "../testing/ports.ts";
 
 const test = (name: string, fn: (s: Scene) => Promise<void>) => sceneTest(SOURCE, name, fn);
-
-/** A port on 127.0.0.1 nothing listens on. */
-function closedPort(): number {
-  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (l.addr as Deno.NetAddr).port;
-  l.close();
-  return port;
-}
-
-/** A UDP port free on loopback now, for one test's discovery. */
-async function freeUdpPort(): Promise<number> {
-  const sock = dgram.createSocket("udp4");
-  await new Promise<void>((resolve) => sock.bind(0, "127.0.0.1", resolve));
-  const { port } = sock.address();
-  await new Promise<void>((resolve) => sock.close(resolve));
-  return port;
-}
 
 /** The verdict of each check of a `--json` report, by id. */
 function verdicts(stdout: string): Record<string, string> {

@@ -9,14 +9,7 @@ import { RedeError } from "../core/errors.ts";
 import { pattern, setLang, t } from "../core/i18n.ts";
 import { toWire, wireError } from "../net/channel.ts";
 import { joinArgs, langEnv, Proc, run, type Scene, sceneTest, SOURCE } from "../testing/harness.ts";
-
-/** A port nothing listens on. */
-function closedPort(): number {
-  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (l.addr as Deno.NetAddr).port;
-  l.close();
-  return port;
-}
+import { closedPort } from "../testing/ports.ts";
 
 /** A peer's lines before its first registration, and its registration line. */
 async function startLines(s: Scene, extra: string[] = []) {

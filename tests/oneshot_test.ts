@@ -4,11 +4,11 @@
  * one-shot runs as processes of their own; every wait is on a printed line or a process's end.
  */
 import assert from "node:assert/strict";
-import dgram from "node:dgram";
 import { join } from "node:path";
 import { pattern } from "../core/i18n.ts";
 import { Proc, run, type Scene, sceneTest, SOURCE } from "../testing/harness.ts";
 import { at, cells, oneShot, prose, runOnce } from "./_oneshot.ts";
+import { freeUdpPort } from "../testing/ports.ts";
 
 const test = (name: string, fn: (s: Scene) => Promise<void>) => sceneTest(SOURCE, name, fn);
 const enc = new TextEncoder();
@@ -44,15 +44,6 @@ test("one-shot peers, find and ls print the shell's tables and lines, exit 0, an
   const names = JSON.parse(peers.stdout).peers.map((p: { name: string }) => p.name);
   assert.deepEqual(names.sort(), ["ana", "bruno"]);
 });
-
-/** A UDP port free on loopback now, for one test's discovery. */
-async function freeUdpPort(): Promise<number> {
-  const sock = dgram.createSocket("udp4");
-  await new Promise<void>((resolve) => sock.bind(0, "127.0.0.1", resolve));
-  const { port } = sock.address();
-  await new Promise<void>((resolve) => sock.close(resolve));
-  return port;
-}
 
 test("one-shot without --tracker finds the tracker on the LAN, as join does", async (s) => {
   const port = await freeUdpPort();

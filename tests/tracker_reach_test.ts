@@ -10,14 +10,7 @@ import { RawClient } from "../testing/raw_client.ts";
 import { codeOf, type Scene, sceneTest, SOURCE } from "../testing/harness.ts";
 import { connectBack, REACH_AT_ONCE, ReachBack } from "../net/tracker_reach.ts";
 import { PROTOCOL_VERSION } from "../core/limits.ts";
-
-/** A port on 127.0.0.1 nothing listens on. */
-function closedPort(): number {
-  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (l.addr as Deno.NetAddr).port;
-  l.close();
-  return port;
-}
+import { closedPort } from "../testing/ports.ts";
 
 async function member(s: Scene): Promise<RawClient> {
   const t = await s.tracker();

@@ -97,7 +97,7 @@ function skipped(id: string): Check {
 /** Why the tracker check failed, with the fix for that reason. */
 function trackerFailure(where: string, err: unknown): Check {
   const data = { address: where, error: errorLine(err) };
-  const line = t("doctor.tracker.fail", { address: where, error: errorLine(err) });
+  const line = errorLine(err); // It names the tracker already.
   if (hasCode(err, "BAD_INPUT")) {
     // No join code to give: the tracker answered, and its network is private.
     return { id: "tracker", verdict: "warn", line, fix: t("doctor.tracker.codeFix"), data };
@@ -160,9 +160,11 @@ async function connectBack(look: Look, listenPort: number): Promise<Check[]> {
     const clock: Check = {
       id: "clock",
       verdict: Math.abs(skew) > CLOCK_SKEW_WARN_MS ? "warn" : "ok",
-      line: t(skew >= 0 ? "doctor.clock.behind" : "doctor.clock.ahead", {
-        time: formatDuration(Math.abs(skew)),
-      }),
+      line: Math.abs(skew) < 1_000
+        ? t("doctor.clock.same")
+        : t(skew >= 0 ? "doctor.clock.behind" : "doctor.clock.ahead", {
+          time: formatDuration(Math.abs(skew)),
+        }),
       fix: Math.abs(skew) > CLOCK_SKEW_WARN_MS ? t("doctor.clock.fix") : undefined,
       data: { skew_ms: Math.round(skew) },
     };

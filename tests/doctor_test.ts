@@ -45,7 +45,10 @@ test("doctor: a reachable tracker admits, connects back and agrees on the clock;
     pattern("doctor.tracker.ok", "en", { params: { address: `127.0.0.1:${t.port}` } }),
   );
   assert.match(text, pattern("doctor.back.ok", "en"));
-  assert.match(text, /\[ok {2}\] This clock is .* the tracker's/);
+  assert.match(
+    text,
+    /\[ok {2}\] This clock (agrees with|is .* behind|is .* ahead of) the tracker's/,
+  );
   assert.match(text, /\[ok {2}\] 1 file listed in /);
   assert.ok(!text.includes("[FAIL]"), text);
   // Another tracker: one asker gets one connect-back a second from a tracker (PROTOCOL.md).
@@ -68,7 +71,7 @@ test("doctor: an unreachable tracker fails with its fix, exit 1; the checks afte
   const port = closedPort();
   const r = await doctor(s, ["--tracker", `127.0.0.1:${port}`, "--no-discovery"]);
   assert.equal(r.code, 1, r.stdout + r.stderr);
-  const fail = r.out.findIndex((l) => l.startsWith("[FAIL] The tracker 127.0.0.1:"));
+  const fail = r.out.findIndex((l) => l.startsWith("[FAIL] Cannot reach tracker at 127.0.0.1:"));
   assert.ok(fail >= 0, r.stdout);
   assert.match(r.out[fail], /connection refused/);
   assert.match(r.out[fail + 1], /^ +fix: Check the address and that 'rede-p2p serve' runs there/);

@@ -67,7 +67,6 @@ export const enDoctor = {
   },
   "doctor.tracker.ok":
     "The tracker {address} is reachable and admitted this machine (tracker ID {id})",
-  "doctor.tracker.fail": "The tracker {address}: {error}",
   "doctor.tracker.codeFix":
     "The network is private: give its join code with --code to check the rest",
   "doctor.tracker.wrongCodeFix": "Ask for the join code again: the tracker prints it at start",
@@ -118,4 +117,5 @@ export const enDoctor = {
   "help.doctor.opt.discovery-via":
     "look for trackers only through the network interface of this IPv4 address",
   "doctor.badVia": "--discovery-via takes an IPv4 address of this machine, not '{value}'",
+  "doctor.clock.same": "This clock agrees with the tracker's (within a second)",
 } as const;

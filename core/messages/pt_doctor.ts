@@ -74,7 +74,6 @@ export const ptDoctor: Record<keyof typeof enDoctor, Entry> = {
   },
   "doctor.tracker.ok":
     "O rastreador {address} está acessível e admitiu esta máquina (ID do rastreador {id})",
-  "doctor.tracker.fail": "O rastreador {address}: {error}",
   "doctor.tracker.codeFix":
     "A rede é privada: dê o código de acesso com --code para conferir o resto",
   "doctor.tracker.wrongCodeFix":
@@ -127,4 +126,6 @@ export const ptDoctor: Record<keyof typeof enDoctor, Entry> = {
   "help.doctor.opt.discovery-via":
     "procura rastreadores só pela interface de rede deste endereço IPv4",
   "doctor.badVia": "--discovery-via aceita um endereço IPv4 desta máquina, não '{value}'",
+  "doctor.clock.same":
+    "Este relógio concorda com o do rastreador (com diferença de menos de um segundo)",
 };

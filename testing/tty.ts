@@ -147,6 +147,15 @@ export class Tty {
     return rows;
   }
 
+  /** Waits, as {@link waitScreen} does, for the program to end, for at most `guardMs`. */
+  async waitEnded(guardMs = 10_000): Promise<void> {
+    const end = performance.now() + guardMs;
+    while (!(await this.ended())) {
+      if (performance.now() > end) throw new Error("Timed out waiting for the program to end");
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  }
+
   /** Types text as it is (no key names). */
   async type(text: string): Promise<void> {
     await this.#tmux(["send-keys", "-l", "--", text]);

@@ -140,32 +140,13 @@ export async function checkIdentity(dir: string, tracker?: string): Promise<Chec
  * command, for the program that runs now (`program`: the binary, or Deno running the sources).
  */
 export function firewallAdvice(os: string, program: string, port?: number): Check {
+  const fix = os === "windows"
+    ? t("doctor.firewall.windows", { program })
+    : os === "darwin"
+    ? t("doctor.firewall.macos", { program })
+    : port
+    ? t("doctor.firewall.linuxPort", { port })
+    : t("doctor.firewall.linuxAnyPort");
   const data = { os, program, port: port ?? null };
-  const line = t("doctor.firewall.line");
-  switch (os) {
-    case "windows":
-      return {
-        id: "firewall",
-        verdict: "skip",
-        line,
-        fix: t("doctor.firewall.windows", { program }),
-        data,
-      };
-    case "darwin":
-      return {
-        id: "firewall",
-        verdict: "skip",
-        line,
-        fix: t("doctor.firewall.macos", { program }),
-        data,
-      };
-    default:
-      return {
-        id: "firewall",
-        verdict: "skip",
-        line,
-        fix: port ? t("doctor.firewall.linuxPort", { port }) : t("doctor.firewall.linuxAnyPort"),
-        data,
-      };
-  }
+  return { id: "firewall", verdict: "skip", line: t("doctor.firewall.line"), fix, data };
 }

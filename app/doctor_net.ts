@@ -9,6 +9,7 @@
  */
 import { errorLine, hasCode } from "../core/errors.ts";
 import { formatDuration, t } from "../core/i18n.ts";
+import { pause } from "../core/wait.ts";
 import { type Address, formatAddress } from "../net/address.ts";
 import { discover, type Discovered, localIPv4s } from "../net/discovery.ts";
 import { formatId } from "../storage/identity.ts";
@@ -134,7 +135,7 @@ async function connectBack(look: Look, listenPort: number): Promise<Check[]> {
     const asked = Date.now();
     const reply = await look.tracker.reach(port);
     const answered = Date.now();
-    if (reply.result === "open") await waitFor(arrival, ARRIVAL_MS);
+    if (reply.result === "open") await pause(ARRIVAL_MS, arrival);
     const data = { ip: reply.ip, port, result: reply.result, ms: reply.ms, arrived };
     const local = localIPv4s();
     const behindNat = local.length > 0 && !local.includes(reply.ip);
@@ -180,11 +181,4 @@ async function connectBack(look: Look, listenPort: number): Promise<Check[]> {
     listener.close();
     await arrival;
   }
-}
-
-/** Waits for `p` at most `ms`. */
-async function waitFor(p: Promise<unknown>, ms: number): Promise<void> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  await Promise.race([p, new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
-  clearTimeout(timer);
 }

@@ -1,7 +1,8 @@
 /**
  * `help`: the list of verbs, and one verb's page. Every text comes from the catalogues: a verb's
  * by convention (`help.<verb>.summary`, `.description`, `.arg.<name>`, `.opt.<name>`; see
- * core/messages/en_help.ts); a declaration holds no text of its own.
+ * core/messages/en_help.ts), an option several verbs share by `help.option.<name>` when the verb
+ * has no text of its own for it; a declaration holds no text of its own.
  */
 import { MAX_HAND_IN_FILES, MIN_JOIN_CODE_CHARS } from "../core/limits.ts";
 import { t, text } from "../core/i18n.ts";
@@ -90,7 +91,7 @@ export function helpFor(cmd: Command, scope: "cli" | "shell"): string {
     out.push("", t("helpPage.options"));
     for (const [name, o] of opts) {
       const flag = `${o.short ? `-${o.short}, ` : ""}--${name}${o.value ? ` ${o.value}` : ""}`;
-      const description = helpText(cmd, `opt.${name}`) ?? "";
+      const description = helpText(cmd, `opt.${name}`) ?? text(`help.option.${name}`) ?? "";
       const line = o.default !== undefined && o.type === "string"
         ? t("helpPage.default", { description, value: String(o.default) })
         : description;

@@ -236,22 +236,26 @@ async function tracker(s: Scene, port: number, network: string, extra: string[] 
   return t;
 }
 
+/** The arguments of `join` with no address for `h`, asking on loopback only, on `port`. */
+function noAddressArgs(h: { dir: string; manifest: string }, port: number): string[] {
+  return [
+    "join",
+    "--listen-host",
+    "127.0.0.1",
+    "--dir",
+    h.dir,
+    "--manifest",
+    h.manifest,
+    "--discovery-port",
+    String(port),
+  ];
+}
+
 /** `join` with no address, asking on loopback only, on discovery port `port`. */
 async function joinNoAddress(s: Scene, port: number, extra: string[] = []): Promise<Proc> {
   const h = await s.home({ "a.txt": "a" });
   return s.track(
-    new Proc(SOURCE, [
-      "join",
-      "--listen-host",
-      "127.0.0.1",
-      "--dir",
-      h.dir,
-      "--manifest",
-      h.manifest,
-      "--discovery-port",
-      String(port),
-      ...extra,
-    ], { stdin: true, cwd: h.home }),
+    new Proc(SOURCE, [...noAddressArgs(h, port), ...extra], { stdin: true, cwd: h.home }),
   );
 }
 
@@ -313,17 +317,7 @@ sceneTest(SOURCE, "discovery: at a terminal, several trackers are chosen by numb
   await tracker(s, port, "aula-a", ["--open"]);
   const b = await tracker(s, port, "aula-b", ["--open"]);
   const h = await s.home({});
-  const p = s.track(ptyProc(SOURCE, [
-    "join",
-    "--listen-host",
-    "127.0.0.1",
-    "--dir",
-    h.dir,
-    "--manifest",
-    h.manifest,
-    "--discovery-port",
-    String(port),
-  ], { cwd: h.home }));
+  const p = s.track(ptyProc(SOURCE, noAddressArgs(h, port), { cwd: h.home }));
   await p.waitFor(pattern("discover.choiceOpen", "en", { params: { n: 2, network: "aula-b" } }));
   // The question ends without a new line: typed now, the answer waits for it in the terminal.
   await p.send("2");
@@ -353,17 +347,7 @@ sceneTest(
 sceneTest(SOURCE, "discovery: in Portuguese, the line when none answers", async (s) => {
   const port = await freeUdpPort();
   const h = await s.home({});
-  const r = await s.cli([
-    "join",
-    "--listen-host",
-    "127.0.0.1",
-    "--dir",
-    h.dir,
-    "--manifest",
-    h.manifest,
-    "--discovery-port",
-    String(port),
-  ]);
+  const r = await s.cli(noAddressArgs(h, port));
   assert.equal(r.code, 1);
   assert.ok(r.lines.some((l) => pattern("discover.looking", "pt").test(l)), r.lines.join("\n"));
   const errors = r.lines.filter((l) => l.startsWith("erro:"));

@@ -71,9 +71,20 @@ Deno.test("catalogues: every text well formed, every plural with forms its langu
 /**
  * The help keys the registry reads by convention (`help.<verb>.summary`, `.description`,
  * `.arg.<name>`, `.opt.<name>`; commands/help.ts): a verb's keys count as used when the verb
- * is in the registry and declares that argument or option.
+ * is in the registry and declares that argument or option; a shared `help.option.<name>` when a
+ * verb declares that option without a text of its own.
  */
 function helpKeyUse(key: string): "used" | "unused" | "not a help key" {
+  const shared = /^help\.option\.([^.]+)$/.exec(key);
+  if (shared) {
+    // A shared option text is used by a verb that declares the option and has none of its own.
+    return COMMANDS.some((c) =>
+        Object.hasOwn(c.options ?? {}, shared[1]) &&
+        !Object.hasOwn(en, `help.${c.name}.opt.${shared[1]}`)
+      )
+      ? "used"
+      : "unused";
+  }
   const m = /^help\.([^.]+)\.(summary|description|arg\.([^.]+)|opt\.([^.]+))$/.exec(key);
   if (!m) return "not a help key";
   const cmd = COMMANDS.find((c) => c.name === m[1]);
@@ -106,9 +117,15 @@ Deno.test("catalogues: every verb of the registry has its help texts, with known
     const keys = [
       `help.${cmd.name}.summary`,
       ...cmd.args.map((a) => `help.${cmd.name}.arg.${a.name}`),
-      ...Object.keys(cmd.options ?? {}).map((o) => `help.${cmd.name}.opt.${o}`),
     ];
     for (const key of keys) assert.ok(Object.hasOwn(en, key), `${key} is missing`);
+    for (const o of Object.keys(cmd.options ?? {})) {
+      const own = `help.${cmd.name}.opt.${o}`;
+      assert.ok(
+        Object.hasOwn(en, own) || Object.hasOwn(en, `help.option.${o}`),
+        `${own} is missing`,
+      );
+    }
   }
   for (const [key, entry] of Object.entries(en)) {
     if (!key.startsWith("help.")) continue;
